@@ -1,0 +1,82 @@
+// In-process system of record: SQLite compiled to WebAssembly (sql.js), fully synchronous.
+// Default pragmas make every statement pay for a rollback journal it can never use in memory, so
+// they are switched off; the data still lives in a real SQLite database with real SQL.
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from "sql.js";
+import { recordSql } from "./recordSql.ts";
+import type { Record, RecordStore } from "./types.ts";
+
+let sqlJs: Promise<SqlJsStatic> | null = null;
+
+/** sql.js compiles its WebAssembly once per process; every run after the first reuses it. */
+function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs();
+  return sqlJs;
+}
+
+export class MemoryRecordStore implements RecordStore {
+  readonly description = "in-process SQLite (sql.js)";
+  private readonly db: Database;
+  private readonly selectStmt: Statement;
+  private readonly upsertStmt: Statement;
+  private readonly insertSql: string;
+  private closed = false;
+
+  private constructor(SQL: SqlJsStatic) {
+    this.db = new SQL.Database();
+    this.db.run(
+      "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; " +
+        "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536;",
+    );
+    const sql = recordSql("records");
+    this.db.run(sql.create);
+    this.insertSql = sql.insert;
+    this.selectStmt = this.db.prepare(sql.select);
+    this.upsertStmt = this.db.prepare(sql.upsert);
+  }
+
+  static async open(): Promise<MemoryRecordStore> {
+    return new MemoryRecordStore(await loadSqlJs());
+  }
+
+  seed(entries: Iterable<readonly [string, string]>): void {
+    const insert = this.db.prepare(this.insertSql);
+    this.db.run("BEGIN");
+    try {
+      for (const [key, value] of entries) insert.run([key, value]);
+      this.db.run("COMMIT");
+    } finally {
+      insert.free();
+    }
+  }
+
+  read(key: string): Record {
+    const stmt = this.selectStmt;
+    stmt.bind([key]);
+    try {
+      if (!stmt.step()) return { value: null, version: 0 };
+      const row = stmt.get();
+      return { value: row[0] as string | null, version: row[1] as number };
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  write(key: string, value: string): number {
+    const stmt = this.upsertStmt;
+    stmt.bind([key, value]);
+    try {
+      stmt.step();
+      return stmt.get()[0] as number;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.selectStmt.free();
+    this.upsertStmt.free();
+    this.db.close();
+  }
+}

@@ -1,0 +1,45 @@
+// The only two things the simulation asks of the outside world. The engine never awaits a backend
+// directly: it schedules the continuation at a later virtual time and the scheduler waits for the
+// result only when that continuation is due, so results may be sync values or promises.
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** One row of the system of record. Version 0 means the key has never been written. */
+export interface Record {
+  value: string | null;
+  version: number;
+}
+
+/**
+ * The global cache tier (Redis). Keys arrive already prefixed by shard (`node_a:User:1`); a store adds
+ * its own run namespace where it shares a server with others. Values are opaque strings: the engine
+ * encodes version and virtual expiry into them, because expiry follows the virtual clock, not the store's.
+ */
+export interface CacheStore {
+  /** Secret-free words for messages, e.g. `in-process Redis (ioredis-mock)` or `redis 127.0.0.1:6379`. */
+  readonly description: string;
+  get(key: string): MaybePromise<string | null>;
+  set(key: string, value: string): MaybePromise<void>;
+  del(key: string): MaybePromise<void>;
+  /** Which server holds the key, where there are several (Redis Cluster); null where there is one. */
+  locate(key: string): string | null;
+  /** Removes everything this run created and disconnects. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The system of record (SQLite). Every write commits and bumps the key's version by one. */
+export interface RecordStore {
+  readonly description: string;
+  /** Loads the initial data, in order; each key starts at version 1. */
+  seed(entries: Iterable<readonly [string, string]>): MaybePromise<void>;
+  read(key: string): MaybePromise<Record>;
+  /** Commits the value and returns the key's new version. */
+  write(key: string, value: string): MaybePromise<number>;
+  /** Removes the run's table and disconnects. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface Backends {
+  cache: CacheStore;
+  records: RecordStore;
+}

@@ -1,0 +1,160 @@
+// The command-line front end. User mistakes (a bad scenario, a missing file, an unreachable server)
+// print a message and exit non-zero; only a bug in cachesim shows a stack trace.
+import path from "node:path";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { SimulationError } from "./core/scheduler.ts";
+import { METRIC_COLUMNS } from "./report/columns.ts";
+import { runCompare } from "./report/compareCommand.ts";
+import { Stopwatch } from "./report/stopwatch.ts";
+import { renderTable } from "./report/table.ts";
+import { runScenario } from "./runner.ts";
+import { ScenarioError } from "./scenario/errors.ts";
+import { knownNames } from "./scenario/knownNames.ts";
+import { loadScenario } from "./scenario/load.ts";
+import { strategyDefinitions } from "./strategies/registry.ts";
+
+/** Exit codes, documented in the README. */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_BAD_INPUT = 2;
+
+function isUserError(error: unknown): error is Error {
+  return (
+    error instanceof ScenarioError ||
+    error instanceof SimulationError ||
+    (error instanceof Error && error.name === "BackendError")
+  );
+}
+
+async function runCommand(args: { scenario: string; seed?: number; out?: string; live: boolean; quiet: boolean }) {
+  const scenario = loadScenario(args.scenario, {
+    ...knownNames(),
+    ...(args.seed !== undefined ? { seedOverride: args.seed } : {}),
+    ...(args.live ? { modeOverride: "live" as const } : {}),
+  });
+  const outDir = args.out ?? path.join("reports", scenario.name);
+  const say = (line: string) => {
+    if (!args.quiet) console.log(line);
+  };
+  say(`cachesim: running ${scenario.file} (strategy ${scenario.strategy}, seed ${scenario.seed}, ${scenario.backend.mode} backends)`);
+  // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
+  const stopwatch = new Stopwatch();
+  const result = await runScenario(scenario, { outDir });
+  const wallSeconds = stopwatch.elapsedSeconds();
+
+  const shown = METRIC_COLUMNS.filter((c) => c.inTable);
+  say("");
+  say(
+    renderTable(
+      ["node", ...shown.map((c) => c.name)],
+      result.summary.map((row) => [row.node, ...shown.map((c) => c.value(row.counters))]),
+    ),
+  );
+  say("");
+  say(
+    `virtual time ${result.stats.endUs}us (${result.stats.endReason === "idle" ? "no work left" : "scenario duration"}), ` +
+      `${result.stats.events} events, ${wallSeconds.toFixed(2)}s wall clock`,
+  );
+  say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
+  say(`reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}`);
+  let failed = 0;
+  if (result.expectations.length > 0) {
+    say("");
+    say("expectations:");
+    for (const e of result.expectations) {
+      if (!e.passed) failed++;
+      // Failures are printed even with --quiet: they are why the exit code is non-zero.
+      const line = `  ${e.passed ? "PASS" : "FAIL"} ${e.path}: ${e.description} (found ${e.found})`;
+      if (e.passed) say(line);
+      else console.log(line);
+    }
+    say(`${result.expectations.length - failed} passed, ${failed} failed`);
+  }
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+async function main(): Promise<number> {
+  let exitCode = EXIT_OK;
+  const parser = yargs(hideBin(process.argv))
+    .scriptName("cachesim")
+    .usage("$0 <command> [options]\n\nA deterministic discrete-event simulator of caching strategies.")
+    .command(
+      "run <scenario>",
+      "run a scenario file and write summary.csv, timeseries.csv (and trace.csv) reports",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "a scenario YAML file" })
+          .option("seed", { type: "number", describe: "root seed, replacing the scenario's own" })
+          .option("out", { type: "string", describe: "report folder (default: reports/<scenario name>)" })
+          .option("live", { type: "boolean", default: false, describe: "use the real Redis and SQLite configured in .env" })
+          .option("quiet", { type: "boolean", default: false, describe: "print only failures" })
+          .check((a) => {
+            if (a.seed !== undefined && (!Number.isSafeInteger(a.seed) || a.seed < 0)) {
+              throw new Error(`--seed: expected a non-negative integer, found ${a.seed}`);
+            }
+            return true;
+          }),
+      async (a) => {
+        exitCode = await runCommand({ scenario: a.scenario, seed: a.seed, out: a.out, live: a.live, quiet: a.quiet });
+      },
+    )
+    .command(
+      "compare <a> <b>",
+      "compare two CSV reports; exits 1 when a metric differs beyond the tolerance",
+      (y) =>
+        y
+          .positional("a", { type: "string", demandOption: true, describe: "the reference CSV" })
+          .positional("b", { type: "string", demandOption: true, describe: "the CSV to check" })
+          .option("tolerance", { type: "number", default: 0, describe: "relative tolerance, e.g. 0.05 for 5 %" })
+          .option("abs-tolerance", { type: "number", default: 0, describe: "absolute tolerance" }),
+      async (a) => {
+        exitCode = await runCompare(a.a, a.b, { tolerance: a.tolerance, absTolerance: a["abs-tolerance"] });
+      },
+    )
+    .command(
+      "doctor",
+      "check the live backends configured in the environment and .env",
+      () => {},
+      async () => {
+        const { runDoctor } = await import("./backends/live/doctor.ts");
+        exitCode = await runDoctor(process.env, (line) => console.log(line));
+      },
+    )
+    .command(
+      "strategies",
+      "list the strategies a scenario can name",
+      () => {},
+      () => {
+        for (const s of strategyDefinitions()) console.log(`${s.name.padEnd(10)} ${s.summary}`);
+      },
+    )
+    .demandCommand(1, "name a command: run, compare, doctor or strategies")
+    .strict()
+    .help()
+    .alias("h", "help")
+    .version()
+    .fail((message, error, y) => {
+      if (error) throw error;
+      console.error(`${y.help()}`);
+      console.error(`\ncachesim: ${message}`);
+      exitCode = EXIT_BAD_INPUT;
+    })
+    .wrap(Math.min(110, process.stdout.columns ?? 110));
+  await parser.parseAsync();
+  return exitCode;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof ScenarioError) {
+    console.error(error.message);
+    process.exitCode = EXIT_BAD_INPUT;
+  } else if (isUserError(error)) {
+    console.error(`cachesim: ${error.message}`);
+    process.exitCode = EXIT_FAILED;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+// What is counted for one node (or the total) over some span of virtual time.
+import { type Histogram, newHistogram } from "./latencyHistogram.ts";
+
+export type ServedFrom = "local" | "global" | "database";
+
+export class OpCounters {
+  reads = 0;
+  writes = 0;
+  flushes = 0;
+  localHits = 0;
+  globalHits = 0;
+  dbReads = 0;
+  staleReads = 0;
+  /** Local-cache entries pushed out to make room. */
+  evictions = 0;
+  /** Local-cache entries found past their TTL. */
+  expirations = 0;
+  /** Global-cache entries found past their shard's TTL by this node's reads. */
+  globalExpirations = 0;
+  readonly readLatencyUs: Histogram = newHistogram();
+  readonly writeLatencyUs: Histogram = newHistogram();
+  readonly stalenessAgeUs: Histogram = newHistogram();
+
+  recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null): void {
+    this.reads++;
+    if (servedFrom === "local") this.localHits++;
+    else if (servedFrom === "global") this.globalHits++;
+    else this.dbReads++;
+    this.readLatencyUs.recordValue(latencyUs);
+    if (stalenessAgeUs !== null) {
+      this.staleReads++;
+      this.stalenessAgeUs.recordValue(stalenessAgeUs);
+    }
+  }
+
+  recordWrite(latencyUs: number): void {
+    this.writes++;
+    this.writeLatencyUs.recordValue(latencyUs);
+  }
+
+  /** Adds another span's counts into this one (for totals). */
+  add(other: OpCounters): void {
+    this.reads += other.reads;
+    this.writes += other.writes;
+    this.flushes += other.flushes;
+    this.localHits += other.localHits;
+    this.globalHits += other.globalHits;
+    this.dbReads += other.dbReads;
+    this.staleReads += other.staleReads;
+    this.evictions += other.evictions;
+    this.expirations += other.expirations;
+    this.globalExpirations += other.globalExpirations;
+    this.readLatencyUs.add(other.readLatencyUs);
+    this.writeLatencyUs.add(other.writeLatencyUs);
+    this.stalenessAgeUs.add(other.stalenessAgeUs);
+  }
+
+  reset(): void {
+    this.reads = 0;
+    this.writes = 0;
+    this.flushes = 0;
+    this.localHits = 0;
+    this.globalHits = 0;
+    this.dbReads = 0;
+    this.staleReads = 0;
+    this.evictions = 0;
+    this.expirations = 0;
+    this.globalExpirations = 0;
+    this.readLatencyUs.reset();
+    this.writeLatencyUs.reset();
+    this.stalenessAgeUs.reset();
+  }
+}

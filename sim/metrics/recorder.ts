@@ -1,0 +1,199 @@
+// Classifies every finished operation and keeps the counts: per node for the whole run (summary.csv),
+// per node per interval of virtual time (timeseries.csv, streamed out as each interval closes), and
+// optionally one row per operation (trace.csv).
+import type { LocalCache } from "../model/localCache.ts";
+import type { Oracle } from "../model/oracle.ts";
+import { OpCounters, type ServedFrom } from "./opCounters.ts";
+import type { TraceLog } from "./traceLog.ts";
+
+export interface RecorderNode {
+  name: string;
+  cache: LocalCache | null;
+}
+
+/** Receives one timeseries row: interval start, node name (or "total"), and the counters. */
+export type IntervalSink = (timeUs: number, node: string, counters: OpCounters) => void;
+
+interface NodeState {
+  name: string;
+  cache: LocalCache | null;
+  run: OpCounters;
+  interval: OpCounters;
+  evictionsSeen: number;
+  expirationsSeen: number;
+}
+
+/** A read an expectation asks about, filled in when a matching read completes. */
+export interface WatchedRead {
+  nodeIndex: number;
+  atUs: number;
+  key: string | null;
+  seen: Array<{ key: string; value: string | null; stale: boolean; servedFrom: ServedFrom }>;
+}
+
+export class Recorder {
+  private readonly nodes: NodeState[];
+  private readonly watches = new Map<string, WatchedRead[]>();
+  private readonly intervalTotal = new OpCounters();
+  private intervalStartUs = 0;
+
+  constructor(
+    nodes: readonly RecorderNode[],
+    private readonly oracle: Oracle,
+    private readonly intervalUs: number,
+    private readonly intervalSink: IntervalSink,
+    private readonly trace: TraceLog | null,
+  ) {
+    this.nodes = nodes.map((n) => ({
+      name: n.name,
+      cache: n.cache,
+      run: new OpCounters(),
+      interval: new OpCounters(),
+      evictionsSeen: 0,
+      expirationsSeen: 0,
+    }));
+  }
+
+  /** Remembers what the read(s) that node began at atUs returned (optionally only for one key). */
+  watchRead(nodeIndex: number, atUs: number, key: string | null): WatchedRead {
+    const watch: WatchedRead = { nodeIndex, atUs, key, seen: [] };
+    const slot = `${nodeIndex}@${atUs}`;
+    const list = this.watches.get(slot);
+    if (list === undefined) this.watches.set(slot, [watch]);
+    else list.push(watch);
+    return watch;
+  }
+
+  /**
+   * A read finished at nowUs. It is stale when the version it returned had been superseded before the
+   * read began, i.e. was older than the version current at its start.
+   */
+  read(
+    nodeIndex: number,
+    opId: number,
+    startUs: number,
+    nowUs: number,
+    key: string,
+    value: string | null,
+    version: number,
+    versionAtStart: number,
+    servedFrom: ServedFrom,
+    shard: string,
+  ): void {
+    const state = this.nodes[nodeIndex] as NodeState;
+    const latencyUs = nowUs - startUs;
+    let ageUs: number | null = null;
+    if (version < versionAtStart) {
+      // The successor of the returned version was committed at or before the read's start.
+      ageUs = startUs - (this.oracle.supersededAtUs(key, version) as number);
+    }
+    if (this.watches.size > 0) {
+      for (const watch of this.watches.get(`${nodeIndex}@${startUs}`) ?? []) {
+        if (watch.key === null || watch.key === key) watch.seen.push({ key, value, stale: ageUs !== null, servedFrom });
+      }
+    }
+    state.run.recordRead(servedFrom, latencyUs, ageUs);
+    state.interval.recordRead(servedFrom, latencyUs, ageUs);
+    this.trace?.add(startUs, opId, [
+      String(startUs),
+      state.name,
+      "read",
+      key,
+      value ?? "",
+      String(version),
+      servedFrom,
+      shard,
+      ageUs === null ? "false" : "true",
+      ageUs === null ? "" : String(ageUs),
+      String(latencyUs),
+    ]);
+  }
+
+  write(
+    nodeIndex: number,
+    opId: number,
+    startUs: number,
+    nowUs: number,
+    key: string,
+    value: string,
+    version: number,
+    shard: string,
+  ): void {
+    const state = this.nodes[nodeIndex] as NodeState;
+    const latencyUs = nowUs - startUs;
+    state.run.recordWrite(latencyUs);
+    state.interval.recordWrite(latencyUs);
+    this.trace?.add(startUs, opId, [
+      String(startUs),
+      state.name,
+      "write",
+      key,
+      value,
+      String(version),
+      "",
+      shard,
+      "",
+      "",
+      String(latencyUs),
+    ]);
+  }
+
+  flush(nodeIndex: number, opId: number, nowUs: number): void {
+    const state = this.nodes[nodeIndex] as NodeState;
+    state.run.flushes++;
+    state.interval.flushes++;
+    this.trace?.add(nowUs, opId, [String(nowUs), state.name, "flush", "", "", "", "", "", "", "", "0"]);
+  }
+
+  globalExpiration(nodeIndex: number): void {
+    const state = this.nodes[nodeIndex] as NodeState;
+    state.run.globalExpirations++;
+    state.interval.globalExpirations++;
+  }
+
+  /** Closes every interval that ends at or before boundaryUs (called by the scheduler's ticker). */
+  tick(boundaryUs: number): void {
+    while (this.intervalStartUs + this.intervalUs <= boundaryUs) this.closeInterval();
+  }
+
+  /** Closes the intervals up to the end of the run, the last one possibly partial. */
+  finish(endUs: number): void {
+    this.tick(endUs);
+    if (this.intervalStartUs < endUs) this.closeInterval();
+    for (const state of this.nodes) {
+      state.run.evictions = state.cache?.evictions ?? 0;
+      state.run.expirations = state.cache?.expirations ?? 0;
+    }
+  }
+
+  /** One row per node in scenario order, then the total. */
+  summary(): Array<{ node: string; counters: OpCounters }> {
+    const total = new OpCounters();
+    const rows = this.nodes.map((s) => {
+      total.add(s.run);
+      return { node: s.name, counters: s.run };
+    });
+    rows.push({ node: "total", counters: total });
+    return rows;
+  }
+
+  private closeInterval(): void {
+    const total = this.intervalTotal;
+    total.reset();
+    for (const state of this.nodes) {
+      const interval = state.interval;
+      const cache = state.cache;
+      if (cache !== null) {
+        interval.evictions = cache.evictions - state.evictionsSeen;
+        interval.expirations = cache.expirations - state.expirationsSeen;
+        state.evictionsSeen = cache.evictions;
+        state.expirationsSeen = cache.expirations;
+      }
+      this.intervalSink(this.intervalStartUs, state.name, interval);
+      total.add(interval);
+      interval.reset();
+    }
+    this.intervalSink(this.intervalStartUs, "total", total);
+    this.intervalStartUs += this.intervalUs;
+  }
+}

@@ -1,0 +1,43 @@
+// Consistent hashing: each shard places `pointsPerShard` points on a 32-bit ring, and a key belongs to
+// the first point at or after its own hash. MurmurHash3 (x86, 32-bit) over UTF-8 bytes gives the same
+// ring on every platform and Node version.
+import murmurhash from "murmurhash";
+
+export function hash32(text: string): number {
+  return murmurhash.v3(text, 0) >>> 0;
+}
+
+export class HashRing<Shard> {
+  private readonly pointHashes: Uint32Array;
+  private readonly pointShards: Shard[];
+
+  constructor(
+    shards: ReadonlyArray<{ name: string; shard: Shard }>,
+    readonly pointsPerShard: number,
+  ) {
+    if (shards.length === 0) throw new Error("a hash ring needs at least one shard");
+    const points: Array<{ hash: number; order: number; shard: Shard }> = [];
+    let order = 0;
+    for (const { name, shard } of shards) {
+      for (let i = 0; i < pointsPerShard; i++) points.push({ hash: hash32(`${name}#${i}`), order: order++, shard });
+    }
+    // Ties between equal hashes go to the point listed first, so the ring never depends on sort stability.
+    points.sort((a, b) => a.hash - b.hash || a.order - b.order);
+    this.pointHashes = Uint32Array.from(points, (p) => p.hash);
+    this.pointShards = points.map((p) => p.shard);
+  }
+
+  /** The shard owning a key. */
+  lookup(key: string): Shard {
+    const h = hash32(key);
+    const hashes = this.pointHashes;
+    let lo = 0;
+    let hi = hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((hashes[mid] as number) < h) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.pointShards[lo === hashes.length ? 0 : lo] as Shard;
+  }
+}

@@ -1,0 +1,31 @@
+// Everything a strategy works with during a run: the clock, the nodes and their links, the two
+// backend tiers, the truth, and the recorder that classifies each finished operation.
+import type { RecordStore } from "../backends/types.ts";
+import type { Scheduler } from "../core/scheduler.ts";
+import type { Recorder } from "../metrics/recorder.ts";
+import type { GlobalCache } from "./globalCache.ts";
+import type { LatencySampler } from "./latency.ts";
+import type { LocalCache } from "./localCache.ts";
+import type { Oracle } from "./oracle.ts";
+
+export interface SimNode {
+  index: number;
+  name: string;
+  /** null when the node keeps no local cache (capacity 0). */
+  cache: LocalCache | null;
+  /** One-way delay to the global cache tier. */
+  cacheHopUs: LatencySampler;
+  /** One-way delay to the system of record. */
+  dbHopUs: LatencySampler;
+}
+
+export interface World {
+  scheduler: Scheduler;
+  nodes: readonly SimNode[];
+  globalCache: GlobalCache;
+  records: RecordStore;
+  oracle: Oracle;
+  recorder: Recorder;
+  /** Numbers operations in the order they start, for tie-breaking in the trace. */
+  nextOpId(): number;
+}

@@ -1,0 +1,90 @@
+// The report's metric columns, declared once: name, meaning and how to compute each from a node's
+// counters. summary.csv, timeseries.csv, the console table, expectations and the README all come from
+// this list.
+import type { Histogram } from "../metrics/latencyHistogram.ts";
+import type { OpCounters } from "../metrics/opCounters.ts";
+
+export interface MetricColumn {
+  name: string;
+  description: string;
+  /** A cell: integers as they are, ratios with six decimals, "" when there is nothing to measure. */
+  value(c: OpCounters): string;
+  /** Shown in the console summary table. */
+  inTable: boolean;
+}
+
+const count = (f: (c: OpCounters) => number) => (c: OpCounters) => String(f(c));
+
+function ratio(numerator: number, denominator: number): string {
+  return denominator === 0 ? "" : (numerator / denominator).toFixed(6);
+}
+
+function percentile(h: Histogram, p: number): string {
+  return h.totalCount === 0 ? "" : String(h.getValueAtPercentile(p));
+}
+
+function maximum(h: Histogram): string {
+  return h.totalCount === 0 ? "" : String(h.maxValue);
+}
+
+export const METRIC_COLUMNS: readonly MetricColumn[] = [
+  { name: "reads", description: "reads completed", value: count((c) => c.reads), inTable: true },
+  { name: "writes", description: "writes completed", value: count((c) => c.writes), inTable: true },
+  { name: "local_hits", description: "reads served by the node's local cache", value: count((c) => c.localHits), inTable: true },
+  { name: "global_hits", description: "reads served by the global cache (Redis)", value: count((c) => c.globalHits), inTable: true },
+  { name: "db_reads", description: "reads served by the system of record (SQLite)", value: count((c) => c.dbReads), inTable: true },
+  {
+    name: "hit_rate",
+    description: "(local_hits + global_hits) / reads; empty when there were no reads",
+    value: (c) => ratio(c.localHits + c.globalHits, c.reads),
+    inTable: true,
+  },
+  {
+    name: "stale_reads",
+    description: "reads that returned a version already superseded in the system of record when the read began",
+    value: count((c) => c.staleReads),
+    inTable: true,
+  },
+  { name: "stale_rate", description: "stale_reads / reads", value: (c) => ratio(c.staleReads, c.reads), inTable: true },
+  {
+    name: "staleness_age_p50_us",
+    description: "median of how long before a stale read began its value had been superseded",
+    value: (c) => percentile(c.stalenessAgeUs, 50),
+    inTable: false,
+  },
+  { name: "staleness_age_p99_us", description: "99th percentile staleness age", value: (c) => percentile(c.stalenessAgeUs, 99), inTable: false },
+  { name: "staleness_age_max_us", description: "largest staleness age", value: (c) => maximum(c.stalenessAgeUs), inTable: true },
+  { name: "read_latency_p50_us", description: "median read latency, from the read's start to its answer", value: (c) => percentile(c.readLatencyUs, 50), inTable: true },
+  { name: "read_latency_p95_us", description: "95th percentile read latency", value: (c) => percentile(c.readLatencyUs, 95), inTable: false },
+  { name: "read_latency_p99_us", description: "99th percentile read latency", value: (c) => percentile(c.readLatencyUs, 99), inTable: true },
+  { name: "write_latency_p50_us", description: "median write latency, from the write's start to its acknowledgement", value: (c) => percentile(c.writeLatencyUs, 50), inTable: false },
+  { name: "write_latency_p99_us", description: "99th percentile write latency", value: (c) => percentile(c.writeLatencyUs, 99), inTable: true },
+  { name: "evictions", description: "local-cache entries pushed out to make room", value: count((c) => c.evictions), inTable: true },
+  { name: "expirations", description: "local-cache entries found past their TTL", value: count((c) => c.expirations), inTable: true },
+  { name: "global_expirations", description: "global-cache entries found past their shard's TTL by this node's reads", value: count((c) => c.globalExpirations), inTable: false },
+  { name: "flushes", description: "flushes of the node's local cache", value: count((c) => c.flushes), inTable: false },
+];
+
+export const SUMMARY_HEADER: readonly string[] = ["node", ...METRIC_COLUMNS.map((c) => c.name)];
+export const TIMESERIES_HEADER: readonly string[] = ["time_us", "node", ...METRIC_COLUMNS.map((c) => c.name)];
+export const TRACE_HEADER: readonly string[] = [
+  "time_us",
+  "node",
+  "op",
+  "key",
+  "value",
+  "version",
+  "served_from",
+  "shard",
+  "stale",
+  "staleness_age_us",
+  "latency_us",
+];
+
+export function metricCells(c: OpCounters): string[] {
+  return METRIC_COLUMNS.map((col) => col.value(c));
+}
+
+export function metricColumnNames(): string[] {
+  return METRIC_COLUMNS.map((c) => c.name);
+}

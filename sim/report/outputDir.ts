@@ -1,0 +1,167 @@
+// Atomic report output: a run writes its files into a hidden sibling folder and only a successful run
+// moves that folder to the final name. A run that fails therefore leaves no half-written report and
+// leaves an earlier report at the final name untouched.
+//
+// Usage:
+//   const out = await OutputDir.create(dir);
+//   try { ...write out.path("summary.csv")...; await out.commit(); } finally { await out.abort(); }
+// abort() after a commit() does nothing, so the finally block is always safe.
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+
+/** Written into every committed report; it proves the folder is ours to replace on the next run. */
+export const REPORT_MARKER_FILE = ".cachesim-report";
+const MARKER_FIRST_LINE = "cachesim report; files written by the run:";
+
+export class OutputDirError extends Error {
+  override readonly name = "OutputDirError";
+}
+
+// pid + counter makes temporary names unique without a clock or randomness: two runs in one process
+// get different counters, and two processes alive at the same time have different pids.
+let tempDirsCreated = 0;
+
+type State = "open" | "committed" | "aborted";
+
+export class OutputDir {
+  private state: State = "open";
+
+  private constructor(
+    readonly finalDir: string,
+    readonly tempDir: string,
+  ) {}
+
+  static async create(finalDir: string): Promise<OutputDir> {
+    const absoluteFinalDir = path.resolve(finalDir);
+    const parentDir = path.dirname(absoluteFinalDir);
+    const baseName = path.basename(absoluteFinalDir);
+    if (absoluteFinalDir === parentDir) {
+      throw new OutputDirError(`cannot write a report to the root folder ${absoluteFinalDir}`);
+    }
+    // Fail before the run spends its time simulating, not only at commit.
+    await checkReplaceable(absoluteFinalDir);
+    await fsp.mkdir(parentDir, { recursive: true });
+    for (;;) {
+      tempDirsCreated += 1;
+      const tempDir = path.join(parentDir, `.${baseName}.partial-${process.pid}-${tempDirsCreated}`);
+      try {
+        await fsp.mkdir(tempDir);
+        return new OutputDir(absoluteFinalDir, tempDir);
+      } catch (error) {
+        // A leftover from a killed process that happened to have our pid: skip to the next counter.
+        if (errorCode(error) !== "EEXIST") throw error;
+      }
+    }
+  }
+
+  /** Path of a report file inside the temporary folder. */
+  path(fileName: string): string {
+    this.requireOpen("path");
+    if (fileName === "" || fileName !== path.basename(fileName) || fileName === "." || fileName === "..") {
+      throw new OutputDirError(`report file name must be a plain file name, got ${JSON.stringify(fileName)}`);
+    }
+    if (fileName === REPORT_MARKER_FILE) {
+      throw new OutputDirError(`${REPORT_MARKER_FILE} is reserved for the report marker`);
+    }
+    return path.join(this.tempDir, fileName);
+  }
+
+  /** Moves the finished report to finalDir, replacing an earlier report there. */
+  async commit(): Promise<void> {
+    this.requireOpen("commit");
+    const fileNames = (await fsp.readdir(this.tempDir)).filter((name) => name !== REPORT_MARKER_FILE).sort();
+    const marker = `${MARKER_FIRST_LINE}\n${fileNames.map((name) => `${name}\n`).join("")}`;
+    await fsp.writeFile(path.join(this.tempDir, REPORT_MARKER_FILE), marker);
+
+    const earlier = await checkReplaceable(this.finalDir);
+    if (earlier === undefined) {
+      await fsp.rename(this.tempDir, this.finalDir);
+      this.state = "committed";
+      return;
+    }
+    // A directory cannot be renamed over a non-empty one, so the earlier report is first moved aside
+    // (still hidden, still whole) and only deleted once the new report is in place.
+    const asideDir = `${this.tempDir}.old`;
+    await fsp.rename(this.finalDir, asideDir);
+    try {
+      await fsp.rename(this.tempDir, this.finalDir);
+    } catch (error) {
+      await fsp.rename(asideDir, this.finalDir);
+      throw error;
+    }
+    this.state = "committed";
+    await removeReport(asideDir, earlier);
+  }
+
+  /** Removes the temporary folder; does nothing after commit() or a previous abort(). */
+  async abort(): Promise<void> {
+    if (this.state !== "open") return;
+    this.state = "aborted";
+    await fsp.rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  private requireOpen(operation: string): void {
+    if (this.state !== "open") {
+      throw new OutputDirError(`${operation}() on an output folder that was already ${this.state}`);
+    }
+  }
+}
+
+/**
+ * Returns undefined when finalDir does not exist, or the names of its entries when it is a folder we may
+ * replace: empty, or a committed report (marker present, and nothing in it that the report did not write).
+ * Anything else throws, so a mistyped --out never deletes somebody's files.
+ */
+async function checkReplaceable(finalDir: string): Promise<string[] | undefined> {
+  let stats: Awaited<ReturnType<typeof fsp.lstat>>;
+  try {
+    stats = await fsp.lstat(finalDir);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
+  if (!stats.isDirectory()) {
+    throw new OutputDirError(`report folder ${finalDir} exists and is not a directory`);
+  }
+  const entries = await fsp.readdir(finalDir, { withFileTypes: true });
+  if (entries.length === 0) return [];
+
+  let markerText: string;
+  try {
+    markerText = await fsp.readFile(path.join(finalDir, REPORT_MARKER_FILE), "utf8");
+  } catch (error) {
+    if (errorCode(error) !== "ENOENT") throw error;
+    throw new OutputDirError(
+      `refusing to replace ${finalDir}: it is not empty and is not a cachesim report (no ${REPORT_MARKER_FILE})`,
+    );
+  }
+  const markerLines = markerText.split("\n");
+  if (markerLines[0] !== MARKER_FIRST_LINE) {
+    throw new OutputDirError(
+      `refusing to replace ${finalDir}: ${REPORT_MARKER_FILE} is not a cachesim marker`,
+    );
+  }
+  const reportFiles = new Set(markerLines.slice(1).filter((line) => line !== ""));
+  reportFiles.add(REPORT_MARKER_FILE);
+  const foreign = entries
+    .filter((entry) => !entry.isFile() || !reportFiles.has(entry.name))
+    .map((e) => e.name);
+  if (foreign.length > 0) {
+    throw new OutputDirError(
+      `refusing to replace ${finalDir}: it holds files the earlier report did not write: ${foreign.sort().join(", ")}`,
+    );
+  }
+  return entries.map((entry) => entry.name);
+}
+
+/** Deletes exactly the checked files, then the folder; rmdir fails rather than delete anything new. */
+async function removeReport(dir: string, fileNames: string[]): Promise<void> {
+  for (const fileName of fileNames) {
+    await fsp.rm(path.join(dir, fileName), { force: true });
+  }
+  await fsp.rmdir(dir);
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+}

@@ -1,0 +1,150 @@
+// Builds the world a scenario describes, runs it on virtual time, and writes its reports. Reports are
+// written into a temporary folder that replaces the output folder only when the run succeeds, so a
+// failed run leaves no half-written report behind.
+import { openBackends } from "./backends/openBackends.ts";
+import type { Backends } from "./backends/types.ts";
+import { RngStreams } from "./core/rng.ts";
+import { type RunStats, Scheduler } from "./core/scheduler.ts";
+import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
+import type { OpCounters } from "./metrics/opCounters.ts";
+import { Recorder } from "./metrics/recorder.ts";
+import { TraceLog } from "./metrics/traceLog.ts";
+import { evictionPolicy } from "./model/evictionPolicies.ts";
+import { GlobalCache } from "./model/globalCache.ts";
+import { latencySampler } from "./model/latency.ts";
+import { Oracle } from "./model/oracle.ts";
+import type { SimNode, World } from "./model/world.ts";
+import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
+import { CsvFile } from "./report/csvFile.ts";
+import { OutputDir } from "./report/outputDir.ts";
+import type { Scenario } from "./scenario/types.ts";
+import { strategy } from "./strategies/registry.ts";
+import { GeneratorWorkload } from "./workloads/generatorWorkload.ts";
+import { ScriptWorkload } from "./workloads/scriptWorkload.ts";
+import type { Workload } from "./workloads/workload.ts";
+
+export interface RunOptions {
+  /** Folder the reports go to; replaced as a whole when the run succeeds. */
+  outDir: string;
+  /** Backends to use instead of opening the scenario's own (tests, benchmarks). Closed by the run. */
+  backends?: Backends;
+}
+
+export interface RunResult {
+  stats: RunStats;
+  summary: Array<{ node: string; counters: OpCounters }>;
+  expectations: ExpectationResult[];
+  files: string[];
+  traceWritten: boolean;
+}
+
+function wantsTrace(scenario: Scenario): boolean {
+  if (scenario.report.trace === "always") return true;
+  if (scenario.report.trace === "never") return false;
+  return scenario.workloads.every((w) => w.kind === "script");
+}
+
+/** Seeds the system of record and the oracle with the scenario's initial data. */
+async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle): Promise<void> {
+  const { values, fill } = scenario.data;
+  function* entries(): Generator<readonly [string, string]> {
+    const seen = new Set<string>();
+    for (const [key, value] of values) {
+      seen.add(key);
+      yield [key, value];
+    }
+    if (fill !== null) {
+      for (let i = 0; i < fill.count; i++) {
+        const key = `${fill.prefix}${i}`;
+        if (!seen.has(key)) yield [key, fill.value];
+      }
+    }
+  }
+  await backends.records.seed(entries());
+  for (const [key] of entries()) oracle.seed(key);
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  const backends = options.backends ?? (await openBackends(scenario.backend.mode));
+  let output: OutputDir | null = null;
+  try {
+    output = await OutputDir.create(options.outDir);
+    const scheduler = new Scheduler();
+    const rng = new RngStreams(scenario.seed);
+    const oracle = new Oracle();
+    await seedData(scenario, backends, oracle);
+
+    const nodes: SimNode[] = scenario.nodes.map((spec, index) => ({
+      index,
+      name: spec.name,
+      cache:
+        spec.cache.capacity > 0
+          ? evictionPolicy(spec.cache.eviction)({ capacity: spec.cache.capacity, ttlUs: spec.cache.ttlUs })
+          : null,
+      cacheHopUs: latencySampler(spec.network.cache, rng.stream(`link:${spec.name}:cache`)),
+      dbHopUs: latencySampler(spec.network.database, rng.stream(`link:${spec.name}:database`)),
+    }));
+
+    const timeseries = CsvFile.open(output.path("timeseries.csv"), [...TIMESERIES_HEADER]);
+    const trace = wantsTrace(scenario) ? new TraceLog(scenario.limits.traceRowsMax) : null;
+    const recorder = new Recorder(
+      nodes,
+      oracle,
+      scenario.report.intervalUs,
+      (timeUs, node, counters) => timeseries.writeRow([String(timeUs), node, ...metricCells(counters)]),
+      trace,
+    );
+    let opCount = 0;
+    const world: World = {
+      scheduler,
+      nodes,
+      globalCache: new GlobalCache(backends.cache, scenario.globalCache.shards, scenario.globalCache.ringPoints),
+      records: backends.records,
+      oracle,
+      recorder,
+      nextOpId: () => opCount++,
+    };
+    const paths = strategy(scenario.strategy).create(world);
+    const nodesByName = new Map(nodes.map((n) => [n.name, n]));
+    const checks = prepareExpectations(
+      scenario.expectations,
+      recorder,
+      new Map(nodes.map((n) => [n.name, n.index])),
+      () => recorder.summary(),
+    );
+
+    scenario.workloads.forEach((spec, i) => {
+      const workload: Workload =
+        spec.kind === "script"
+          ? new ScriptWorkload(spec.nodes[0] as string, spec.ops)
+          : new GeneratorWorkload(spec.nodes, spec.generator);
+      workload.start({ scheduler, strategy: paths, nodesByName, rng, streamPrefix: `workload[${i}]` });
+    });
+
+    scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => recorder.tick(boundaryUs));
+    const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax);
+    recorder.finish(stats.endUs);
+    await timeseries.close();
+
+    const summaryRows = recorder.summary();
+    const summary = CsvFile.open(output.path("summary.csv"), [...SUMMARY_HEADER]);
+    for (const row of summaryRows) summary.writeRow([row.node, ...metricCells(row.counters)]);
+    await summary.close();
+    const files = ["summary.csv", "timeseries.csv"];
+    if (trace !== null) {
+      const traceFile = CsvFile.open(output.path("trace.csv"), [...TRACE_HEADER]);
+      for (const cells of trace.sorted()) traceFile.writeRow(cells);
+      await traceFile.close();
+      files.push("trace.csv");
+    }
+
+    const expectations = checks.map((check) => check());
+    await output.commit();
+    output = null;
+    return { stats, summary: summaryRows, expectations, files, traceWritten: trace !== null };
+  } finally {
+    if (output !== null) await output.abort();
+    await backends.cache.close();
+    await backends.records.close();
+  }
+}

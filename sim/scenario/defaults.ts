@@ -1,0 +1,86 @@
+// The one place scenario defaults live. The loader fills every field the file leaves out from here, so
+// the runner never defaults anything itself and the README's "Scenario format" table can be checked
+// against this file alone. All durations are integer microseconds.
+
+import type { BackendSpec, LatencyModel, LocalCacheSpec, ReportSpec } from "./types.ts";
+
+export const DEFAULTS = deepFreeze({
+  /** Any fixed value makes runs repeatable; 1 rather than 0 so a seed that was "forgotten" stands out. */
+  seed: 1,
+
+  /** Long enough for 30s local TTLs to expire and refill a few times, short enough to run in seconds. */
+  durationUs: 60_000_000,
+
+  /** Descriptions are optional prose; an empty one keeps reports free of "undefined". */
+  description: "",
+
+  /**
+   * Each node's local (in-process) cache. 1000 entries and 30s are typical of an in-memory cache that
+   * sits in front of a shared one; LRU because it is what such caches almost always use.
+   */
+  nodeCache: { capacity: 1000, ttlUs: 30_000_000, eviction: "lru" } satisfies LocalCacheSpec,
+
+  /**
+   * One-way latency per link kind. 500us to a cache in the same data centre, 2ms to a database (a
+   * round trip is then 1ms and 4ms, typical of Redis and an indexed SQL lookup). Constant by default so
+   * simple scenarios are exactly predictable; give a distribution to add jitter.
+   */
+  network: {
+    cache: { dist: "constant", valueUs: 500 } satisfies LatencyModel,
+    database: { dist: "constant", valueUs: 2_000 } satisfies LatencyModel,
+  },
+
+  /**
+   * The shared (global) cache. Two shards show sharding without crowding reports; 64 ring points per
+   * shard keep the key split within a few percent of even; 60s outlives the local 30s TTL, which is the
+   * usual layering (the nearer cache expires first).
+   */
+  globalCache: { ringPoints: 64, ttlUs: 60_000_000, shardNames: ["node_a", "node_b"] },
+
+  /**
+   * `data.fill`: "key:" matches the generator's default key prefix, so `fill: { count: N }` preloads
+   * exactly the keys a generator with `keys: { count: N }` asks for.
+   */
+  dataFill: { prefix: "key:", value: "init" },
+
+  generator: {
+    /** 0 = no request limit: the run's duration is what stops the generator. */
+    requests: 0,
+    /** Uniform is the neutral choice; skew (zipf) is something a scenario should say it wants. */
+    keyDist: "uniform",
+    /** Zipf exponent near 1 is the classic web-cache popularity fit (Breslau et al.). */
+    zipfS: 0.99,
+    /** Same as dataFill.prefix, for the reason given there. */
+    keyPrefix: "key:",
+    /** Read-heavy, as the workloads caches exist for are. */
+    readFraction: 0.9,
+    /** Random spreading makes each node see Poisson arrivals too, which round-robin does not. */
+    balance: "random",
+  },
+
+  /** A metric expectation without `node:` is about the whole system. */
+  metricNode: "total",
+
+  /** One timeseries row per virtual second reads well for the default 60s run (60 rows). */
+  report: { intervalUs: 1_000_000, trace: "auto" } satisfies ReportSpec,
+
+  limits: {
+    /** Enough for a minute at ~1M events/s; a typo such as `rate: 1e9` hits this instead of the RAM. */
+    eventsMax: 100_000_000,
+    /** trace.csv is for reading by eye; 100,000 rows is already more than anyone reads. */
+    traceRowsMax: 100_000,
+  },
+
+  /** In-process stand-ins need no servers, so a fresh clone runs every scenario. */
+  backend: { mode: "memory" } satisfies BackendSpec,
+} as const);
+
+// Frozen so a caller that copies a default by reference and then mutates it fails loudly instead of
+// changing the default for every later scenario.
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

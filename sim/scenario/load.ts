@@ -1,0 +1,600 @@
+// Scenario loading: YAML text -> validated, fully defaulted Scenario. Three stages, each reporting every
+// problem it finds (not just the first) with file, field path and line:column:
+//   1. YAML syntax (yaml's own errors, positioned by its LineCounter);
+//   2. shape, types and limits (schema.ts);
+//   3. defaults (defaults.ts) and checks that relate fields to each other (here).
+// A later stage runs only when the earlier ones passed: problems of stage 3 mean little in a file whose
+// shape is wrong.
+
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { type Document, isAlias, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { DEFAULTS } from "./defaults.ts";
+import { formatDurationUs } from "./duration.ts";
+import {
+  formatPath,
+  problem,
+  problemMessage,
+  renderFound,
+  ScenarioError,
+  type ScenarioProblem,
+} from "./errors.ts";
+import { formatCount, LIMITS, type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
+import type {
+  Expectation,
+  GeneratorSpec,
+  LatencyModel,
+  NodeSpec,
+  Scenario,
+  ScriptOp,
+  ShardSpec,
+  WorkloadSpec,
+} from "./types.ts";
+
+export interface LoadOptions {
+  /** Registry names, e.g. ["local", "global"]. */
+  knownStrategies: readonly string[];
+  /** e.g. ["lru"]. */
+  knownEvictions: readonly string[];
+  /** summary.csv columns an expectation may name. */
+  knownMetrics: readonly string[];
+  /** From --seed; replaces the file's seed. */
+  seedOverride?: number;
+  /** From --live; replaces the file's backend. */
+  modeOverride?: "memory" | "live";
+}
+
+/** A metric expectation names this instead of a node to mean the whole system. */
+export const TOTAL_NODE = "total";
+
+type Segment = string | number;
+type Position = { line: number; column: number };
+
+export function loadScenario(file: string, options: LoadOptions): Scenario {
+  return parseScenario(readScenarioText(file), file, options);
+}
+
+export function parseScenario(text: string, file: string, options: LoadOptions): Scenario {
+  if (text.length > LIMITS.fileBytes) throw tooBig(file, text.length);
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+
+  const lineCounter = new LineCounter();
+  // prettyErrors off: its messages quote the offending lines, which breaks one-line-per-problem.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const positionAt = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => problemMessage(file, "", positionAt(e.pos[0]), `invalid YAML: ${e.message}`)),
+    );
+  }
+
+  let raw: unknown;
+  try {
+    // The alias cap stops "billion laughs" files from expanding into gigabytes.
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ScenarioError([problemMessage(file, "", undefined, `invalid YAML: ${reason}`)]);
+  }
+
+  const located = new LocatedDoc(file, doc, raw, positionAt);
+  const schema = scenarioSchema({
+    strategies: options.knownStrategies,
+    evictions: options.knownEvictions,
+    metrics: options.knownMetrics,
+  });
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ScenarioError(sortProblems(dedupe(parsed.error.issues.flatMap((i) => located.fromIssue(i)))));
+  }
+
+  const resolver = new Resolver(located, options);
+  const scenario = resolver.resolve(parsed.data);
+  if (located.problems.length > 0) throw new ScenarioError(sortProblems(dedupe(located.problems)));
+  return scenario;
+}
+
+function readScenarioText(file: string): string {
+  const cannot = (reason: string) => new ScenarioError([problemMessage(file, "", undefined, reason)]);
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw cannot("cannot read the scenario: it is a directory, not a file");
+    if (stats.size > LIMITS.fileBytes) throw tooBig(file, stats.size);
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw cannot("no such file");
+    if (code === "EACCES" || code === "EPERM") throw cannot("cannot read the scenario: permission denied");
+    throw cannot(`cannot read the scenario: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function tooBig(file: string, size: number): ScenarioError {
+  const expected = `a scenario file of at most ${formatCount(LIMITS.fileBytes)} bytes`;
+  return new ScenarioError([problem(file, "", undefined, expected, `${formatCount(size)} bytes`)]);
+}
+
+function dedupe(problems: readonly ScenarioProblem[]): ScenarioProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** File order reads best; problems without a position go last. Array sort is stable. */
+function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
+  const rank = (p: ScenarioProblem) => (p.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (p.column ?? 0);
+  return problems.sort((a, b) => rank(a) - rank(b));
+}
+
+function resolveNode(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The parsed file three ways (YAML nodes for positions, plain JS for "found"), plus problems so far. */
+class LocatedDoc {
+  readonly problems: ScenarioProblem[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly raw: unknown,
+    private readonly positionAt: (offset: number) => Position,
+  ) {}
+
+  /** The YAML node at a path, or undefined (e.g. the field is absent or reached through an alias). */
+  node(segments: readonly Segment[]): Node | undefined {
+    if (segments.length === 0) return (this.doc.contents as Node | null) ?? undefined;
+    const found: unknown = this.doc.getIn(segments, true);
+    return found && typeof found === "object" && "range" in found ? (found as Node) : undefined;
+  }
+
+  /** Position of the value at a path; for a field that is absent, of the nearest thing that is there. */
+  locate(segments: readonly Segment[]): Position | undefined {
+    for (let n = segments.length; n >= 0; n--) {
+      const range = this.node(segments.slice(0, n))?.range;
+      if (range) return this.positionAt(range[0]);
+    }
+    return this.doc.contents === null ? { line: 1, column: 1 } : undefined;
+  }
+
+  /** Position of a key inside the mapping at `segments` (for unknown fields), else of the mapping. */
+  locateKey(segments: readonly Segment[], key: string): Position | undefined {
+    const map = resolveNode(this.doc, this.node(segments));
+    if (isMap(map)) {
+      for (const pair of map.items) {
+        if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+          return this.positionAt(pair.key.range[0]);
+        }
+      }
+    }
+    return this.locate(segments);
+  }
+
+  valueAt(segments: readonly Segment[]): unknown {
+    let value: unknown = this.raw;
+    for (const segment of segments) {
+      if (typeof value !== "object" || value === null) return undefined;
+      value = (value as Record<string | number, unknown>)[segment];
+    }
+    return value;
+  }
+
+  /** Records "path: expected X, found <the file's value at path>". */
+  expect(segments: readonly Segment[], expected: string, suffix = ""): void {
+    const found = renderFound(this.valueAt(segments));
+    this.problems.push(problem(this.file, formatPath(segments), this.locate(segments), expected, found, suffix));
+  }
+
+  fromIssue(issue: z.core.$ZodIssue): ScenarioProblem[] {
+    const segments = issue.path.filter((s): s is Segment => typeof s === "string" || typeof s === "number");
+    const pathText = formatPath(segments);
+    if (issue.code === "unrecognized_keys") {
+      const known = issue.message.replace(/^expected /, "");
+      return issue.keys.map((key) =>
+        problemMessage(
+          this.file,
+          pathText,
+          this.locateKey(segments, key),
+          `unknown field ${JSON.stringify(key)} (expected ${known})`,
+          known,
+          JSON.stringify(key),
+        ),
+      );
+    }
+    const expected = issue.message.startsWith("expected ") ? issue.message.slice("expected ".length) : fallback(issue);
+    const emptyFile = segments.length === 0 && this.doc.contents === null;
+    const found = emptyFile ? "an empty file" : renderFound(this.valueAt(segments));
+    return [problem(this.file, pathText, this.locate(segments), expected, found)];
+  }
+}
+
+/** For issues raised without one of schema.ts's messages (should be rare: zod internals). */
+function fallback(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `a ${issue.expected}`;
+    case "invalid_value":
+      return `one of: ${issue.values.map((v) => String(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Lists names for messages, cut short when there are many. */
+function listNames(names: readonly string[]): string {
+  if (names.length === 0) return "(none)";
+  return names.length > 12 ? `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)` : names.join(", ");
+}
+
+type WorkloadInput = NonNullable<ScenarioInput["workloads"]>[number];
+type ExpectationInput = NonNullable<ScenarioInput["expect"]>[number];
+
+/** Applies defaults and the cross-field checks; records problems on the LocatedDoc as it goes. */
+class Resolver {
+  constructor(
+    private readonly at: LocatedDoc,
+    private readonly options: LoadOptions,
+  ) {}
+
+  resolve(input: ScenarioInput): Scenario {
+    const durationUs = input.duration ?? DEFAULTS.durationUs;
+    const nodes = this.nodes(input);
+    const nodeNames = nodes.map((n) => n.name);
+    const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
+    const report = {
+      intervalUs: input.report?.interval ?? DEFAULTS.report.intervalUs,
+      trace: input.report?.trace ?? DEFAULTS.report.trace,
+    };
+    if (Math.ceil(durationUs / report.intervalUs) > LIMITS.timeseriesRows) {
+      const minUs = Math.ceil(durationUs / LIMITS.timeseriesRows);
+      this.at.expect(
+        ["report", "interval"],
+        `an interval of at least ${formatDurationUs(minUs)} (at most ${formatCount(LIMITS.timeseriesRows)} timeseries rows over the ${formatDurationUs(durationUs)} run)`,
+      );
+    }
+    return {
+      file: this.at.file,
+      name: input.name ?? nameFromFile(this.at.file),
+      description: input.description ?? DEFAULTS.description,
+      seed: this.seed(input.seed),
+      durationUs,
+      strategy: input.strategy,
+      nodes,
+      globalCache: this.globalCache(input),
+      data: this.data(input),
+      workloads,
+      expectations: this.expectations(input.expect ?? [], nodeNames, workloads, durationUs),
+      report,
+      limits: {
+        eventsMax: input.limits?.events ?? DEFAULTS.limits.eventsMax,
+        traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
+      },
+      backend: { mode: this.options.modeOverride ?? input.backend ?? DEFAULTS.backend.mode },
+    };
+  }
+
+  private seed(fromFile: number | undefined): number {
+    const override = this.options.seedOverride;
+    if (override === undefined) return fromFile ?? DEFAULTS.seed;
+    if (!Number.isSafeInteger(override) || override < 0) {
+      const expected = `a seed that is an integer from 0 to ${formatCount(LIMITS.seed)}`;
+      this.at.problems.push(problem(this.at.file, "--seed", undefined, expected, String(override)));
+    }
+    return override;
+  }
+
+  private nodes(input: ScenarioInput): NodeSpec[] {
+    const fileDefaults = input.defaults;
+    const firstIndex = new Map<string, number>();
+    return input.nodes.map((node, i): NodeSpec => {
+      const where: Segment[] = ["nodes", i];
+      const previous = firstIndex.get(node.name);
+      if (previous !== undefined) {
+        this.at.expect([...where, "name"], "a unique node name", ` (also nodes[${previous}])`);
+      } else firstIndex.set(node.name, i);
+      if (node.name === TOTAL_NODE) {
+        this.at.expect([...where, "name"], `a node name other than "${TOTAL_NODE}" (metric expectations use it for all nodes)`);
+      }
+
+      const eviction = node.cache?.eviction ?? fileDefaults?.cache?.eviction ?? DEFAULTS.nodeCache.eviction;
+      if (!this.options.knownEvictions.includes(eviction)) {
+        // Only reachable through the built-in default: the schema checks names written in the file.
+        this.at.problems.push(
+          problem(
+            this.at.file,
+            formatPath([...where, "cache", "eviction"]),
+            this.at.locate(where),
+            `one of: ${listNames(this.options.knownEvictions)}`,
+            `${JSON.stringify(eviction)} (the built-in default)`,
+          ),
+        );
+      }
+      return {
+        name: node.name,
+        cache: {
+          capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? DEFAULTS.nodeCache.capacity,
+          ttlUs: node.cache?.ttl ?? fileDefaults?.cache?.ttl ?? DEFAULTS.nodeCache.ttlUs,
+          eviction,
+        },
+        network: {
+          cache: cloneModel(node.network?.cache ?? fileDefaults?.network?.cache ?? DEFAULTS.network.cache),
+          database: cloneModel(node.network?.database ?? fileDefaults?.network?.database ?? DEFAULTS.network.database),
+        },
+      };
+    });
+  }
+
+  private globalCache(input: ScenarioInput): Scenario["globalCache"] {
+    const spec = input.globalCache;
+    const ttlUs = spec?.ttl ?? DEFAULTS.globalCache.ttlUs;
+    const shards: ShardSpec[] = spec?.shards
+      ? spec.shards.map((s) => ({ name: s.name, ttlUs: s.ttl ?? ttlUs }))
+      : DEFAULTS.globalCache.shardNames.map((name) => ({ name, ttlUs }));
+    const firstIndex = new Map<string, number>();
+    shards.forEach((shard, i) => {
+      const previous = firstIndex.get(shard.name);
+      if (previous === undefined) firstIndex.set(shard.name, i);
+      else {
+        const where: Segment[] = ["globalCache", "shards", i];
+        const isObject = typeof this.at.valueAt(where) === "object";
+        this.at.expect(isObject ? [...where, "name"] : where, "a unique shard name", ` (also globalCache.shards[${previous}])`);
+      }
+    });
+    return { shards, ringPoints: spec?.ringPoints ?? DEFAULTS.globalCache.ringPoints };
+  }
+
+  private data(input: ScenarioInput): Scenario["data"] {
+    const fill = input.data?.fill;
+    return {
+      values: this.dataValues(input.data?.values),
+      fill: fill
+        ? {
+            prefix: this.text(fill.prefix ?? DEFAULTS.dataFill.prefix, ["data", "fill", "prefix"]),
+            count: fill.count,
+            value: this.text(fill.value ?? DEFAULTS.dataFill.value, ["data", "fill", "value"]),
+          }
+        : null,
+    };
+  }
+
+  /**
+   * In file order, which Object.entries would not give: it puts integer-like keys ("2") first. So the
+   * order (and the spelling of unquoted keys such as 007) comes from the YAML mapping itself.
+   */
+  private dataValues(values: Record<string, ScalarText> | undefined): Array<[string, string]> {
+    if (values === undefined) return [];
+    const where: Segment[] = ["data", "values"];
+    const map = resolveNode(this.at.doc, this.at.node(where));
+    if (!isMap(map)) {
+      return Object.entries(values).map(([key, value]) => [key, this.text(value, [...where, key])]);
+    }
+    const entries: Array<[string, string]> = [];
+    for (const pair of map.items) {
+      const keyNode = resolveNode(this.at.doc, pair.key);
+      const jsKey = isScalar(keyNode) ? String(keyNode.value) : undefined;
+      if (jsKey === undefined || !Object.hasOwn(values, jsKey)) continue;
+      const key = isScalar(keyNode) ? this.scalarText(keyNode.value, keyNode, [...where, jsKey], "key") : jsKey;
+      const value = values[jsKey] as ScalarText;
+      entries.push([key, this.scalarText(value, resolveNode(this.at.doc, pair.value), [...where, jsKey], "value")]);
+    }
+    return entries;
+  }
+
+  /** A key or value from the file as text; see ScalarText in schema.ts. */
+  private text(value: ScalarText, segments: readonly Segment[]): string {
+    return this.scalarText(value, resolveNode(this.at.doc, this.at.node(segments)), segments, "value");
+  }
+
+  private scalarText(value: unknown, node: unknown, segments: readonly Segment[], what: "key" | "value"): string {
+    if (typeof value === "string") return value;
+    const written = isScalar(node) ? node.source : undefined;
+    // Unquoted 42 or true is unambiguous text; 007, 1.0, 1e3, 0x1f or True would not survive the
+    // round trip through a number, so the user has to say which text they meant.
+    if (written !== undefined && written === String(value)) return written;
+    const shown = written ?? String(value);
+    this.at.problems.push(
+      problem(
+        this.at.file,
+        formatPath(segments),
+        this.at.locate(segments),
+        `a string ${what}; put it in quotes to keep it as written: "${shown}"`,
+        `${shown} (read by YAML as a ${typeof value})`,
+      ),
+    );
+    return shown;
+  }
+
+  private nodeRef(segments: readonly Segment[], name: string, nodeNames: readonly string[]): boolean {
+    if (nodeNames.includes(name)) return true;
+    this.at.expect(segments, `one of the nodes: ${listNames(nodeNames)}`);
+    return false;
+  }
+
+  private workloads(list: readonly WorkloadInput[], nodeNames: readonly string[], durationUs: number): WorkloadSpec[] {
+    if (list.length === 0) {
+      const where: Segment[] = ["workloads"];
+      const p = problem(this.at.file, "workloads", this.at.locate(where), "at least one workload (a script or a generator)", "none");
+      this.at.problems.push({ ...p, message: `nothing to do: ${p.message}` });
+      return [];
+    }
+    let opsTotal = 0;
+    return list.map((workload, i): WorkloadSpec => {
+      const where: Segment[] = ["workloads", i];
+      if (workload.kind === "script") {
+        this.nodeRef([...where, "node"], workload.node, nodeNames);
+        opsTotal += workload.script.length;
+        if (opsTotal > LIMITS.scriptOps && opsTotal - workload.script.length <= LIMITS.scriptOps) {
+          this.at.expect([...where, "script"], `at most ${formatCount(LIMITS.scriptOps)} script ops in all workloads together`);
+        }
+        const ops = workload.script.map((op, j): ScriptOp => {
+          const opWhere: Segment[] = [...where, "script", j];
+          if (op.at >= durationUs) {
+            this.at.expect(
+              [...opWhere, "at"],
+              `a time before the end of the run (duration: ${formatDurationUs(durationUs)})`,
+              ": the op would never run",
+            );
+          }
+          switch (op.op) {
+            case "read":
+              return { atUs: op.at, op: "read", key: this.text(op.key, [...opWhere, "key"]) };
+            case "write":
+              return {
+                atUs: op.at,
+                op: "write",
+                key: this.text(op.key, [...opWhere, "key"]),
+                value: this.text(op.value, [...opWhere, "value"]),
+              };
+            case "flush":
+              return { atUs: op.at, op: "flush" };
+          }
+        });
+        // Files may list ops in any order; the runner wants time order, ties kept as written.
+        ops.sort((a, b) => a.atUs - b.atUs);
+        return { kind: "script", nodes: [workload.node], ops };
+      }
+
+      let nodes: string[];
+      if (workload.node !== undefined && workload.nodes !== undefined) {
+        this.at.expect([...where, "nodes"], "either `node:` or `nodes:`, not both");
+        nodes = [];
+      } else if (workload.node !== undefined) {
+        nodes = this.nodeRef([...where, "node"], workload.node, nodeNames) ? [workload.node] : [];
+      } else if (workload.nodes !== undefined) {
+        const seen = new Set<string>();
+        nodes = [];
+        workload.nodes.forEach((name, j) => {
+          if (!this.nodeRef([...where, "nodes", j], name, nodeNames)) return;
+          if (seen.has(name)) this.at.expect([...where, "nodes", j], "each node listed once");
+          else {
+            seen.add(name);
+            nodes.push(name);
+          }
+        });
+      } else nodes = [...nodeNames];
+
+      const g = workload.generator;
+      const keyDist = g.keys.dist ?? DEFAULTS.generator.keyDist;
+      if (g.keys.s !== undefined && keyDist !== "zipf") {
+        this.at.expect([...where, "generator", "keys", "s"], "no `s:` unless `dist: zipf` (s is the Zipf exponent)");
+      }
+      const generator: GeneratorSpec = {
+        ratePerSec: g.rate,
+        requests: g.requests ?? DEFAULTS.generator.requests,
+        keys: {
+          count: g.keys.count,
+          prefix: this.text(g.keys.prefix ?? DEFAULTS.generator.keyPrefix, [...where, "generator", "keys", "prefix"]),
+          dist: keyDist,
+          s: g.keys.s ?? DEFAULTS.generator.zipfS,
+        },
+        readFraction: g.readFraction ?? DEFAULTS.generator.readFraction,
+        balance: g.balance ?? DEFAULTS.generator.balance,
+      };
+      return { kind: "generator", nodes, generator };
+    });
+  }
+
+  private expectations(
+    list: readonly ExpectationInput[],
+    nodeNames: readonly string[],
+    workloads: readonly WorkloadSpec[],
+    durationUs: number,
+  ): Expectation[] {
+    return list.map((e, i): Expectation => {
+      const where: Segment[] = ["expect", i];
+      const pathText = formatPath(where);
+      if (e.kind === "metric") {
+        const node = e.node ?? DEFAULTS.metricNode;
+        if (node !== TOTAL_NODE && !nodeNames.includes(node)) {
+          this.at.expect([...where, "node"], `"${TOTAL_NODE}" or one of the nodes: ${listNames(nodeNames)}`);
+        }
+        if (e.min === undefined && e.max === undefined && e.equals === undefined) {
+          this.at.expect(where, "at least one of `min:`, `max:` or `equals:`");
+        }
+        if (e.min !== undefined && e.max !== undefined && e.min > e.max) {
+          this.at.expect([...where, "max"], `a max no smaller than min (${e.min})`);
+        }
+        return { kind: "metric", path: pathText, metric: e.metric, node, min: e.min, max: e.max, equals: e.equals };
+      }
+
+      const readWhere: Segment[] = [...where, "read"];
+      const node = e.read.node;
+      const known = this.nodeRef([...readWhere, "node"], node, nodeNames);
+      const key = e.read.key === undefined ? null : this.text(e.read.key, [...readWhere, "key"]);
+      if (e.value === undefined && e.stale === undefined && e.servedFrom === undefined) {
+        this.at.expect(where, "at least one of `value:`, `stale:` or `servedFrom:` next to `read:`");
+      }
+      if (e.read.at >= durationUs) {
+        this.at.expect(
+          [...readWhere, "at"],
+          `a time before the end of the run (duration: ${formatDurationUs(durationUs)})`,
+          ": no read begins then",
+        );
+      } else if (known) this.checkScriptedRead(readWhere, node, e.read.at, key, workloads);
+      return {
+        kind: "read",
+        path: pathText,
+        node,
+        atUs: e.read.at,
+        key,
+        value: e.value === undefined || e.value === null ? e.value : this.text(e.value, [...where, "value"]),
+        stale: e.stale,
+        servedFrom: e.servedFrom,
+      };
+    });
+  }
+
+  /**
+   * When only scripts drive the node, the reads it will begin are known now, so an expectation that
+   * matches none of them (a typo in `at:` or `key:`) is reported here rather than failing after the run.
+   */
+  private checkScriptedRead(
+    where: Segment[],
+    node: string,
+    atUs: number,
+    key: string | null,
+    workloads: readonly WorkloadSpec[],
+  ): void {
+    const driving = workloads.filter((w) => w.nodes.includes(node));
+    if (driving.some((w) => w.kind === "generator")) return;
+    const reads = driving.flatMap((w) =>
+      w.kind === "script" ? w.ops.filter((op): op is Extract<ScriptOp, { op: "read" }> => op.op === "read") : [],
+    );
+    const atTime = reads.filter((op) => op.atUs === atUs);
+    const matching = key === null ? atTime : atTime.filter((op) => op.key === key);
+    if (matching.length === 0) {
+      const times = [...new Set(reads.map((op) => formatDurationUs(op.atUs)))];
+      const expected =
+        reads.length === 0
+          ? `a read that ${node} begins, but no script reads on ${node}`
+          : key !== null && atTime.length > 0
+            ? `a key that ${node} reads at ${formatDurationUs(atUs)} (${listNames([...new Set(atTime.map((op) => op.key))])})`
+            : `a time at which ${node} begins a read (${listNames(times)})`;
+      this.at.expect(key !== null && atTime.length > 0 ? [...where, "key"] : [...where, "at"], expected);
+    } else if (matching.length > 1 && key === null) {
+      this.at.expect(
+        [...where, "key"],
+        `a key to say which of the ${matching.length} reads ${node} begins at ${formatDurationUs(atUs)} is meant`,
+      );
+    }
+  }
+}
+
+function cloneModel(model: LatencyModel): LatencyModel {
+  return { ...model };
+}
+
+/** `scenarios/local-stale.yaml` -> `local-stale`; characters a folder name should not have become "_". */
+function nameFromFile(file: string): string {
+  const base = path.basename(file, path.extname(file)).replace(/[^A-Za-z0-9._-]+/g, "_");
+  return base === "" || base === "." || base === ".." ? "scenario" : base.slice(0, LIMITS.nameChars);
+}

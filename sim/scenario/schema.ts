@@ -1,0 +1,398 @@
+// The scenario file format as a zod schema: shapes, types and limits. Field defaults are NOT applied
+// here (they live in defaults.ts and are applied by load.ts), so the schema's output still says what the
+// file wrote. Checks that relate one field to another (names that must exist, `at` before the end of
+// the run, ...) are also in load.ts, which can point at both fields.
+//
+// Every error message here is the "expected ..." half of a problem; load.ts adds the path, the position
+// and the "found ..." half. Objects are strict: a misspelt field is an error, not silently ignored.
+
+import { z } from "zod";
+import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
+import type { LatencyModel } from "./types.ts";
+
+/** Caps on everything in a file that could make the loader or the run use unbounded time or memory. */
+export const LIMITS = {
+  /** Bigger files are generated, not written, and the YAML parser holds ~20x the text in memory. */
+  fileBytes: 64 * 1024 * 1024,
+  nameChars: 100,
+  descriptionChars: 10_000,
+  /** Keys, values, prefixes: a cache key longer than this is surely a mistake. */
+  textChars: 65_536,
+  /** Any duration; ~a year of virtual time, far past any useful run, still exact in a double. */
+  durationUs: 366 * 24 * 3_600_000_000,
+  nodes: 1_000,
+  shards: 1_024,
+  ringPoints: 10_000,
+  cacheCapacity: 1_000_000_000,
+  workloads: 1_000,
+  /** Across all scripts of a file. */
+  scriptOps: 1_000_000,
+  dataValues: 1_000_000,
+  fillCount: 10_000_000,
+  keyCount: 10_000_000,
+  ratePerSec: 1e8,
+  requests: 1e12,
+  zipfS: 10,
+  lognormalSigma: 10,
+  expectations: 10_000,
+  eventsMax: 1e10,
+  traceRowsMax: 10_000_000,
+  /** duration / report.interval: a 1us interval over 60s would be 60M timeseries rows. */
+  timeseriesRows: 1_000_000,
+  seed: Number.MAX_SAFE_INTEGER,
+} as const;
+
+export const NODE_NAME_RE = /^[A-Za-z0-9._-]+$/;
+/** Shard names become Redis key prefixes, where a dot would read as a separator. */
+export const SHARD_NAME_RE = /^[A-Za-z0-9_-]+$/;
+/** `name` names the report folder, so it is a safe file name (but not "." or ".."). */
+export const SCENARIO_NAME_RE = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
+
+export const LATENCY_DISTS = ["constant", "uniform", "normal", "lognormal", "exponential"] as const;
+export const SCRIPT_OPS = ["read", "write", "flush"] as const;
+export const SERVED_FROM = ["local", "global", "database"] as const;
+export const TRACE_MODES = ["auto", "always", "never"] as const;
+export const BACKEND_MODES = ["memory", "live"] as const;
+export const BALANCE_MODES = ["random", "round-robin"] as const;
+export const KEY_DISTS = ["uniform", "zipf"] as const;
+
+/** Names the file may use that only the registries know. */
+export interface KnownNames {
+  strategies: readonly string[];
+  evictions: readonly string[];
+  metrics: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Leaf helpers. Each gives one message for every way a value can be wrong, so a problem reads the same
+// whether the value was of the wrong type or just out of range.
+
+/** 10000000 -> "10,000,000"; written out by hand so messages do not depend on the ICU build. */
+export function formatCount(n: number): string {
+  if (!Number.isInteger(n) || Math.abs(n) < 10_000) return String(n);
+  const digits = String(Math.abs(n));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return n < 0 ? `-${grouped}` : grouped;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function intIn(min: number, max: number) {
+  const error = `expected an integer from ${formatCount(min)} to ${formatCount(max)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+function numberIn(min: number, max: number, options: { minExclusive?: boolean } = {}) {
+  const low = options.minExclusive ? `greater than ${formatCount(min)}` : `from ${formatCount(min)}`;
+  const high = options.minExclusive ? `and at most ${formatCount(max)}` : `to ${formatCount(max)}`;
+  const error = `expected a number ${low} ${high}`;
+  const base = z.number({ error });
+  return (options.minExclusive ? base.gt(min, { error }) : base.gte(min, { error })).lte(max, { error });
+}
+
+const finiteNumber = z.number({ error: "expected a number" });
+
+const boolean = z.boolean({ error: "expected true or false" });
+
+function choice<const T extends string>(values: readonly T[]) {
+  const listed = values.length > 0 ? values.join(", ") : "(none registered)";
+  return z.custom<T>((v) => typeof v === "string" && (values as readonly string[]).includes(v), {
+    error: `expected one of: ${listed}`,
+  });
+}
+
+function name(pattern: RegExp, allowed: string) {
+  const error = `expected a name made of ${allowed} (at most ${LIMITS.nameChars} characters)`;
+  return z.string({ error }).regex(pattern, { error }).max(LIMITS.nameChars, { error });
+}
+
+const nodeName = name(NODE_NAME_RE, 'letters, digits, ".", "_" and "-"');
+const shardName = name(SHARD_NAME_RE, 'letters, digits, "_" and "-"');
+const scenarioName = name(SCENARIO_NAME_RE, 'letters, digits, ".", "_" and "-"');
+
+/** A reference to a node by name; whether it exists is checked in load.ts. */
+const nodeRef = z.string({ error: "expected a node name" });
+
+function text(maxChars: number) {
+  const error = `expected a string of at most ${formatCount(maxChars)} characters`;
+  return z.string({ error }).max(maxChars, { error });
+}
+
+/**
+ * A key or value. Unquoted YAML such as `42` or `true` reads as a number or boolean; those are let
+ * through here and turned into text by load.ts, which can check the file's own spelling (`007` would
+ * otherwise silently become "7").
+ */
+export type ScalarText = string | number | boolean;
+
+function scalarText(options: { nonEmpty?: boolean } = {}) {
+  const error = options.nonEmpty
+    ? `expected a non-empty string of at most ${formatCount(LIMITS.textChars)} characters`
+    : `expected a string of at most ${formatCount(LIMITS.textChars)} characters`;
+  return z.custom<ScalarText>(
+    (v) =>
+      (typeof v === "string" && v.length <= LIMITS.textChars && !(options.nonEmpty && v === "")) ||
+      (typeof v === "number" && Number.isFinite(v)) ||
+      typeof v === "boolean",
+    { error },
+  );
+}
+
+const keyText = scalarText({ nonEmpty: true });
+const valueText = scalarText();
+
+function duration(options: { positive?: boolean } = {}) {
+  return z.unknown().transform((input, ctx): number => {
+    const parsed = parseDuration(input);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `expected ${parsed.expected}`, input });
+      return z.NEVER;
+    }
+    if (options.positive && parsed.us === 0) {
+      ctx.addIssue({ code: "custom", message: `expected a duration greater than 0, such as "30s"`, input });
+      return z.NEVER;
+    }
+    if (parsed.us > LIMITS.durationUs) {
+      const max = formatDurationUs(LIMITS.durationUs);
+      ctx.addIssue({ code: "custom", message: `expected a duration of at most ${max}`, input });
+      return z.NEVER;
+    }
+    return parsed.us;
+  });
+}
+
+function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
+  const error =
+    min > 0
+      ? `expected a list of ${formatCount(min)} to ${formatCount(max)} ${what}`
+      : `expected a list of at most ${formatCount(max)} ${what}`;
+  return z.array(item, { error }).min(min, { error }).max(max, { error });
+}
+
+/**
+ * A strict object whose messages name its fields: an unknown field lists the known ones, and a
+ * non-mapping says which fields a mapping there would have.
+ */
+function strict<S extends z.ZodRawShape>(shape: S) {
+  const fields = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `expected one of: ${fields}`
+        : issue.code === "invalid_type"
+          ? `expected a mapping with fields: ${fields}`
+          : undefined,
+  });
+}
+
+/**
+ * Chooses a schema by looking at the value (a bare string vs a mapping, or a mapping's `dist:` / `op:`
+ * field) and reports only that schema's problems. zod's own unions would report every alternative's
+ * problems at once, which for `{ dist: normal, mean: 2ms }` means complaining that it is not a string.
+ */
+function dispatch<T>(expected: string, pick: (value: unknown) => z.ZodType<T> | undefined): z.ZodType<T> {
+  return z.unknown().transform((value, ctx): T => {
+    const schema = pick(value);
+    if (schema === undefined) {
+      ctx.addIssue({ code: "custom", message: `expected ${expected}`, input: value });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    // Paths in these issues are relative to `value`; zod prefixes the rest as they bubble up.
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+}
+
+/** A schema that always fails with `expected ...`, for shapes that dispatch recognises as wrong. */
+function fail(expected: string) {
+  return z.custom<never>(() => false, { error: `expected ${expected}` });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Latency models: a bare duration is a constant; otherwise `dist:` says which fields follow.
+
+const latencyModels: Record<(typeof LATENCY_DISTS)[number], z.ZodType<LatencyModel>> = {
+  constant: strict({ dist: z.literal("constant"), value: duration() }).transform(
+    (m): LatencyModel => ({ dist: "constant", valueUs: m.value }),
+  ),
+  uniform: strict({ dist: z.literal("uniform"), min: duration(), max: duration() }).transform(
+    (m): LatencyModel => ({ dist: "uniform", minUs: m.min, maxUs: m.max }),
+  ),
+  normal: strict({ dist: z.literal("normal"), mean: duration(), stddev: duration() }).transform(
+    (m): LatencyModel => ({ dist: "normal", meanUs: m.mean, stddevUs: m.stddev }),
+  ),
+  lognormal: strict({
+    dist: z.literal("lognormal"),
+    median: duration(),
+    sigma: numberIn(0, LIMITS.lognormalSigma),
+  }).transform((m): LatencyModel => ({ dist: "lognormal", medianUs: m.median, sigma: m.sigma })),
+  exponential: strict({ dist: z.literal("exponential"), mean: duration() }).transform(
+    (m): LatencyModel => ({ dist: "exponential", meanUs: m.mean }),
+  ),
+};
+
+const constantShorthand = duration().transform((us): LatencyModel => ({ dist: "constant", valueUs: us }));
+
+const latency = dispatch<LatencyModel>(
+  `${DURATION_EXPECTED}, or a latency model such as { dist: normal, mean: 2ms, stddev: 500us }`,
+  (value) => {
+    if (!isPlainObject(value)) return typeof value === "string" || typeof value === "number" ? constantShorthand : undefined;
+    const dist = value.dist;
+    if (typeof dist === "string" && Object.hasOwn(latencyModels, dist)) {
+      return latencyModels[dist as keyof typeof latencyModels];
+    }
+    return z.looseObject({ dist: choice(LATENCY_DISTS) }) as unknown as z.ZodType<LatencyModel>;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Builds the schema for the known registry names (strategies, evictions, metrics). */
+export function scenarioSchema(known: KnownNames) {
+  const cache = strict({
+    capacity: intIn(0, LIMITS.cacheCapacity).optional(),
+    ttl: duration().optional(),
+    eviction: choice(known.evictions).optional(),
+  });
+  const network = strict({ cache: latency.optional(), database: latency.optional() });
+
+  const nodeObject = strict({ name: nodeName, cache: cache.optional(), network: network.optional() });
+  type NodeInput = z.output<typeof nodeObject>;
+  const nodeShorthand = nodeName.transform((n): NodeInput => ({ name: n }));
+  const node = dispatch<NodeInput>("a node name, or a mapping with fields: name, cache, network", (value) =>
+    typeof value === "string" ? nodeShorthand : isPlainObject(value) ? nodeObject : undefined,
+  );
+
+  const shardObject = strict({ name: shardName, ttl: duration().optional() });
+  type ShardInput = z.output<typeof shardObject>;
+  const shardShorthand = shardName.transform((n): ShardInput => ({ name: n }));
+  const shard = dispatch<ShardInput>("a shard name, or a mapping with fields: name, ttl", (value) =>
+    typeof value === "string" ? shardShorthand : isPlainObject(value) ? shardObject : undefined,
+  );
+
+  const globalCache = strict({
+    ringPoints: intIn(1, LIMITS.ringPoints).optional(),
+    ttl: duration().optional(),
+    shards: list(shard, 1, LIMITS.shards, "shards").optional(),
+  });
+
+  const valuesError = `expected a mapping of at most ${formatCount(LIMITS.dataValues)} keys to string values`;
+  const data = strict({
+    values: z
+      .record(z.string(), valueText, { error: valuesError })
+      .refine((values) => Object.keys(values).length <= LIMITS.dataValues, { error: valuesError })
+      .optional(),
+    fill: strict({
+      prefix: valueText.optional(),
+      count: intIn(0, LIMITS.fillCount),
+      value: valueText.optional(),
+    }).optional(),
+  });
+
+  const ops = {
+    read: strict({ at: duration(), op: z.literal("read"), key: keyText }),
+    write: strict({ at: duration(), op: z.literal("write"), key: keyText, value: valueText }),
+    flush: strict({ at: duration(), op: z.literal("flush") }),
+  };
+  type OpInput = z.output<(typeof ops)[keyof typeof ops]>;
+  const scriptOp = dispatch<OpInput>('an op such as { at: 5ms, op: read, key: "User:1" }', (value) => {
+    if (!isPlainObject(value)) return undefined;
+    const op = value.op;
+    if (typeof op === "string" && Object.hasOwn(ops, op)) return ops[op as keyof typeof ops] as z.ZodType<OpInput>;
+    return z.looseObject({ op: choice(SCRIPT_OPS) }) as unknown as z.ZodType<OpInput>;
+  });
+
+  const scriptWorkload = strict({
+    node: nodeRef,
+    script: list(scriptOp, 1, LIMITS.scriptOps, "ops"),
+  });
+  const generator = strict({
+    rate: numberIn(0, LIMITS.ratePerSec, { minExclusive: true }),
+    requests: intIn(0, LIMITS.requests).optional(),
+    keys: strict({
+      count: intIn(1, LIMITS.keyCount),
+      dist: choice(KEY_DISTS).optional(),
+      s: numberIn(0, LIMITS.zipfS, { minExclusive: true }).optional(),
+      prefix: valueText.optional(),
+    }),
+    readFraction: numberIn(0, 1).optional(),
+    balance: choice(BALANCE_MODES).optional(),
+  });
+  const generatorWorkload = strict({
+    node: nodeRef.optional(),
+    nodes: list(nodeRef, 1, LIMITS.nodes, "node names").optional(),
+    generator,
+  });
+  type WorkloadInput =
+    | ({ kind: "script" } & z.output<typeof scriptWorkload>)
+    | ({ kind: "generator" } & z.output<typeof generatorWorkload>);
+  const workload = dispatch<WorkloadInput>(
+    "a workload: { node, script: [...] } or { nodes, generator: {...} }",
+    (value) => {
+      if (!isPlainObject(value)) return undefined;
+      const hasScript = "script" in value;
+      const hasGenerator = "generator" in value;
+      if (hasScript && hasGenerator) return fail("either `script:` or `generator:` in one workload, not both");
+      if (hasScript) return scriptWorkload.transform((w): WorkloadInput => ({ kind: "script", ...w }));
+      if (hasGenerator) return generatorWorkload.transform((w): WorkloadInput => ({ kind: "generator", ...w }));
+      return undefined;
+    },
+  );
+
+  const readExpectation = strict({
+    read: strict({ node: nodeRef, at: duration(), key: keyText.optional() }),
+    value: valueText.nullable().optional(),
+    stale: boolean.optional(),
+    servedFrom: choice(SERVED_FROM).optional(),
+  });
+  const metricExpectation = strict({
+    metric: choice(known.metrics),
+    node: nodeRef.optional(),
+    min: finiteNumber.optional(),
+    max: finiteNumber.optional(),
+    equals: finiteNumber.optional(),
+  });
+  type ExpectationInput =
+    | ({ kind: "read" } & z.output<typeof readExpectation>)
+    | ({ kind: "metric" } & z.output<typeof metricExpectation>);
+  const expectation = dispatch<ExpectationInput>(
+    "an expectation: { read: { node, at, key }, value / stale / servedFrom } or { metric, node, min / max / equals }",
+    (value) => {
+      if (!isPlainObject(value)) return undefined;
+      if ("read" in value && "metric" in value) return fail("either `read:` or `metric:` in one expectation, not both");
+      if ("read" in value) return readExpectation.transform((e): ExpectationInput => ({ kind: "read", ...e }));
+      if ("metric" in value) return metricExpectation.transform((e): ExpectationInput => ({ kind: "metric", ...e }));
+      return undefined;
+    },
+  );
+
+  return strict({
+    name: scenarioName.optional(),
+    description: text(LIMITS.descriptionChars).optional(),
+    seed: intIn(0, LIMITS.seed).optional(),
+    duration: duration({ positive: true }).optional(),
+    strategy: choice(known.strategies),
+    defaults: strict({ cache: cache.optional(), network: network.optional() }).optional(),
+    nodes: list(node, 1, LIMITS.nodes, "nodes"),
+    globalCache: globalCache.optional(),
+    data: data.optional(),
+    workloads: list(workload, 0, LIMITS.workloads, "workloads").optional(),
+    expect: list(expectation, 0, LIMITS.expectations, "expectations").optional(),
+    report: strict({
+      interval: duration({ positive: true }).optional(),
+      trace: choice(TRACE_MODES).optional(),
+    }).optional(),
+    limits: strict({
+      events: intIn(1, LIMITS.eventsMax).optional(),
+      traceRows: intIn(0, LIMITS.traceRowsMax).optional(),
+    }).optional(),
+    backend: choice(BACKEND_MODES).optional(),
+  });
+}
+
+/** What the schema makes of a file: validated and typed, durations in us, nothing defaulted yet. */
+export type ScenarioInput = z.output<ReturnType<typeof scenarioSchema>>;

@@ -1,0 +1,138 @@
+// The resolved scenario: what the loader hands to the runner after parsing, validation and defaults.
+// Every duration is an integer number of microseconds; every field is filled (no optionals that the
+// runner must default), so the one place defaults live is sim/scenario/defaults.ts.
+
+export type LatencyModel =
+  | { dist: "constant"; valueUs: number }
+  | { dist: "uniform"; minUs: number; maxUs: number }
+  | { dist: "normal"; meanUs: number; stddevUs: number }
+  | { dist: "lognormal"; medianUs: number; sigma: number }
+  | { dist: "exponential"; meanUs: number };
+
+/** One-way latency of the two kinds of link a node has. */
+export interface NetworkSpec {
+  cache: LatencyModel;
+  database: LatencyModel;
+}
+
+export interface LocalCacheSpec {
+  /** Entries; 0 means the node has no local cache. */
+  capacity: number;
+  /** Time to live from the moment the entry was filled; 0 means entries never expire. */
+  ttlUs: number;
+  eviction: string;
+}
+
+export type ScriptOp =
+  | { atUs: number; op: "read"; key: string }
+  | { atUs: number; op: "write"; key: string; value: string }
+  | { atUs: number; op: "flush" };
+
+export interface KeySpaceSpec {
+  count: number;
+  prefix: string;
+  dist: "uniform" | "zipf";
+  /** Zipf exponent; ignored for uniform. */
+  s: number;
+}
+
+export interface GeneratorSpec {
+  /** Poisson arrivals at this many requests per virtual second (over all nodes the generator drives). */
+  ratePerSec: number;
+  /** Stop after this many requests; 0 means no limit other than the run's duration. */
+  requests: number;
+  keys: KeySpaceSpec;
+  /** Fraction of requests that are reads, in [0, 1]; 1 makes the driven nodes readers only, 0 writers only. */
+  readFraction: number;
+  /** How arrivals are spread over the nodes: at random (each node then sees Poisson arrivals) or in turn. */
+  balance: "random" | "round-robin";
+}
+
+export type WorkloadSpec =
+  | { kind: "script"; nodes: string[]; ops: ScriptOp[] }
+  | { kind: "generator"; nodes: string[]; generator: GeneratorSpec };
+
+export interface NodeSpec {
+  name: string;
+  cache: LocalCacheSpec;
+  network: NetworkSpec;
+}
+
+export interface ShardSpec {
+  /** Name of the virtual cache node; also its Redis key prefix. */
+  name: string;
+  /** TTL of entries filled into this shard; 0 means they never expire. */
+  ttlUs: number;
+}
+
+export interface GlobalCacheSpec {
+  shards: ShardSpec[];
+  /** Points each shard places on the consistent-hash ring. */
+  ringPoints: number;
+}
+
+export type Expectation =
+  | {
+      kind: "read";
+      /** Where the expectation sits in the file, for messages: e.g. `expect[0]`. */
+      path: string;
+      node: string;
+      atUs: number;
+      key: string | null;
+      value: string | null | undefined;
+      stale: boolean | undefined;
+      servedFrom: "local" | "global" | "database" | undefined;
+    }
+  | {
+      kind: "metric";
+      path: string;
+      /** A summary.csv column, e.g. `stale_rate`. */
+      metric: string;
+      /** A node name or `total`. */
+      node: string;
+      min: number | undefined;
+      max: number | undefined;
+      equals: number | undefined;
+    };
+
+export interface ReportSpec {
+  /** Width of one timeseries.csv row, in virtual microseconds. */
+  intervalUs: number;
+  /** Write trace.csv: "auto" writes it for scripted workloads only. */
+  trace: "auto" | "always" | "never";
+}
+
+export interface LimitsSpec {
+  /** The run stops with an error past this many events. */
+  eventsMax: number;
+  /** trace.csv refuses to grow past this many rows. */
+  traceRowsMax: number;
+}
+
+export interface BackendSpec {
+  /** "memory": in-process stand-ins (ioredis-mock, sql.js); "live": real servers from the environment. */
+  mode: "memory" | "live";
+}
+
+export interface Scenario {
+  /** The file it came from, as the user named it. */
+  file: string;
+  /** Short name, from the `name` field or the file name; names the report folder. */
+  name: string;
+  description: string;
+  seed: number;
+  durationUs: number;
+  strategy: string;
+  nodes: NodeSpec[];
+  globalCache: GlobalCacheSpec;
+  /** Initial contents of the system of record, in insertion order. */
+  data: {
+    values: Array<[string, string]>;
+    fill: { prefix: string; count: number; value: string } | null;
+  };
+  workloads: WorkloadSpec[];
+  expectations: Expectation[];
+  report: ReportSpec;
+  limits: LimitsSpec;
+  backend: BackendSpec;
+}

@@ -1,0 +1,61 @@
+// Guards the local cache: LRU order, capacity never exceeded, TTL from fill (reads do not extend it).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LruCache } from "../sim/model/lruCache.ts";
+
+describe("LruCache", () => {
+  it("evicts the least recently used entry", () => {
+    const c = new LruCache({ capacity: 2, ttlUs: 0 });
+    c.set("a", "1", 1, 0);
+    c.set("b", "2", 1, 0);
+    expect(c.get("a", 1)?.value).toBe("1");
+    c.set("c", "3", 1, 2);
+    expect(c.get("b", 3)).toBeUndefined();
+    expect(c.get("a", 3)?.value).toBe("1");
+    expect(c.evictions).toBe(1);
+  });
+
+  it("never holds more than its capacity", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 30 })), { maxLength: 300 }),
+        (capacity, ops) => {
+          const c = new LruCache({ capacity, ttlUs: 0 });
+          ops.forEach(([isSet, k], t) => {
+            if (isSet) c.set(`k${k}`, "v", 1, t);
+            else c.get(`k${k}`, t);
+            expect(c.size).toBeLessThanOrEqual(capacity);
+          });
+        },
+      ),
+    );
+  });
+
+  it("serves an entry until just before its TTL and not at it; a read does not extend it", () => {
+    const c = new LruCache({ capacity: 10, ttlUs: 30_000_000 });
+    c.set("k", "v", 3, 0);
+    expect(c.get("k", 29_999_999)?.version).toBe(3);
+    expect(c.get("k", 30_000_000)).toBeUndefined();
+    expect(c.expirations).toBe(1);
+    expect(c.size).toBe(0);
+  });
+
+  it("restarts the TTL when an entry is filled again, and keeps entries forever with TTL 0", () => {
+    const c = new LruCache({ capacity: 10, ttlUs: 100 });
+    c.set("k", "v1", 1, 0);
+    c.set("k", "v2", 2, 50);
+    expect(c.get("k", 120)?.value).toBe("v2");
+    const forever = new LruCache({ capacity: 1, ttlUs: 0 });
+    forever.set("k", null, 0, 0);
+    expect(forever.get("k", Number.MAX_SAFE_INTEGER)).toEqual({ value: null, version: 0, expiresAtUs: Infinity });
+  });
+
+  it("empties on clear without counting evictions", () => {
+    const c = new LruCache({ capacity: 3, ttlUs: 0 });
+    c.set("a", "1", 1, 0);
+    c.clear();
+    expect(c.size).toBe(0);
+    expect(c.evictions).toBe(0);
+  });
+});

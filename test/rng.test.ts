@@ -1,0 +1,74 @@
+// Guards seeded randomness: same (seed, name) gives the same sequence; streams are independent by name.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { exponential, standardNormal, uniformInt, ZipfSampler } from "../sim/core/distributions.ts";
+import { RngStreams } from "../sim/core/rng.ts";
+
+const draw = (seed: number, name: string, n: number) => {
+  const rng = new RngStreams(seed).stream(name);
+  return Array.from({ length: n }, () => rng.next());
+};
+
+describe("RngStreams", () => {
+  it("gives the same sequence for the same seed and name", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.string(), (seed, name) => {
+        expect(draw(seed, name, 20)).toEqual(draw(seed, name, 20));
+      }),
+    );
+  });
+
+  it("gives different sequences for different seeds or names", () => {
+    expect(draw(1, "a", 5)).not.toEqual(draw(2, "a", 5));
+    expect(draw(1, "a", 5)).not.toEqual(draw(1, "b", 5));
+  });
+
+  it("does not let one stream's draws shift another's", () => {
+    const streams = new RngStreams(7);
+    const a = streams.stream("a");
+    for (let i = 0; i < 1000; i++) streams.stream("noisy").next();
+    expect([a.next(), a.next()]).toEqual(draw(7, "a", 2));
+  });
+
+  it("draws in [0, 1)", () => {
+    for (const x of draw(3, "range", 10_000)) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(1);
+    }
+  });
+});
+
+describe("distributions", () => {
+  const rng = () => new RngStreams(11).stream("dist");
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  it("uniformInt stays within bounds and hits both ends", () => {
+    const r = rng();
+    const xs = Array.from({ length: 5000 }, () => uniformInt(r, 3, 7));
+    expect(Math.min(...xs)).toBe(3);
+    expect(Math.max(...xs)).toBe(7);
+  });
+
+  it("exponential and normal have the stated means (tolerance 2 %)", () => {
+    const r = rng();
+    expect(mean(Array.from({ length: 100_000 }, () => exponential(r, 100)))).toBeCloseTo(100, -0.3);
+    const m = mean(Array.from({ length: 100_000 }, () => 50 + 10 * standardNormal(r)));
+    expect(Math.abs(m - 50)).toBeLessThan(1);
+  });
+
+  it("Zipf draws follow 1/k^s (rank frequencies within 5 % for the top ranks)", () => {
+    const zipf = new ZipfSampler(1000, 0.99);
+    const r = rng();
+    const counts = new Array<number>(1000).fill(0);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      const k = zipf.sample(r);
+      counts[k] = (counts[k] as number) + 1;
+    }
+    for (const k of [0, 1, 2, 9]) {
+      const expected = zipf.probability(k) * n;
+      expect(Math.abs((counts[k] as number) - expected) / expected).toBeLessThan(0.05);
+    }
+    expect(zipf.probability(0) / zipf.probability(1)).toBeCloseTo(2 ** 0.99, 6);
+  });
+});
