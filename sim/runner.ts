@@ -118,12 +118,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         spec.kind === "script"
           ? new ScriptWorkload(spec.nodes[0] as string, spec.ops)
           : new GeneratorWorkload(spec.nodes, spec.generator);
-      workload.start({ scheduler, strategy: paths, nodesByName, rng, streamPrefix: `workload[${i}]` });
+      workload.start({ scheduler, strategy: paths, nodesByName, rng, oracle, streamPrefix: `workload[${i}]` });
     });
 
     scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => recorder.tick(boundaryUs));
     const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax);
-    recorder.finish(stats.endUs);
+    // The run covered [0, end): an idle run's last event happened at endUs itself.
+    recorder.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
     await timeseries.close();
 
     const summaryRows = recorder.summary();

@@ -2,7 +2,7 @@
 // per node per interval of virtual time (timeseries.csv, streamed out as each interval closes), and
 // optionally one row per operation (trace.csv).
 import type { LocalCache } from "../model/localCache.ts";
-import type { Oracle } from "../model/oracle.ts";
+import type { Key, Oracle } from "../model/oracle.ts";
 import { OpCounters, type ServedFrom } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 
@@ -73,7 +73,7 @@ export class Recorder {
     opId: number,
     startUs: number,
     nowUs: number,
-    key: string,
+    key: Key,
     value: string | null,
     version: number,
     versionAtStart: number,
@@ -89,16 +89,17 @@ export class Recorder {
     }
     if (this.watches.size > 0) {
       for (const watch of this.watches.get(`${nodeIndex}@${startUs}`) ?? []) {
-        if (watch.key === null || watch.key === key) watch.seen.push({ key, value, stale: ageUs !== null, servedFrom });
+        if (watch.key === null || watch.key === key.name) {
+          watch.seen.push({ key: key.name, value, stale: ageUs !== null, servedFrom });
+        }
       }
     }
-    state.run.recordRead(servedFrom, latencyUs, ageUs);
     state.interval.recordRead(servedFrom, latencyUs, ageUs);
     this.trace?.add(startUs, opId, [
       String(startUs),
       state.name,
       "read",
-      key,
+      key.name,
       value ?? "",
       String(version),
       servedFrom,
@@ -114,20 +115,19 @@ export class Recorder {
     opId: number,
     startUs: number,
     nowUs: number,
-    key: string,
+    key: Key,
     value: string,
     version: number,
     shard: string,
   ): void {
     const state = this.nodes[nodeIndex] as NodeState;
     const latencyUs = nowUs - startUs;
-    state.run.recordWrite(latencyUs);
     state.interval.recordWrite(latencyUs);
     this.trace?.add(startUs, opId, [
       String(startUs),
       state.name,
       "write",
-      key,
+      key.name,
       value,
       String(version),
       "",
@@ -140,14 +140,12 @@ export class Recorder {
 
   flush(nodeIndex: number, opId: number, nowUs: number): void {
     const state = this.nodes[nodeIndex] as NodeState;
-    state.run.flushes++;
     state.interval.flushes++;
     this.trace?.add(nowUs, opId, [String(nowUs), state.name, "flush", "", "", "", "", "", "", "", "0"]);
   }
 
   globalExpiration(nodeIndex: number): void {
     const state = this.nodes[nodeIndex] as NodeState;
-    state.run.globalExpirations++;
     state.interval.globalExpirations++;
   }
 
@@ -190,6 +188,8 @@ export class Recorder {
         state.expirationsSeen = cache.expirations;
       }
       this.intervalSink(this.intervalStartUs, state.name, interval);
+      // Operations are counted once, per interval; the run's counts are the sum of its intervals.
+      state.run.add(interval);
       total.add(interval);
       interval.reset();
     }

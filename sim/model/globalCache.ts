@@ -3,6 +3,7 @@
 // travels inside the stored value rather than as a Redis TTL (which would follow the wall clock).
 import type { CacheStore, MaybePromise } from "../backends/types.ts";
 import { HashRing } from "./hashRing.ts";
+import type { Key } from "./oracle.ts";
 
 export interface Shard {
   name: string;
@@ -20,43 +21,44 @@ const MISS: GlobalLookup = { kind: "miss" };
 const EXPIRED: GlobalLookup = { kind: "expired" };
 
 export class GlobalCache {
-  private readonly ring: HashRing<Shard>;
-  /** Ring lookups are pure, and keys repeat: remember them (bounded by the scenario's key space). */
-  private readonly shardOfKey = new Map<string, Shard>();
+  private readonly ring: HashRing<number>;
+  private readonly shards: Shard[];
 
   constructor(
     readonly store: CacheStore,
     shards: ReadonlyArray<{ name: string; ttlUs: number }>,
     ringPoints: number,
   ) {
+    this.shards = shards.map((s) => ({ name: s.name, ttlUs: s.ttlUs, prefix: `${s.name}:` }));
     this.ring = new HashRing(
-      shards.map((s) => ({ name: s.name, shard: { name: s.name, ttlUs: s.ttlUs, prefix: `${s.name}:` } })),
+      shards.map((s, index) => ({ name: s.name, shard: index })),
       ringPoints,
     );
   }
 
-  shardFor(key: string): Shard {
-    let shard = this.shardOfKey.get(key);
-    if (shard === undefined) {
-      shard = this.ring.lookup(key);
-      this.shardOfKey.set(key, shard);
+  /** The key's shard; the ring is asked once per key and the answer kept on the key. */
+  shardFor(key: Key): Shard {
+    if (key.shardIndex < 0) {
+      key.shardIndex = this.ring.lookup(key.name);
+      key.storeKey = (this.shards[key.shardIndex] as Shard).prefix + key.name;
     }
-    return shard;
+    return this.shards[key.shardIndex] as Shard;
   }
 
   /** Where the entry lives: the shard name, or the server that holds it where there are several. */
-  servedBy(shard: Shard, key: string): string {
-    return this.store.locate(shard.prefix + key) ?? shard.name;
+  servedBy(shard: Shard, key: Key): string {
+    return this.store.locate(key.storeKey) ?? shard.name;
   }
 
-  get(shard: Shard, key: string): MaybePromise<string | null> {
-    return this.store.get(shard.prefix + key);
+  /** Reads the key's entry; shardFor(key) must have been asked first, as it names the stored key. */
+  get(key: Key): MaybePromise<string | null> {
+    return this.store.get(key.storeKey);
   }
 
   /** Stores the entry as of nowUs (the moment the write reaches the cache); its TTL starts then. */
-  set(shard: Shard, key: string, value: string | null, version: number, nowUs: number): MaybePromise<void> {
+  set(shard: Shard, key: Key, value: string | null, version: number, nowUs: number): MaybePromise<void> {
     const expiresAtUs = shard.ttlUs > 0 ? nowUs + shard.ttlUs : 0;
-    return this.store.set(shard.prefix + key, encodeEntry(value, version, expiresAtUs));
+    return this.store.set(key.storeKey, encodeEntry(value, version, expiresAtUs));
   }
 
   /** Reads a stored entry as of atUs, the moment the request reached the cache. */

@@ -2,43 +2,54 @@
 // each key is current, and when each version was superseded. A read is stale when the version it
 // returned had already been superseded when the read began; its staleness age is how long before.
 //
-// Memory grows with the number of writes (one number per committed version), not with the number of
-// requests; a scenario's writes are bounded by its request count and limits.
+// Keys are interned: workloads resolve a key name to its Key once, and the hot path then reaches the
+// key's history (and its cached shard) without a hash lookup. Memory grows with the number of keys and
+// of committed writes (one number per version), not with the number of requests.
 
-interface KeyHistory {
-  /** commitUs[v - 1] is when version v was committed (version 0 is "never written", at time 0). */
-  commitUs: number[];
+export class Key {
+  /** commitUs[v - 1] is when version v was committed; the current version is the array's length. */
+  readonly commitUs: number[] = [];
+  /** Index of the global-cache shard that owns the key, once looked up; -1 before. */
+  shardIndex = -1;
+  /** The key's name in the global cache store (`shard:name`), built once with the shard. */
+  storeKey = "";
+
+  constructor(readonly name: string) {}
+
+  get version(): number {
+    return this.commitUs.length;
+  }
 }
 
 export class Oracle {
-  private readonly keys = new Map<string, KeyHistory>();
+  private readonly keys = new Map<string, Key>();
 
-  /** Records the initial data: version 1 of each seeded key, committed before the run starts. */
-  seed(key: string): void {
-    this.keys.set(key, { commitUs: [0] });
+  /** The one Key object for this name. */
+  key(name: string): Key {
+    let key = this.keys.get(name);
+    if (key === undefined) {
+      key = new Key(name);
+      this.keys.set(name, key);
+    }
+    return key;
+  }
+
+  /** Records the initial data: version 1 of a seeded key, committed before the run starts. */
+  seed(name: string): void {
+    const key = this.key(name);
+    if (key.version === 0) key.commitUs.push(0);
   }
 
   /** Records a commit; versions must arrive in order, as the system of record assigns them. */
-  commit(key: string, version: number, nowUs: number): void {
-    let history = this.keys.get(key);
-    if (history === undefined) {
-      history = { commitUs: [] };
-      this.keys.set(key, history);
+  commit(key: Key, version: number, nowUs: number): void {
+    if (version !== key.commitUs.length + 1) {
+      throw new Error(`oracle: ${key.name} committed version ${version} after ${key.commitUs.length}`);
     }
-    if (version !== history.commitUs.length + 1) {
-      throw new Error(`oracle: ${key} committed version ${version} after ${history.commitUs.length}`);
-    }
-    history.commitUs.push(nowUs);
-  }
-
-  currentVersion(key: string): number {
-    return this.keys.get(key)?.commitUs.length ?? 0;
+    key.commitUs.push(nowUs);
   }
 
   /** When `version` of key was replaced by a newer one, or undefined while it is current. */
-  supersededAtUs(key: string, version: number): number | undefined {
-    const commits = this.keys.get(key)?.commitUs;
-    if (commits === undefined) return undefined;
-    return commits[version];
+  supersededAtUs(key: Key, version: number): number | undefined {
+    return key.commitUs[version];
   }
 }

@@ -33,7 +33,10 @@ export function parseDuration(input: unknown): DurationResult {
   const scaled = BigInt(whole + fraction) * unitUs;
   const divisor = 10n ** BigInt(fraction.length);
   if (scaled % divisor !== 0n) {
-    return { ok: false, expected: "a duration that is a whole number of microseconds (1us is the finest step)" };
+    return {
+      ok: false,
+      expected: "a duration that is a whole number of microseconds (1us is the finest step)",
+    };
   }
   const us = scaled / divisor;
   if (us > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -51,12 +54,12 @@ export function durationUs(input: string | 0): number {
 
 /**
  * Renders microseconds the way a scenario file would write them: 30000000 -> "30s", 1500 -> "1.5ms",
- * 120000000 -> "2m". Minutes and hours only when whole, since "1.5m" reads worse than "90s".
+ * 120000000 -> "2m", 0 -> "0s". Minutes and hours only when whole, since "1.5m" reads worse than "90s".
  */
 export function formatDurationUs(us: number): string {
   if (!Number.isFinite(us)) return String(us);
   if (us < 0) return `-${formatDurationUs(-us)}`;
-  if (us === 0) return "0";
+  if (us === 0) return "0s";
   if (!Number.isInteger(us)) return `${us}us`;
   if (us % 3_600_000_000 === 0) return `${us / 3_600_000_000}h`;
   if (us % 60_000_000 === 0) return `${us / 60_000_000}m`;

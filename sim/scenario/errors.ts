@@ -103,7 +103,8 @@ export function renderFound(value: unknown): string {
     const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
     return JSON.stringify(cut);
   }
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "object") {
     const keys = Object.keys(value);

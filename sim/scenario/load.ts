@@ -191,7 +191,9 @@ class LocatedDoc {
   /** Records "path: expected X, found <the file's value at path>". */
   expect(segments: readonly Segment[], expected: string, suffix = ""): void {
     const found = renderFound(this.valueAt(segments));
-    this.problems.push(problem(this.file, formatPath(segments), this.locate(segments), expected, found, suffix));
+    this.problems.push(
+      problem(this.file, formatPath(segments), this.locate(segments), expected, found, suffix),
+    );
   }
 
   fromIssue(issue: z.core.$ZodIssue): ScenarioProblem[] {
@@ -210,7 +212,9 @@ class LocatedDoc {
         ),
       );
     }
-    const expected = issue.message.startsWith("expected ") ? issue.message.slice("expected ".length) : fallback(issue);
+    const expected = issue.message.startsWith("expected ")
+      ? issue.message.slice("expected ".length)
+      : fallback(issue);
     const emptyFile = segments.length === 0 && this.doc.contents === null;
     const found = emptyFile ? "an empty file" : renderFound(this.valueAt(segments));
     return [problem(this.file, pathText, this.locate(segments), expected, found)];
@@ -232,7 +236,9 @@ function fallback(issue: z.core.$ZodIssue): string {
 /** Lists names for messages, cut short when there are many. */
 function listNames(names: readonly string[]): string {
   if (names.length === 0) return "(none)";
-  return names.length > 12 ? `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)` : names.join(", ");
+  return names.length > 12
+    ? `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)`
+    : names.join(", ");
 }
 
 type WorkloadInput = NonNullable<ScenarioInput["workloads"]>[number];
@@ -248,7 +254,7 @@ class Resolver {
   resolve(input: ScenarioInput): Scenario {
     const durationUs = input.duration ?? DEFAULTS.durationUs;
     const nodes = this.nodes(input);
-    const nodeNames = nodes.map((n) => n.name);
+    const nodeNames = [...new Set(nodes.map((n) => n.name))];
     const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
     const report = {
       intervalUs: input.report?.interval ?? DEFAULTS.report.intervalUs,
@@ -282,6 +288,11 @@ class Resolver {
     };
   }
 
+  /** Where a node's or shard's name is written: the item itself in the bare-string shorthand. */
+  private nameSegments(item: Segment[]): Segment[] {
+    return typeof this.at.valueAt(item) === "string" ? item : [...item, "name"];
+  }
+
   private seed(fromFile: number | undefined): number {
     const override = this.options.seedOverride;
     if (override === undefined) return fromFile ?? DEFAULTS.seed;
@@ -297,12 +308,16 @@ class Resolver {
     const firstIndex = new Map<string, number>();
     return input.nodes.map((node, i): NodeSpec => {
       const where: Segment[] = ["nodes", i];
+      const nameAt = this.nameSegments(where);
       const previous = firstIndex.get(node.name);
       if (previous !== undefined) {
-        this.at.expect([...where, "name"], "a unique node name", ` (also nodes[${previous}])`);
+        this.at.expect(nameAt, "a unique node name", ` (also nodes[${previous}])`);
       } else firstIndex.set(node.name, i);
       if (node.name === TOTAL_NODE) {
-        this.at.expect([...where, "name"], `a node name other than "${TOTAL_NODE}" (metric expectations use it for all nodes)`);
+        this.at.expect(
+          nameAt,
+          `a node name other than "${TOTAL_NODE}" (metric expectations use it for all nodes)`,
+        );
       }
 
       const eviction = node.cache?.eviction ?? fileDefaults?.cache?.eviction ?? DEFAULTS.nodeCache.eviction;
@@ -327,7 +342,9 @@ class Resolver {
         },
         network: {
           cache: cloneModel(node.network?.cache ?? fileDefaults?.network?.cache ?? DEFAULTS.network.cache),
-          database: cloneModel(node.network?.database ?? fileDefaults?.network?.database ?? DEFAULTS.network.database),
+          database: cloneModel(
+            node.network?.database ?? fileDefaults?.network?.database ?? DEFAULTS.network.database,
+          ),
         },
       };
     });
@@ -344,9 +361,8 @@ class Resolver {
       const previous = firstIndex.get(shard.name);
       if (previous === undefined) firstIndex.set(shard.name, i);
       else {
-        const where: Segment[] = ["globalCache", "shards", i];
-        const isObject = typeof this.at.valueAt(where) === "object";
-        this.at.expect(isObject ? [...where, "name"] : where, "a unique shard name", ` (also globalCache.shards[${previous}])`);
+        const nameAt = this.nameSegments(["globalCache", "shards", i]);
+        this.at.expect(nameAt, "a unique shard name", ` (also globalCache.shards[${previous}])`);
       }
     });
     return { shards, ringPoints: spec?.ringPoints ?? DEFAULTS.globalCache.ringPoints };
@@ -382,9 +398,14 @@ class Resolver {
       const keyNode = resolveNode(this.at.doc, pair.key);
       const jsKey = isScalar(keyNode) ? String(keyNode.value) : undefined;
       if (jsKey === undefined || !Object.hasOwn(values, jsKey)) continue;
-      const key = isScalar(keyNode) ? this.scalarText(keyNode.value, keyNode, [...where, jsKey], "key") : jsKey;
+      const key = isScalar(keyNode)
+        ? this.scalarText(keyNode.value, keyNode, [...where, jsKey], "key")
+        : jsKey;
       const value = values[jsKey] as ScalarText;
-      entries.push([key, this.scalarText(value, resolveNode(this.at.doc, pair.value), [...where, jsKey], "value")]);
+      entries.push([
+        key,
+        this.scalarText(value, resolveNode(this.at.doc, pair.value), [...where, jsKey], "value"),
+      ]);
     }
     return entries;
   }
@@ -394,7 +415,12 @@ class Resolver {
     return this.scalarText(value, resolveNode(this.at.doc, this.at.node(segments)), segments, "value");
   }
 
-  private scalarText(value: unknown, node: unknown, segments: readonly Segment[], what: "key" | "value"): string {
+  private scalarText(
+    value: unknown,
+    node: unknown,
+    segments: readonly Segment[],
+    what: "key" | "value",
+  ): string {
     if (typeof value === "string") return value;
     const written = isScalar(node) ? node.source : undefined;
     // Unquoted 42 or true is unambiguous text; 007, 1.0, 1e3, 0x1f or True would not survive the
@@ -419,10 +445,20 @@ class Resolver {
     return false;
   }
 
-  private workloads(list: readonly WorkloadInput[], nodeNames: readonly string[], durationUs: number): WorkloadSpec[] {
+  private workloads(
+    list: readonly WorkloadInput[],
+    nodeNames: readonly string[],
+    durationUs: number,
+  ): WorkloadSpec[] {
     if (list.length === 0) {
       const where: Segment[] = ["workloads"];
-      const p = problem(this.at.file, "workloads", this.at.locate(where), "at least one workload (a script or a generator)", "none");
+      const p = problem(
+        this.at.file,
+        "workloads",
+        this.at.locate(where),
+        "at least one workload (a script or a generator)",
+        "none",
+      );
       this.at.problems.push({ ...p, message: `nothing to do: ${p.message}` });
       return [];
     }
@@ -433,7 +469,10 @@ class Resolver {
         this.nodeRef([...where, "node"], workload.node, nodeNames);
         opsTotal += workload.script.length;
         if (opsTotal > LIMITS.scriptOps && opsTotal - workload.script.length <= LIMITS.scriptOps) {
-          this.at.expect([...where, "script"], `at most ${formatCount(LIMITS.scriptOps)} script ops in all workloads together`);
+          this.at.expect(
+            [...where, "script"],
+            `at most ${formatCount(LIMITS.scriptOps)} script ops in all workloads together`,
+          );
         }
         const ops = workload.script.map((op, j): ScriptOp => {
           const opWhere: Segment[] = [...where, "script", j];
@@ -454,7 +493,7 @@ class Resolver {
                 key: this.text(op.key, [...opWhere, "key"]),
                 value: this.text(op.value, [...opWhere, "value"]),
               };
-            case "flush":
+            default:
               return { atUs: op.at, op: "flush" };
           }
         });
@@ -485,14 +524,22 @@ class Resolver {
       const g = workload.generator;
       const keyDist = g.keys.dist ?? DEFAULTS.generator.keyDist;
       if (g.keys.s !== undefined && keyDist !== "zipf") {
-        this.at.expect([...where, "generator", "keys", "s"], "no `s:` unless `dist: zipf` (s is the Zipf exponent)");
+        this.at.expect(
+          [...where, "generator", "keys", "s"],
+          "no `s:` unless `dist: zipf` (s is the Zipf exponent)",
+        );
       }
       const generator: GeneratorSpec = {
         ratePerSec: g.rate,
         requests: g.requests ?? DEFAULTS.generator.requests,
         keys: {
           count: g.keys.count,
-          prefix: this.text(g.keys.prefix ?? DEFAULTS.generator.keyPrefix, [...where, "generator", "keys", "prefix"]),
+          prefix: this.text(g.keys.prefix ?? DEFAULTS.generator.keyPrefix, [
+            ...where,
+            "generator",
+            "keys",
+            "prefix",
+          ]),
           dist: keyDist,
           s: g.keys.s ?? DEFAULTS.generator.zipfS,
         },
@@ -523,7 +570,15 @@ class Resolver {
         if (e.min !== undefined && e.max !== undefined && e.min > e.max) {
           this.at.expect([...where, "max"], `a max no smaller than min (${e.min})`);
         }
-        return { kind: "metric", path: pathText, metric: e.metric, node, min: e.min, max: e.max, equals: e.equals };
+        return {
+          kind: "metric",
+          path: pathText,
+          metric: e.metric,
+          node,
+          min: e.min,
+          max: e.max,
+          equals: e.equals,
+        };
       }
 
       const readWhere: Segment[] = [...where, "read"];
@@ -567,7 +622,9 @@ class Resolver {
     const driving = workloads.filter((w) => w.nodes.includes(node));
     if (driving.some((w) => w.kind === "generator")) return;
     const reads = driving.flatMap((w) =>
-      w.kind === "script" ? w.ops.filter((op): op is Extract<ScriptOp, { op: "read" }> => op.op === "read") : [],
+      w.kind === "script"
+        ? w.ops.filter((op): op is Extract<ScriptOp, { op: "read" }> => op.op === "read")
+        : [],
     );
     const atTime = reads.filter((op) => op.atUs === atUs);
     const matching = key === null ? atTime : atTime.filter((op) => op.key === key);

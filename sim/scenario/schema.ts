@@ -240,7 +240,8 @@ const constantShorthand = duration().transform((us): LatencyModel => ({ dist: "c
 const latency = dispatch<LatencyModel>(
   `${DURATION_EXPECTED}, or a latency model such as { dist: normal, mean: 2ms, stddev: 500us }`,
   (value) => {
-    if (!isPlainObject(value)) return typeof value === "string" || typeof value === "number" ? constantShorthand : undefined;
+    if (!isPlainObject(value))
+      return typeof value === "string" || typeof value === "number" ? constantShorthand : undefined;
     const dist = value.dist;
     if (typeof dist === "string" && Object.hasOwn(latencyModels, dist)) {
       return latencyModels[dist as keyof typeof latencyModels];
@@ -302,7 +303,8 @@ export function scenarioSchema(known: KnownNames) {
   const scriptOp = dispatch<OpInput>('an op such as { at: 5ms, op: read, key: "User:1" }', (value) => {
     if (!isPlainObject(value)) return undefined;
     const op = value.op;
-    if (typeof op === "string" && Object.hasOwn(ops, op)) return ops[op as keyof typeof ops] as z.ZodType<OpInput>;
+    if (typeof op === "string" && Object.hasOwn(ops, op))
+      return ops[op as keyof typeof ops] as z.ZodType<OpInput>;
     return z.looseObject({ op: choice(SCRIPT_OPS) }) as unknown as z.ZodType<OpInput>;
   });
 
@@ -336,9 +338,11 @@ export function scenarioSchema(known: KnownNames) {
       if (!isPlainObject(value)) return undefined;
       const hasScript = "script" in value;
       const hasGenerator = "generator" in value;
-      if (hasScript && hasGenerator) return fail("either `script:` or `generator:` in one workload, not both");
+      if (hasScript && hasGenerator)
+        return fail("either `script:` or `generator:` in one workload, not both");
       if (hasScript) return scriptWorkload.transform((w): WorkloadInput => ({ kind: "script", ...w }));
-      if (hasGenerator) return generatorWorkload.transform((w): WorkloadInput => ({ kind: "generator", ...w }));
+      if (hasGenerator)
+        return generatorWorkload.transform((w): WorkloadInput => ({ kind: "generator", ...w }));
       return undefined;
     },
   );
@@ -363,9 +367,12 @@ export function scenarioSchema(known: KnownNames) {
     "an expectation: { read: { node, at, key }, value / stale / servedFrom } or { metric, node, min / max / equals }",
     (value) => {
       if (!isPlainObject(value)) return undefined;
-      if ("read" in value && "metric" in value) return fail("either `read:` or `metric:` in one expectation, not both");
-      if ("read" in value) return readExpectation.transform((e): ExpectationInput => ({ kind: "read", ...e }));
-      if ("metric" in value) return metricExpectation.transform((e): ExpectationInput => ({ kind: "metric", ...e }));
+      if ("read" in value && "metric" in value)
+        return fail("either `read:` or `metric:` in one expectation, not both");
+      if ("read" in value)
+        return readExpectation.transform((e): ExpectationInput => ({ kind: "read", ...e }));
+      if ("metric" in value)
+        return metricExpectation.transform((e): ExpectationInput => ({ kind: "metric", ...e }));
       return undefined;
     },
   );

@@ -8,20 +8,20 @@ export const localStrategy: StrategyDefinition = {
   name: "local",
   summary: "per-node caches only; a write updates the writer's cache and nobody else's",
   create(world) {
-    const { scheduler, oracle, recorder } = world;
+    const { scheduler, recorder } = world;
     return {
       read(node, key) {
         const opId = world.nextOpId();
         const startUs = scheduler.nowUs;
-        const versionAtStart = oracle.currentVersion(key);
-        const hit = node.cache?.get(key, startUs);
+        const versionAtStart = key.version;
+        const hit = node.cache?.get(key.name, startUs);
         if (hit !== undefined) {
           recorder.read(node.index, opId, startUs, startUs, key, hit.value, hit.version, versionAtStart, "local", "");
           return;
         }
         readRecord(world, node, key, (record) => {
           const nowUs = scheduler.nowUs;
-          node.cache?.set(key, record.value, record.version, nowUs);
+          node.cache?.set(key.name, record.value, record.version, nowUs);
           recorder.read(node.index, opId, startUs, nowUs, key, record.value, record.version, versionAtStart, "database", "");
         });
       },
@@ -30,7 +30,7 @@ export const localStrategy: StrategyDefinition = {
         const startUs = scheduler.nowUs;
         writeRecord(world, node, key, value, (version) => {
           const nowUs = scheduler.nowUs;
-          node.cache?.set(key, value, version, nowUs);
+          node.cache?.set(key.name, value, version, nowUs);
           recorder.write(node.index, opId, startUs, nowUs, key, value, version, "");
         });
       },

@@ -3,6 +3,7 @@
 // when scheduled, so rounding never biases the rate.
 import { exponential, uniformInt, ZipfSampler } from "../core/distributions.ts";
 import type { GeneratorSpec } from "../scenario/types.ts";
+import type { Key } from "../model/oracle.ts";
 import type { SimNode } from "../model/world.ts";
 import type { Workload, WorkloadContext } from "./workload.ts";
 
@@ -12,7 +13,7 @@ export class GeneratorWorkload implements Workload {
     private readonly spec: GeneratorSpec,
   ) {}
 
-  start({ scheduler, strategy, nodesByName, rng, streamPrefix }: WorkloadContext): void {
+  start({ scheduler, strategy, nodesByName, rng, streamPrefix, oracle }: WorkloadContext): void {
     const spec = this.spec;
     const nodes: SimNode[] = this.nodeNames.map((name) => {
       const node = nodesByName.get(name);
@@ -24,8 +25,8 @@ export class GeneratorWorkload implements Workload {
     const keyPick = rng.stream(`${streamPrefix}:keys`);
     const opPick = rng.stream(`${streamPrefix}:ops`);
     const { count, prefix } = spec.keys;
-    // Key names are built once: the key space is capped at load time, and the hot path then allocates nothing.
-    const keys = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    // Keys are resolved once: the key space is capped at load time, and the hot path then allocates nothing.
+    const keys = Array.from({ length: count }, (_, i) => oracle.key(`${prefix}${i}`));
     const zipf = spec.keys.dist === "zipf" ? new ZipfSampler(count, spec.keys.s) : null;
     const meanGapUs = 1_000_000 / spec.ratePerSec;
     const requestsMax = spec.requests > 0 ? spec.requests : Number.POSITIVE_INFINITY;
@@ -42,7 +43,7 @@ export class GeneratorWorkload implements Workload {
         nextArrivalUs += exponential(arrivals, meanGapUs);
         scheduler.at(Math.round(nextArrivalUs), arrive);
       }
-      const key = keys[zipf === null ? uniformInt(keyPick, 0, count - 1) : zipf.sample(keyPick)] as string;
+      const key = keys[zipf === null ? uniformInt(keyPick, 0, count - 1) : zipf.sample(keyPick)] as Key;
       if (opPick.next() < readFraction) strategy.read(node, key);
       else strategy.write(node, key, `${node.name}#${++writesIssued}`);
     };

@@ -8,7 +8,7 @@ export class ScriptWorkload implements Workload {
     private readonly ops: readonly ScriptOp[],
   ) {}
 
-  start({ scheduler, strategy, nodesByName }: WorkloadContext): void {
+  start({ scheduler, strategy, nodesByName, oracle }: WorkloadContext): void {
     const node = nodesByName.get(this.nodeName);
     if (node === undefined) throw new Error(`script names unknown node ${this.nodeName}`);
     const ops = this.ops;
@@ -16,8 +16,8 @@ export class ScriptWorkload implements Workload {
     const runNext = () => {
       const op = ops[next++] as ScriptOp;
       if (next < ops.length) scheduler.at((ops[next] as ScriptOp).atUs, runNext);
-      if (op.op === "read") strategy.read(node, op.key);
-      else if (op.op === "write") strategy.write(node, op.key, op.value);
+      if (op.op === "read") strategy.read(node, oracle.key(op.key));
+      else if (op.op === "write") strategy.write(node, oracle.key(op.key), op.value);
       else strategy.flush(node);
     };
     if (ops.length > 0) scheduler.at((ops[0] as ScriptOp).atUs, runNext);

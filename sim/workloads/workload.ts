@@ -2,6 +2,7 @@
 // Each kind is one file, chosen by the shape of the scenario's workload entry.
 import type { RngStreams } from "../core/rng.ts";
 import type { Scheduler } from "../core/scheduler.ts";
+import type { Oracle } from "../model/oracle.ts";
 import type { SimNode } from "../model/world.ts";
 import type { Strategy } from "../strategies/strategy.ts";
 
@@ -10,6 +11,8 @@ export interface WorkloadContext {
   strategy: Strategy;
   nodesByName: ReadonlyMap<string, SimNode>;
   rng: RngStreams;
+  /** Resolves key names to the interned keys strategies take. */
+  oracle: Oracle;
   /** Names this workload's random streams, so that workloads never share one. */
   streamPrefix: string;
 }

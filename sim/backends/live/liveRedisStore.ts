@@ -1,0 +1,455 @@
+// The global cache tier against a real Redis: one standalone server, or a Redis Cluster whose own hash
+// slots place the keys. Parity with the in-process run rests on two things this file guarantees:
+//  - commands go out in the order the engine issues them, over one connection per server (a key always
+//    lives on one server, so per-key order is total order for what the engine can observe), and
+//  - nothing is awaited inside a call, so commands the engine issues back to back pipeline naturally.
+// A connection that drops is never silently re-opened: commands in flight may or may not have run, so
+// the run is over; every later call rejects at once with the same BackendError.
+import { createRequire } from "node:module";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import type { CacheStore } from "../types.ts";
+import { BackendError } from "./backendError.ts";
+import { formatEndpoint, type RedisConfig, redact, redisPrefix } from "./config.ts";
+
+// cluster-key-slot is the slot function ioredis itself routes with; resolving it through ioredis keeps the
+// two in step even where npm does not hoist it. It ships no types: it maps a key to its slot, 0..16383.
+const requireFromIoredis = createRequire(createRequire(import.meta.url).resolve("ioredis"));
+const calculateSlot = requireFromIoredis("cluster-key-slot") as (key: string) => number;
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectOptions {
+  connectTimeoutMs: number;
+  /** ioredis batches the commands issued in one tick into one write; on by default (see measurements). */
+  autoPipelining?: boolean;
+}
+
+export interface LiveRedisOptions extends RedisConnectOptions {
+  runId: string;
+  /** Real expiry set with every write, against leaks from a killed process; 0 sets none. */
+  safetyTtlMs: number;
+}
+
+const noop = () => {};
+
+/** ioredis's wording when it gives up on a connection; several of its errors carry only this. */
+const CONNECTION_CLOSED = "Connection is closed.";
+
+function baseOptions(config: RedisConfig, options: RedisConnectOptions): RedisOptions {
+  const host = config.nodes[0]?.host;
+  return {
+    username: config.username,
+    password: config.password,
+    tls: config.tls ? { servername: host } : undefined,
+    connectTimeout: options.connectTimeoutMs,
+    // A failed command is never retried: after a reconnect we could not know whether it ran.
+    maxRetriesPerRequest: 0,
+    connectionName: "cachesim",
+    lazyConnect: true,
+    enableAutoPipelining: options.autoPipelining ?? true,
+  };
+}
+
+function createClient(config: RedisConfig, options: RedisConnectOptions): RedisClient {
+  if (config.mode === "standalone") {
+    const node = config.nodes[0];
+    if (!node) throw new Error("standalone config without a node");
+    return new Redis({
+      ...baseOptions(config, options),
+      host: node.host,
+      port: node.port,
+      // SELECT is issued by connectRedis and awaited: ioredis's own SELECT only reports a failure as an
+      // event and carries on in database 0.
+      db: 0,
+      // Give up on the first failure instead of ioredis's endless reconnect loop; we connect explicitly and
+      // await ready, so there is never a reason to queue commands while offline either.
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    });
+  }
+  const { lazyConnect: _lazy, enableAutoPipelining, ...redisOptions } = baseOptions(config, options);
+  const clusterOptions: ClusterOptions = {
+    lazyConnect: true,
+    enableAutoPipelining,
+    redisOptions,
+    clusterRetryStrategy: () => null,
+    enableOfflineQueue: false,
+    slotsRefreshTimeout: options.connectTimeoutMs,
+    // Redirections are followed (a resharding cluster still answers), but briefly: a cluster that stays
+    // down must fail the run in seconds, not retry for ever.
+    maxRedirections: 16,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    retryDelayOnFailover: 100,
+  };
+  return new Cluster(
+    config.nodes.map((node) => ({ host: node.host, port: node.port })),
+    clusterOptions,
+  );
+}
+
+interface ErrnoLike {
+  message?: string;
+  code?: string;
+  lastNodeError?: unknown;
+}
+
+/** What went wrong, in words for a person, and a short code; no address, no secret. */
+export function classifyRedisError(error: unknown, config: RedisConfig): { text: string; code: string } {
+  let cause = error as ErrnoLike | undefined;
+  // A cluster that could not be reached at all hides the real reason one level down.
+  if (cause?.lastNodeError) cause = cause.lastNodeError as ErrnoLike;
+  const message = redact(String(cause?.message ?? error));
+  const code = cause?.code ?? "";
+  if (code === "ECONNREFUSED") return { text: "connection refused — is the server running on that port?", code };
+  if (code === "ETIMEDOUT" || code === "TIMEOUT")
+    return { text: "no answer in time — check the host, the port and any firewall", code: "ETIMEDOUT" };
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { text: "the host name does not resolve", code };
+  if (code === "ECONNRESET" || code === "EPIPE")
+    return {
+      text: `the server reset the connection${config.tls ? "" : " (if it requires TLS, use rediss://)"}`,
+      code: "ECONNRESET",
+    };
+  if (/^WRONGPASS/.test(message))
+    return { text: "wrong username or password (WRONGPASS) — check REDIS_USERNAME / REDIS_PASSWORD", code: "WRONGPASS" };
+  if (/^NOAUTH/.test(message))
+    return {
+      text: "the server requires a password (NOAUTH) — set REDIS_PASSWORD or put it in REDIS_URL",
+      code: "NOAUTH",
+    };
+  if (/^NOPERM/.test(message)) return { text: `the user lacks a permission: ${message}`, code: "NOPERM" };
+  if (/cluster support disabled/i.test(message))
+    return {
+      text: "this server is not a Cluster node — for a standalone server use REDIS_URL=redis://host:port",
+      code: "NOT_CLUSTER",
+    };
+  if (/^CLUSTERDOWN/.test(message)) return { text: `the cluster is down (${message})`, code: "CLUSTERDOWN" };
+  if (/SELECT is not allowed in cluster mode/i.test(message))
+    return { text: "this server is a Cluster node — use REDIS_URL=redis+cluster://host:port,…", code: "IS_CLUSTER" };
+  if (/wrong version number|certificate|SSL|TLS/i.test(message) || /^ERR_(SSL|TLS)/.test(code))
+    return { text: `TLS handshake failed (${message})`, code: "TLS" };
+  if (message === CONNECTION_CLOSED) return { text: "the connection was closed", code: "CLOSED" };
+  return { text: message, code: code || "REDIS" };
+}
+
+/**
+ * Turns whatever ioredis reported into a BackendError that says what is wrong and what to do, naming the
+ * server (never a secret). `address` is the cluster node concerned, where known.
+ */
+export function explainRedisError(error: unknown, config: RedisConfig, address?: string): BackendError {
+  if (error instanceof BackendError) return error;
+  const { text, code } = classifyRedisError(error, config);
+  const where = address ? `${config.description} (node ${address})` : config.description;
+  return new BackendError(`${where}: ${text}`, { backend: "redis", address: address ?? config.description, code });
+}
+
+/**
+ * Connects and waits until the client is ready, within the connect timeout, or throws a BackendError that
+ * names the server and the reason. On failure nothing is left open.
+ */
+export async function connectRedis(config: RedisConfig, options: RedisConnectOptions): Promise<RedisClient> {
+  const client = createClient(config, options);
+  // The "error" event carries the real reason (ECONNREFUSED, WRONGPASS); connect() itself often rejects
+  // with only "Connection is closed.". Listening also keeps ioredis from printing unhandled-error noise.
+  let firstError: { error: unknown; address: string | undefined } | null = null;
+  const remember = (error: unknown, address?: string) => {
+    const text = String((error as ErrnoLike)?.message ?? "");
+    if (!firstError || (text !== CONNECTION_CLOSED && !firstError.address && address)) firstError = { error, address };
+  };
+  client.on("error", (error: unknown) => remember(error));
+  if (client instanceof Cluster) client.on("node error", (error: unknown, key: string) => remember(error, key));
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    // ioredis's connectTimeout covers the TCP connect only; a server that accepts and then never answers
+    // (or a cluster whose slots never load) is caught here.
+    timer = setTimeout(
+      () =>
+        reject(
+          new BackendError(
+            `${config.description}: no answer within ${options.connectTimeoutMs} ms — check the host, the port and TLS (redis:// vs rediss://)`,
+            { backend: "redis", address: config.description, code: "ETIMEDOUT" },
+          ),
+        ),
+      options.connectTimeoutMs,
+    );
+  });
+  try {
+    await Promise.race([client.connect(), timedOut]);
+    if (client instanceof Cluster) await checkClusterState(client, config);
+    else await checkStandalone(client, config);
+    return client;
+  } catch (error) {
+    client.disconnect();
+    const reported = firstError as { error: unknown; address: string | undefined } | null;
+    if (error instanceof BackendError) {
+      if (reported && error.code === "ETIMEDOUT") throw explainRedisError(reported.error, config, reported.address);
+      throw error;
+    }
+    if (reported) throw explainRedisError(reported.error, config, reported.address);
+    throw explainRedisError(error, config);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** ioredis reports a cluster ready as soon as it has a slot table, even one with holes; we ask the cluster. */
+async function checkClusterState(client: Cluster, config: RedisConfig): Promise<void> {
+  const node = client.nodes("master")[0];
+  if (!node) throw new BackendError(`${config.description}: the cluster has no master node`, { backend: "redis", code: "CLUSTERDOWN" });
+  const info = String(await node.cluster("INFO"));
+  const state = /cluster_state:(\w+)/.exec(info)?.[1];
+  if (state !== "ok") {
+    throw new BackendError(
+      `${config.description}: the cluster is not ready (cluster_state:${state ?? "unknown"}) — wait for it, or check that every slot is assigned`,
+      { backend: "redis", address: config.description, code: "CLUSTERDOWN" },
+    );
+  }
+}
+
+/** A Cluster node answers a standalone client only with MOVED errors later; say so now instead. */
+async function checkStandalone(client: Redis, config: RedisConfig): Promise<void> {
+  const info = await client.info("cluster");
+  if (/cluster_enabled:1/.test(info)) {
+    throw new BackendError(
+      `${config.description}: this server is a Cluster node — use REDIS_URL=redis+cluster://host:port,… (or REDIS_CLUSTER_NODES)`,
+      { backend: "redis", address: config.description, code: "IS_CLUSTER" },
+    );
+  }
+  if (config.db !== 0) await client.select(config.db);
+}
+
+/** The master nodes of a cluster client, as `host:port` with their clients. */
+function masters(client: Cluster): Array<{ address: string; node: Redis }> {
+  return client.nodes("master").map((node) => ({
+    address: formatEndpoint({ host: String(node.options.host), port: Number(node.options.port) }),
+    node,
+  }));
+}
+
+export class LiveRedisStore implements CacheStore {
+  readonly description: string;
+  /** Every key this run writes starts with this; nothing else does. */
+  readonly prefix: string;
+  private client: RedisClient;
+  private readonly config: RedisConfig;
+  private readonly options: LiveRedisOptions;
+  /** Every key the run has asked to write, so that close() removes exactly those. */
+  private readonly written = new Set<string>();
+  private failure: BackendError | null = null;
+  private closing: Promise<void> | null = null;
+
+  private constructor(client: RedisClient, config: RedisConfig, options: LiveRedisOptions) {
+    this.client = client;
+    this.config = config;
+    this.options = options;
+    this.description = config.description;
+    this.prefix = redisPrefix(options.runId);
+    this.watch(client);
+  }
+
+  static async open(config: RedisConfig, options: LiveRedisOptions): Promise<LiveRedisStore> {
+    return new LiveRedisStore(await connectRedis(config, options), config, options);
+  }
+
+  /** The run's failure, once a server has let it down; null while all is well. */
+  get failed(): BackendError | null {
+    return this.failure;
+  }
+
+  /** How many distinct keys the run has written (and close() will remove). */
+  get writtenKeyCount(): number {
+    return this.written.size;
+  }
+
+  get(key: string): Promise<string | null> {
+    if (this.failure) return this.rejected();
+    return this.guard(this.client.get(this.prefix + key));
+  }
+
+  set(key: string, value: string): Promise<void> {
+    if (this.failure) return this.rejected();
+    const fullKey = this.prefix + key;
+    // Tracked before the reply: a SET whose reply is lost may still have run, and must still be removed.
+    this.written.add(fullKey);
+    const ttlMs = this.options.safetyTtlMs;
+    const reply = ttlMs > 0 ? this.client.set(fullKey, value, "PX", ttlMs) : this.client.set(fullKey, value);
+    return this.guard(reply.then(noop));
+  }
+
+  del(key: string): Promise<void> {
+    if (this.failure) return this.rejected();
+    return this.guard(this.client.del(this.prefix + key).then(noop));
+  }
+
+  locate(key: string): string | null {
+    if (!(this.client instanceof Cluster)) return null;
+    return this.client.slots[calculateSlot(this.prefix + key)]?.[0] ?? null;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  /**
+   * Maps a failure to the run's BackendError, and marks the promise handled: the engine awaits a result
+   * only when its continuation is due, and a rejection nobody has awaited yet must not crash the process
+   * as an unhandled rejection. Whoever awaits it later still gets the error.
+   */
+  private guard<T>(promise: Promise<T>): Promise<T> {
+    const guarded = promise.catch((error: unknown) => {
+      throw this.toBackendError(error);
+    });
+    guarded.catch(noop);
+    return guarded;
+  }
+
+  private rejected(): Promise<never> {
+    const promise = Promise.reject(this.failure);
+    promise.catch(noop);
+    return promise;
+  }
+
+  private toBackendError(error: unknown): BackendError {
+    if (this.failure) return this.failure;
+    const message = String((error as ErrnoLike)?.message ?? error);
+    // A reply error (a wrong type, a permission) concerns one command; anything about the connection ends the run.
+    const connectionLost =
+      message === CONNECTION_CLOSED ||
+      /Stream isn't writeable|Command aborted|Cluster is disconnected|Failed to refresh slots|connect E/.test(message);
+    if (connectionLost) return this.fail(error);
+    return explainRedisError(error, this.config);
+  }
+
+  private fail(reason: unknown, address?: string): BackendError {
+    if (this.failure) return this.failure;
+    const { text, code } =
+      reason instanceof BackendError ? { text: reason.message, code: reason.code ?? "" } : classifyRedisError(reason, this.config);
+    const node = address ? ` (node ${address})` : "";
+    this.failure = new BackendError(`lost ${this.config.description}${node} during the run: ${text}`, {
+      backend: "redis",
+      address: address ?? this.config.description,
+      code: code || "CONNECTION_LOST",
+    });
+    // Whatever is still queued on the other connections is failed at once too, rather than left to time out.
+    if (!this.closing) this.client.disconnect();
+    return this.failure;
+  }
+
+  /** After open, any lost connection fails the run. */
+  private watch(client: RedisClient): void {
+    let lastError: unknown = null;
+    let lastAddress: string | undefined;
+    client.on("error", (error: unknown) => {
+      lastError = error;
+    });
+    const onLost = () => {
+      if (!this.closing) this.fail(lastError ?? new Error(CONNECTION_CLOSED), lastAddress);
+    };
+    if (client instanceof Cluster) {
+      client.on("node error", (error: unknown, key: string) => {
+        lastError = error;
+        lastAddress = key;
+      });
+      client.on("-node", (node: Redis) => {
+        lastAddress ??= formatEndpoint({ host: String(node.options.host), port: Number(node.options.port) });
+        onLost();
+      });
+    }
+    client.on("close", onLost);
+    client.on("end", onLost);
+  }
+
+  private isUsable(): boolean {
+    return !this.failure && this.client.status === "ready";
+  }
+
+  private async shutDown(): Promise<void> {
+    const keys = [...this.written];
+    let cleanupError: unknown = null;
+    let client = this.client;
+    if (keys.length > 0) {
+      try {
+        // After a drop, the run's keys are still worth removing: a fresh connection, just for that.
+        if (!this.isUsable()) {
+          this.client.disconnect();
+          client = await connectRedis(this.config, this.options);
+          client.on("error", noop);
+          if (client instanceof Cluster) client.on("node error", noop);
+        }
+        await deleteKeys(client, keys);
+      } catch (error) {
+        cleanupError = error;
+      }
+    }
+    await quitQuietly(client);
+    if (client !== this.client) this.client.disconnect();
+    if (cleanupError) {
+      const reason = classifyRedisError(cleanupError, this.config).text;
+      const expiry =
+        this.options.safetyTtlMs > 0
+          ? `they expire by themselves within ${Math.ceil(this.options.safetyTtlMs / 60000)} min`
+          : "remove them by hand";
+      throw new BackendError(
+        `could not remove the run's ${keys.length} keys (${this.prefix}*) from ${this.config.description}: ${reason}; ${expiry}`,
+        { backend: "redis", address: this.config.description, code: "CLEANUP_FAILED" },
+      );
+    }
+  }
+}
+
+/** How many keys one DEL names on a standalone server: big enough to be cheap, small enough not to block it. */
+const DELETE_BATCH = 500;
+
+async function deleteKeys(client: RedisClient, keys: string[]): Promise<void> {
+  const pending: Array<Promise<unknown>> = [];
+  if (client instanceof Cluster) {
+    // A multi-key DEL must stay within one slot; group by slot, and let auto-pipelining batch per node.
+    const bySlot = new Map<number, string[]>();
+    for (const key of keys) {
+      const slot = calculateSlot(key);
+      const group = bySlot.get(slot);
+      if (group) group.push(key);
+      else bySlot.set(slot, [key]);
+    }
+    for (const group of bySlot.values()) {
+      for (let i = 0; i < group.length; i += DELETE_BATCH) pending.push(client.del(...group.slice(i, i + DELETE_BATCH)));
+    }
+  } else {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) pending.push(client.del(...keys.slice(i, i + DELETE_BATCH)));
+  }
+  const results = await Promise.allSettled(pending);
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+/** QUIT waits for replies still due; a server that does not answer it within a second is simply dropped. */
+async function quitQuietly(client: RedisClient): Promise<void> {
+  if (client.status !== "ready") {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.quit().catch(noop),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 1000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
+/** For the doctor and tests: which master nodes a cluster client sees. */
+export function clusterMasters(client: RedisClient): string[] {
+  return client instanceof Cluster ? masters(client).map((m) => m.address) : [];
+}
+
+/** For the doctor: redacted text of an arbitrary error. */
+export function errorText(error: unknown): string {
+  return redact(String((error as ErrnoLike)?.message ?? error));
+}

@@ -1,0 +1,718 @@
+// Guards the scenario loader: defaults, shorthands, cross-field checks, limits and the wording and positions of its errors.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../sim/scenario/defaults.ts";
+import { ScenarioError } from "../sim/scenario/errors.ts";
+import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
+import { LIMITS } from "../sim/scenario/schema.ts";
+import type { Scenario } from "../sim/scenario/types.ts";
+
+const OPTIONS: LoadOptions = {
+  knownStrategies: ["local", "global"],
+  knownEvictions: ["lru"],
+  knownMetrics: ["reads", "stale_reads", "stale_rate"],
+};
+
+const FILE = "scenarios/x.yaml";
+
+/** The smallest valid file, for tests that add one thing to it. */
+const MINIMAL = `strategy: local
+nodes: [A]
+workloads:
+  - node: A
+    script:
+      - { at: 0ms, op: read, key: k }
+`;
+
+function parse(text: string, options: Partial<LoadOptions> = {}): Scenario {
+  return parseScenario(text, FILE, { ...OPTIONS, ...options });
+}
+
+/** The ScenarioError a file raises (failing the test if it loads). */
+function failure(text: string, options: Partial<LoadOptions> = {}): ScenarioError {
+  try {
+    parse(text, options);
+  } catch (error) {
+    if (error instanceof ScenarioError) return error;
+    throw error;
+  }
+  throw new Error("expected the scenario to be refused, but it loaded");
+}
+
+function lines(text: string, options: Partial<LoadOptions> = {}): string[] {
+  return failure(text, options).message.split("\n");
+}
+
+describe("defaults", () => {
+  it("fills every field a minimal file leaves out, from defaults.ts", () => {
+    const scenario = parse(MINIMAL);
+    expect(scenario).toEqual({
+      file: FILE,
+      name: "x",
+      description: "",
+      seed: DEFAULTS.seed,
+      durationUs: 60_000_000,
+      strategy: "local",
+      nodes: [
+        {
+          name: "A",
+          cache: { capacity: 1000, ttlUs: 30_000_000, eviction: "lru" },
+          network: {
+            cache: { dist: "constant", valueUs: 500 },
+            database: { dist: "constant", valueUs: 2_000 },
+          },
+        },
+      ],
+      globalCache: {
+        ringPoints: 64,
+        shards: [
+          { name: "node_a", ttlUs: 60_000_000 },
+          { name: "node_b", ttlUs: 60_000_000 },
+        ],
+      },
+      data: { values: [], fill: null },
+      workloads: [{ kind: "script", nodes: ["A"], ops: [{ atUs: 0, op: "read", key: "k" }] }],
+      expectations: [],
+      report: { intervalUs: 1_000_000, trace: "auto" },
+      limits: { eventsMax: 100_000_000, traceRowsMax: 100_000 },
+      backend: { mode: "memory" },
+    } satisfies Scenario);
+  });
+
+  it("takes the name from the file name, made safe for a folder name", () => {
+    expect(parseScenario(MINIMAL, "dir/local-stale.yaml", OPTIONS).name).toBe("local-stale");
+    expect(parseScenario(MINIMAL, "my scenario (2).yml", OPTIONS).name).toBe("my_scenario_2_");
+    expect(parse(`name: custom.v2\n${MINIMAL}`).name).toBe("custom.v2");
+  });
+
+  it("does not share default objects between nodes or with DEFAULTS", () => {
+    const scenario = parse(MINIMAL.replace("nodes: [A]", "nodes: [A, B]"));
+    const [a, b] = scenario.nodes;
+    expect(a?.network.cache).not.toBe(b?.network.cache);
+    expect(a?.network.cache).not.toBe(DEFAULTS.network.cache);
+    expect(Object.isFrozen(DEFAULTS.network.cache)).toBe(true);
+  });
+});
+
+describe("node defaults merging", () => {
+  const scenario = parse(`strategy: local
+defaults:
+  cache: { capacity: 50, ttl: 5s }
+  network:
+    cache: 1ms
+    database: { dist: normal, mean: 2ms, stddev: 500us }
+nodes:
+  - name: NodeA
+    cache: { ttl: 10s }
+    network: { database: 3ms }
+  - NodeB
+  - name: NodeC
+    cache: { capacity: 0, eviction: lru }
+workloads:
+  - node: NodeA
+    script: [{ at: 0ms, op: flush }]
+`);
+
+  it("merges a node's fields over `defaults:`, and those over the built-in defaults, field by field", () => {
+    expect(scenario.nodes.map((n) => [n.name, n.cache])).toEqual([
+      ["NodeA", { capacity: 50, ttlUs: 10_000_000, eviction: "lru" }],
+      ["NodeB", { capacity: 50, ttlUs: 5_000_000, eviction: "lru" }],
+      ["NodeC", { capacity: 0, ttlUs: 5_000_000, eviction: "lru" }],
+    ]);
+  });
+
+  it("merges network per link kind", () => {
+    const normal = { dist: "normal", meanUs: 2_000, stddevUs: 500 };
+    expect(scenario.nodes.map((n) => n.network)).toEqual([
+      { cache: { dist: "constant", valueUs: 1_000 }, database: { dist: "constant", valueUs: 3_000 } },
+      { cache: { dist: "constant", valueUs: 1_000 }, database: normal },
+      { cache: { dist: "constant", valueUs: 1_000 }, database: normal },
+    ]);
+  });
+});
+
+describe("shorthands and forms", () => {
+  it("reads every latency model form", () => {
+    const scenario = parse(
+      MINIMAL.replace(
+        "nodes: [A]",
+        `nodes:
+  - { name: A, network: { cache: 250us, database: 0 } }
+  - { name: B, network: { cache: { dist: constant, value: 1ms }, database: { dist: uniform, min: 1ms, max: 2ms } } }
+  - { name: C, network: { cache: { dist: lognormal, median: 1ms, sigma: 0.5 }, database: { dist: exponential, mean: 3ms } } }`,
+      ),
+    );
+    expect(scenario.nodes.map((n) => n.network)).toEqual([
+      { cache: { dist: "constant", valueUs: 250 }, database: { dist: "constant", valueUs: 0 } },
+      {
+        cache: { dist: "constant", valueUs: 1_000 },
+        database: { dist: "uniform", minUs: 1_000, maxUs: 2_000 },
+      },
+      {
+        cache: { dist: "lognormal", medianUs: 1_000, sigma: 0.5 },
+        database: { dist: "exponential", meanUs: 3_000 },
+      },
+    ]);
+  });
+
+  it("reads shards as bare names or mappings, their TTL defaulting to globalCache.ttl", () => {
+    const scenario = parse(
+      `${MINIMAL}globalCache:\n  ttl: 0\n  ringPoints: 8\n  shards: [s1, { name: s2, ttl: 5s }]\n`,
+    );
+    expect(scenario.globalCache).toEqual({
+      ringPoints: 8,
+      shards: [
+        { name: "s1", ttlUs: 0 },
+        { name: "s2", ttlUs: 5_000_000 },
+      ],
+    });
+  });
+
+  it("keeps data.values in file order, integer-like keys included", () => {
+    const scenario = parse(
+      `${MINIMAL}data:\n  values: { "User:1": John, "10": a, "2": b, 3: c }\n  fill: { count: 3 }\n`,
+    );
+    expect(scenario.data).toEqual({
+      values: [
+        ["User:1", "John"],
+        ["10", "a"],
+        ["2", "b"],
+        ["3", "c"],
+      ],
+      fill: { prefix: "key:", count: 3, value: "init" },
+    });
+  });
+
+  it("turns unquoted numbers and booleans into text only when the text survives as written", () => {
+    const scenario = parse(`${MINIMAL}data:\n  values: { a: 42, b: true, c: 2.5 }\n`);
+    expect(scenario.data.values).toEqual([
+      ["a", "42"],
+      ["b", "true"],
+      ["c", "2.5"],
+    ]);
+    expect(lines(`${MINIMAL}data:\n  values: { a: 007, b: 1.0, c: True }\n`)).toEqual([
+      `${FILE}:8:16: data.values.a: expected a string value; put it in quotes to keep it as written: "007", found 007 (read by YAML as a number)`,
+      `${FILE}:8:24: data.values.b: expected a string value; put it in quotes to keep it as written: "1.0", found 1.0 (read by YAML as a number)`,
+      `${FILE}:8:32: data.values.c: expected a string value; put it in quotes to keep it as written: "True", found True (read by YAML as a boolean)`,
+    ]);
+  });
+
+  it("sorts script ops by time, keeping ties in file order", () => {
+    const scenario = parse(`strategy: local
+nodes: [A]
+workloads:
+  - node: A
+    script:
+      - { at: 5ms, op: read, key: late }
+      - { at: 1ms, op: write, key: k, value: 7 }
+      - { at: 1ms, op: read, key: k }
+      - { at: 1.5ms, op: flush }
+`);
+    expect(scenario.workloads).toEqual([
+      {
+        kind: "script",
+        nodes: ["A"],
+        ops: [
+          { atUs: 1_000, op: "write", key: "k", value: "7" },
+          { atUs: 1_000, op: "read", key: "k" },
+          { atUs: 1_500, op: "flush" },
+          { atUs: 5_000, op: "read", key: "late" },
+        ],
+      },
+    ]);
+  });
+
+  it("fills generator defaults and drives all nodes unless told otherwise", () => {
+    const scenario = parse(`strategy: global
+nodes: [A, B, C]
+workloads:
+  - generator: { rate: 100, keys: { count: 10 } }
+  - node: B
+    generator: { rate: 5, requests: 7, keys: { count: 3, dist: zipf, s: 1.2, prefix: "p:" }, readFraction: 1, balance: round-robin }
+  - nodes: [C, A]
+    generator: { rate: 1, keys: { count: 1, dist: zipf } }
+`);
+    expect(scenario.workloads).toEqual([
+      {
+        kind: "generator",
+        nodes: ["A", "B", "C"],
+        generator: {
+          ratePerSec: 100,
+          requests: 0,
+          keys: { count: 10, prefix: "key:", dist: "uniform", s: 0.99 },
+          readFraction: 0.9,
+          balance: "random",
+        },
+      },
+      {
+        kind: "generator",
+        nodes: ["B"],
+        generator: {
+          ratePerSec: 5,
+          requests: 7,
+          keys: { count: 3, prefix: "p:", dist: "zipf", s: 1.2 },
+          readFraction: 1,
+          balance: "round-robin",
+        },
+      },
+      {
+        kind: "generator",
+        nodes: ["C", "A"],
+        generator: {
+          ratePerSec: 1,
+          requests: 0,
+          keys: { count: 1, prefix: "key:", dist: "zipf", s: 0.99 },
+          readFraction: 0.9,
+          balance: "random",
+        },
+      },
+    ]);
+  });
+
+  it("resolves expectations with their paths, and keeps value: null apart from no value", () => {
+    const scenario = parse(`${MINIMAL}expect:
+  - read: { node: A, at: 0ms, key: k }
+    value: null
+  - read: { node: A, at: 0ms }
+    stale: false
+    servedFrom: database
+  - metric: stale_rate
+    max: 0.01
+  - metric: reads
+    node: A
+    min: 1
+    equals: 1
+`);
+    expect(scenario.expectations).toEqual([
+      {
+        kind: "read",
+        path: "expect[0]",
+        node: "A",
+        atUs: 0,
+        key: "k",
+        value: null,
+        stale: undefined,
+        servedFrom: undefined,
+      },
+      {
+        kind: "read",
+        path: "expect[1]",
+        node: "A",
+        atUs: 0,
+        key: null,
+        value: undefined,
+        stale: false,
+        servedFrom: "database",
+      },
+      {
+        kind: "metric",
+        path: "expect[2]",
+        metric: "stale_rate",
+        node: "total",
+        min: undefined,
+        max: 0.01,
+        equals: undefined,
+      },
+      { kind: "metric", path: "expect[3]", metric: "reads", node: "A", min: 1, max: undefined, equals: 1 },
+    ]);
+  });
+
+  it("lets --seed and --live override the file", () => {
+    const text = `seed: 42\nbackend: memory\n${MINIMAL}`;
+    expect(parse(text).seed).toBe(42);
+    expect(parse(text, { seedOverride: 7 }).seed).toBe(7);
+    expect(parse(text, { modeOverride: "live" }).backend.mode).toBe("live");
+    expect(parse(`backend: live\n${MINIMAL}`).backend.mode).toBe("live");
+    expect(lines(MINIMAL, { seedOverride: -1 })).toEqual([
+      `${FILE}: --seed: expected a seed that is an integer from 0 to 9,007,199,254,740,991, found -1`,
+    ]);
+  });
+});
+
+describe("error messages", () => {
+  it("give file, line:column, field path, what was expected and what was found", () => {
+    const error = failure(`strategy: local
+nodes:
+  - A
+  - name: B
+    cache: { ttl: abc }
+workloads:
+  - node: A
+    script: [{ at: 0ms, op: read, key: k }]
+`);
+    expect(error.message).toBe(
+      `${FILE}:5:19: nodes[1].cache.ttl: expected a duration such as "30s", "500ms" or "250us", found "abc"`,
+    );
+    expect(error.problems).toEqual([
+      {
+        file: FILE,
+        path: "nodes[1].cache.ttl",
+        line: 5,
+        column: 19,
+        expected: 'a duration such as "30s", "500ms" or "250us"',
+        found: '"abc"',
+        message: 'expected a duration such as "30s", "500ms" or "250us", found "abc"',
+      },
+    ]);
+    // A user mistake: the stack is the message, so nothing prints a trace into the loader.
+    expect(error.stack).toBe(error.message);
+    expect(error.name).toBe("ScenarioError");
+  });
+
+  it("name an unknown field at its own position and list the known ones", () => {
+    expect(lines(MINIMAL.replace("nodes: [A]", "nodes:\n  - name: A\n    cache: { tll: 3s }"))).toEqual([
+      `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, ttl, eviction)`,
+    ]);
+    expect(lines(`${MINIMAL}colour: blue\n`)).toEqual([
+      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend)`,
+    ]);
+  });
+
+  it("report every problem, in file order", () => {
+    expect(
+      lines(`strategy: nope
+seed: -1
+nodes: [A]
+workloads:
+  - node: A
+    script:
+      - { at: 1x, op: read, key: k }
+      - { at: 1ms, op: jump }
+report: { trace: sometimes }
+`),
+    ).toEqual([
+      `${FILE}:1:11: strategy: expected one of: local, global, found "nope"`,
+      `${FILE}:2:7: seed: expected an integer from 0 to 9,007,199,254,740,991, found -1`,
+      `${FILE}:7:15: workloads[0].script[0].at: expected a duration such as "30s", "500ms" or "250us", found "1x"`,
+      `${FILE}:8:24: workloads[0].script[1].op: expected one of: read, write, flush, found "jump"`,
+      `${FILE}:9:18: report.trace: expected one of: auto, always, never, found "sometimes"`,
+    ]);
+  });
+
+  it("stop listing after 20 problems and say how many more there are", () => {
+    const ops = Array.from({ length: 25 }, () => "      - { at: bad, op: flush }").join("\n");
+    const out = lines(`strategy: local\nnodes: [A]\nworkloads:\n  - node: A\n    script:\n${ops}\n`);
+    expect(out).toHaveLength(21);
+    expect(out[20]).toBe("...and 5 more problems");
+    expect(
+      failure(`strategy: local\nnodes: [A]\nworkloads:\n  - node: A\n    script:\n${ops}\n`).problems,
+    ).toHaveLength(25);
+  });
+
+  it("say when a required field is missing, pointing at its parent", () => {
+    expect(lines("nodes: [A]\nworkloads:\n  - node: A\n    script:\n      - { op: read, key: k }\n")).toEqual(
+      [
+        `${FILE}:1:1: strategy: expected one of: local, global, found nothing`,
+        `${FILE}:5:9: workloads[0].script[0].at: expected a duration such as "30s", "500ms" or "250us", found nothing`,
+      ],
+    );
+  });
+
+  it("point YAML syntax errors at their line and column", () => {
+    const out = lines("strategy: local\nnodes: [A,\nworkloads: []\n");
+    expect(out.length).toBeGreaterThan(0);
+    expect(out[0]).toMatch(/^scenarios\/x\.yaml:3:1: invalid YAML: /);
+    expect(lines("strategy: local\nstrategy: global\nnodes: [A]\n")).toEqual([
+      `${FILE}:2:1: invalid YAML: Map keys must be unique`,
+    ]);
+  });
+
+  it("refuse an empty file or a file that is not a mapping", () => {
+    expect(lines("")[0]).toMatch(
+      /^scenarios\/x\.yaml:1:1: expected a mapping with fields: name, .*, found an empty file$/,
+    );
+    expect(lines("- a\n- b\n")[0]).toMatch(/found a list of 2 items$/);
+  });
+
+  it("refuse alias bombs", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`,
+      ),
+    ].join("\n");
+    expect(lines(`${MINIMAL}${bomb}\n`)[0]).toMatch(/invalid YAML: .*alias/i);
+  });
+});
+
+describe("cross-field checks", () => {
+  const nodesAB = (rest: string) => `strategy: local\nduration: 100ms\nnodes: [A, B]\n${rest}`;
+  const scriptA =
+    "workloads:\n  - node: A\n    script: [{ at: 0ms, op: read, key: k }, { at: 10ms, op: read, key: j }]\n";
+
+  it("node names are unique and not the reserved `total`", () => {
+    expect(lines(`strategy: local\nnodes: [A, B, A, total]\n${scriptA}`)).toEqual([
+      `${FILE}:2:15: nodes[2]: expected a unique node name, found "A" (also nodes[0])`,
+      `${FILE}:2:18: nodes[3]: expected a node name other than "total" (metric expectations use it for all nodes), found "total"`,
+    ]);
+    expect(lines(`strategy: local\nnodes: [A, { name: A }]\n${scriptA}`)).toEqual([
+      `${FILE}:2:20: nodes[1].name: expected a unique node name, found "A" (also nodes[0])`,
+    ]);
+  });
+
+  it("shard names are unique", () => {
+    expect(lines(`${MINIMAL}globalCache: { shards: [s, { name: s }] }\n`)).toEqual([
+      `${FILE}:7:36: globalCache.shards[1].name: expected a unique shard name, found "s" (also globalCache.shards[0])`,
+    ]);
+  });
+
+  it("workload nodes exist, are listed once, and come from `node:` or `nodes:`, not both", () => {
+    expect(
+      lines(
+        nodesAB(`workloads:
+  - node: Z
+    script: [{ at: 0ms, op: flush }]
+  - nodes: [A, A, Q]
+    generator: { rate: 1, keys: { count: 1 } }
+  - node: A
+    nodes: [B]
+    generator: { rate: 1, keys: { count: 1 } }
+  - node: Y
+    generator: { rate: 1, keys: { count: 1 } }
+`),
+      ),
+    ).toEqual([
+      `${FILE}:5:11: workloads[0].node: expected one of the nodes: A, B, found "Z"`,
+      `${FILE}:7:16: workloads[1].nodes[1]: expected each node listed once, found "A"`,
+      `${FILE}:7:19: workloads[1].nodes[2]: expected one of the nodes: A, B, found "Q"`,
+      `${FILE}:10:12: workloads[2].nodes: expected either \`node:\` or \`nodes:\`, not both, found a list of 1 item`,
+      `${FILE}:12:11: workloads[3].node: expected one of the nodes: A, B, found "Y"`,
+    ]);
+  });
+
+  it("a script op must start before the end of the run", () => {
+    expect(lines(nodesAB("workloads:\n  - node: A\n    script: [{ at: 100ms, op: flush }]\n"))).toEqual([
+      `${FILE}:6:20: workloads[0].script[0].at: expected a time before the end of the run (duration: 100ms), found "100ms": the op would never run`,
+    ]);
+  });
+
+  it("write needs a value, read needs a key, flush takes neither", () => {
+    expect(
+      lines(
+        nodesAB(`workloads:
+  - node: A
+    script:
+      - { at: 0ms, op: write, key: k }
+      - { at: 0ms, op: read }
+      - { at: 0ms, op: flush, key: k, value: v }
+`),
+      ),
+    ).toEqual([
+      `${FILE}:7:9: workloads[0].script[0].value: expected a string of at most 65,536 characters, found nothing`,
+      `${FILE}:8:9: workloads[0].script[1].key: expected a non-empty string of at most 65,536 characters, found nothing`,
+      `${FILE}:9:31: workloads[0].script[2]: unknown field "key" (expected one of: at, op)`,
+      `${FILE}:9:39: workloads[0].script[2]: unknown field "value" (expected one of: at, op)`,
+    ]);
+  });
+
+  it("a workload is a script or a generator, not both or neither", () => {
+    expect(
+      lines(
+        nodesAB(`workloads:
+  - node: A
+    script: [{ at: 0ms, op: flush }]
+    generator: { rate: 1, keys: { count: 1 } }
+  - node: A
+`),
+      ),
+    ).toEqual([
+      `${FILE}:5:5: workloads[0]: expected either \`script:\` or \`generator:\` in one workload, not both, found a mapping { node, script, generator }`,
+      `${FILE}:8:5: workloads[1]: expected a workload: { node, script: [...] } or { nodes, generator: {...} }, found a mapping { node }`,
+    ]);
+  });
+
+  it("there is something to do", () => {
+    expect(lines("strategy: local\nnodes: [A]\n")).toEqual([
+      `${FILE}:1:1: workloads: nothing to do: expected at least one workload (a script or a generator), found none`,
+    ]);
+    expect(lines("strategy: local\nnodes: [A]\nworkloads: []\n")).toEqual([
+      `${FILE}:3:12: workloads: nothing to do: expected at least one workload (a script or a generator), found none`,
+    ]);
+  });
+
+  it("`s:` only with zipf keys", () => {
+    expect(lines(nodesAB("workloads:\n  - generator: { rate: 1, keys: { count: 1, s: 1.1 } }\n"))).toEqual([
+      `${FILE}:5:48: workloads[0].generator.keys.s: expected no \`s:\` unless \`dist: zipf\` (s is the Zipf exponent), found 1.1`,
+    ]);
+  });
+
+  it("read expectations name an existing node, say what to check, and match a scripted read", () => {
+    expect(
+      lines(
+        nodesAB(`${scriptA}expect:
+  - read: { node: Z, at: 0ms }
+    value: x
+  - read: { node: A, at: 0ms }
+  - read: { node: A, at: 5ms }
+    value: x
+  - read: { node: A, at: 10ms, key: k }
+    value: x
+  - read: { node: B, at: 0ms }
+    value: x
+  - read: { node: A, at: 200ms }
+    value: x
+`),
+      ),
+    ).toEqual([
+      `${FILE}:8:19: expect[0].read.node: expected one of the nodes: A, B, found "Z"`,
+      `${FILE}:10:5: expect[1]: expected at least one of \`value:\`, \`stale:\` or \`servedFrom:\` next to \`read:\`, found a mapping { read }`,
+      `${FILE}:11:26: expect[2].read.at: expected a time at which A begins a read (0s, 10ms), found "5ms"`,
+      `${FILE}:13:37: expect[3].read.key: expected a key that A reads at 10ms (j), found "k"`,
+      `${FILE}:15:26: expect[4].read.at: expected a read that B begins, but no script reads on B, found "0ms"`,
+      `${FILE}:17:26: expect[5].read.at: expected a time before the end of the run (duration: 100ms), found "200ms": no read begins then`,
+    ]);
+  });
+
+  it("a read expectation without a key must pick out one read", () => {
+    const script =
+      "workloads:\n  - node: A\n    script: [{ at: 0ms, op: read, key: k }, { at: 0ms, op: read, key: j }]\n";
+    expect(lines(nodesAB(`${script}expect:\n  - read: { node: A, at: 0ms }\n    value: x\n`))).toEqual([
+      `${FILE}:8:11: expect[0].read.key: expected a key to say which of the 2 reads A begins at 0s is meant, found nothing`,
+    ]);
+  });
+
+  it("does not second-guess read expectations on nodes a generator drives", () => {
+    const text = nodesAB(
+      "workloads:\n  - generator: { rate: 1000, keys: { count: 1 } }\nexpect:\n  - read: { node: A, at: 5ms }\n    value: x\n",
+    );
+    expect(parse(text).expectations).toHaveLength(1);
+  });
+
+  it("metric expectations name a known metric and node, and a consistent range", () => {
+    expect(
+      lines(
+        nodesAB(`${scriptA}expect:
+  - metric: hit_ratio
+    max: 1
+  - metric: reads
+  - metric: reads
+    node: Z
+    equals: 1
+  - metric: reads
+    min: 3
+    max: 1
+`),
+      ),
+    ).toEqual([
+      `${FILE}:8:13: expect[0].metric: expected one of: reads, stale_reads, stale_rate, found "hit_ratio"`,
+    ]);
+    expect(
+      lines(
+        nodesAB(`${scriptA}expect:
+  - metric: reads
+  - metric: reads
+    node: Z
+    equals: 1
+  - metric: reads
+    min: 3
+    max: 1
+`),
+      ),
+    ).toEqual([
+      `${FILE}:8:5: expect[0]: expected at least one of \`min:\`, \`max:\` or \`equals:\`, found a mapping { metric }`,
+      `${FILE}:10:11: expect[1].node: expected "total" or one of the nodes: A, B, found "Z"`,
+      `${FILE}:14:10: expect[2].max: expected a max no smaller than min (3), found 1`,
+    ]);
+  });
+
+  it("an expectation is a read or a metric", () => {
+    expect(lines(`${MINIMAL}expect:\n  - value: x\n`)[0]).toBe(
+      `${FILE}:8:5: expect[0]: expected an expectation: { read: { node, at, key }, value / stale / servedFrom } or { metric, node, min / max / equals }, found a mapping { value }`,
+    );
+  });
+
+  it("unknown strategy, eviction and metric names list the valid ones", () => {
+    expect(lines(MINIMAL.replace("local", "lokal"))).toEqual([
+      `${FILE}:1:11: strategy: expected one of: local, global, found "lokal"`,
+    ]);
+    expect(lines(`defaults: { cache: { eviction: lfu } }\n${MINIMAL}`)).toEqual([
+      `${FILE}:1:32: defaults.cache.eviction: expected one of: lru, found "lfu"`,
+    ]);
+    expect(lines(MINIMAL, { knownEvictions: ["fifo"] })).toEqual([
+      `${FILE}:2:9: nodes[0].cache.eviction: expected one of: fifo, found "lru" (the built-in default)`,
+    ]);
+  });
+});
+
+describe("limits", () => {
+  it("cap the number of nodes", () => {
+    const many = Array.from({ length: LIMITS.nodes + 1 }, (_, i) => `n${i}`).join(", ");
+    expect(lines(MINIMAL.replace("nodes: [A]", `nodes: [A, ${many}]`))[0]).toMatch(
+      /^scenarios\/x\.yaml:2:8: nodes: expected a list of 1 to 1000 nodes, found a list of 1002 items$/,
+    );
+    expect(lines(MINIMAL.replace("nodes: [A]", "nodes: []"))[0]).toMatch(
+      /nodes: expected a list of 1 to 1000 nodes/,
+    );
+  });
+
+  it("cap key counts, rates, events, fill sizes and durations", () => {
+    expect(
+      lines(`strategy: local
+duration: 9000h
+nodes: [A]
+workloads:
+  - generator: { rate: 1e9, keys: { count: 10000001 } }
+data: { fill: { count: 20000000 } }
+limits: { events: 1e11, traceRows: -1 }
+`),
+    ).toEqual([
+      `${FILE}:2:11: duration: expected a duration of at most 8784h, found "9000h"`,
+      `${FILE}:5:24: workloads[0].generator.rate: expected a number greater than 0 and at most 100,000,000, found 1000000000`,
+      `${FILE}:5:44: workloads[0].generator.keys.count: expected an integer from 1 to 10,000,000, found 10000001`,
+      `${FILE}:6:24: data.fill.count: expected an integer from 0 to 10,000,000, found 20000000`,
+      `${FILE}:7:19: limits.events: expected an integer from 1 to 10,000,000,000, found 100000000000`,
+      `${FILE}:7:36: limits.traceRows: expected an integer from 0 to 10,000,000, found -1`,
+    ]);
+  });
+
+  it("cap timeseries rows (duration / report.interval)", () => {
+    expect(lines(`duration: 10s\nreport: { interval: 1us }\n${MINIMAL}`)).toEqual([
+      `${FILE}:2:21: report.interval: expected an interval of at least 10us (at most 1,000,000 timeseries rows over the 10s run), found "1us"`,
+    ]);
+  });
+
+  it("refuse zero where a duration must be positive", () => {
+    expect(lines(`duration: 0\nreport: { interval: 0ms }\n${MINIMAL}`)).toEqual([
+      `${FILE}:1:11: duration: expected a duration greater than 0, such as "30s", found 0`,
+      `${FILE}:2:21: report.interval: expected a duration greater than 0, such as "30s", found "0ms"`,
+    ]);
+  });
+
+  it("refuse oversized text before parsing it", () => {
+    const error = failure(`${MINIMAL}#${"x".repeat(LIMITS.fileBytes)}`);
+    expect(error.message).toMatch(
+      /^scenarios\/x\.yaml: expected a scenario file of at most 67,108,864 bytes, found/,
+    );
+  });
+});
+
+describe("loadScenario", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-load-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a file, naming the scenario after it", () => {
+    const file = path.join(dir, "from-disk.yaml");
+    writeFileSync(file, `# A test scenario.\n${MINIMAL}`);
+    const scenario = loadScenario(file, OPTIONS);
+    expect(scenario.file).toBe(file);
+    expect(scenario.name).toBe("from-disk");
+  });
+
+  it("reports a missing file or a directory as a ScenarioError", () => {
+    const missing = path.join(dir, "nope.yaml");
+    expect(() => loadScenario(missing, OPTIONS)).toThrow(ScenarioError);
+    expect(() => loadScenario(missing, OPTIONS)).toThrow(`${missing}: no such file`);
+    expect(() => loadScenario(dir, OPTIONS)).toThrow(
+      `${dir}: cannot read the scenario: it is a directory, not a file`,
+    );
+  });
+
+  it("gives positions in the file for problems found on disk", () => {
+    const file = path.join(dir, "bad.yaml");
+    writeFileSync(file, `\n\n${MINIMAL.replace("nodes: [A]", "nodes: [A]\nseed: x")}`);
+    expect(() => loadScenario(file, OPTIONS)).toThrow(`${file}:5:7: seed: expected an integer`);
+  });
+});
