@@ -6,9 +6,10 @@ import { hideBin } from "yargs/helpers";
 import { SimulationError } from "./core/scheduler.ts";
 import { METRIC_COLUMNS } from "./report/columns.ts";
 import { runCompare } from "./report/compareCommand.ts";
+import { OutputDirError } from "./report/outputDir.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { renderTable } from "./report/table.ts";
-import { runScenario } from "./runner.ts";
+import { type RunResult, runScenario } from "./runner.ts";
 import { ScenarioError } from "./scenario/errors.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
@@ -23,11 +24,35 @@ function isUserError(error: unknown): error is Error {
   return (
     error instanceof ScenarioError ||
     error instanceof SimulationError ||
+    error instanceof OutputDirError ||
     (error instanceof Error && error.name === "BackendError")
   );
 }
 
-async function runCommand(args: { scenario: string; seed?: number; out?: string; live: boolean; quiet: boolean }) {
+/** Nodes shown side by side in the console; summary.csv always has them all. */
+const TABLE_NODES_MAX = 8;
+
+/** The summary with one column per node (and the total), one row per metric: fits a terminal. */
+function summaryTable(summary: RunResult["summary"]): string {
+  const total = summary.at(-1);
+  const nodes = summary.slice(0, -1);
+  const shown = [...nodes.slice(0, TABLE_NODES_MAX), ...(total ? [total] : [])];
+  const rows = METRIC_COLUMNS.filter((c) => c.inTable).map((c) => [
+    c.name,
+    ...shown.map((r) => c.value(r.counters)),
+  ]);
+  const more =
+    nodes.length > TABLE_NODES_MAX ? `\n(${nodes.length - TABLE_NODES_MAX} more nodes in summary.csv)` : "";
+  return renderTable(["metric", ...shown.map((r) => r.node)], rows) + more;
+}
+
+async function runCommand(args: {
+  scenario: string;
+  seed?: number;
+  out?: string;
+  live: boolean;
+  quiet: boolean;
+}) {
   const scenario = loadScenario(args.scenario, {
     ...knownNames(),
     ...(args.seed !== undefined ? { seedOverride: args.seed } : {}),
@@ -37,27 +62,25 @@ async function runCommand(args: { scenario: string; seed?: number; out?: string;
   const say = (line: string) => {
     if (!args.quiet) console.log(line);
   };
-  say(`cachesim: running ${scenario.file} (strategy ${scenario.strategy}, seed ${scenario.seed}, ${scenario.backend.mode} backends)`);
+  say(
+    `cachesim: running ${scenario.file} (strategy ${scenario.strategy}, seed ${scenario.seed}, ${scenario.backend.mode} backends)`,
+  );
   // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
   const stopwatch = new Stopwatch();
   const result = await runScenario(scenario, { outDir });
   const wallSeconds = stopwatch.elapsedSeconds();
 
-  const shown = METRIC_COLUMNS.filter((c) => c.inTable);
   say("");
-  say(
-    renderTable(
-      ["node", ...shown.map((c) => c.name)],
-      result.summary.map((row) => [row.node, ...shown.map((c) => c.value(row.counters))]),
-    ),
-  );
+  say(summaryTable(result.summary));
   say("");
   say(
     `virtual time ${result.stats.endUs}us (${result.stats.endReason === "idle" ? "no work left" : "scenario duration"}), ` +
       `${result.stats.events} events, ${wallSeconds.toFixed(2)}s wall clock`,
   );
   say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
-  say(`reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}`);
+  say(
+    `reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}`,
+  );
   let failed = 0;
   if (result.expectations.length > 0) {
     say("");
@@ -65,11 +88,17 @@ async function runCommand(args: { scenario: string; seed?: number; out?: string;
     for (const e of result.expectations) {
       if (!e.passed) failed++;
       // Failures are printed even with --quiet: they are why the exit code is non-zero.
-      const line = `  ${e.passed ? "PASS" : "FAIL"} ${e.path}: ${e.description} (found ${e.found})`;
+      const line = e.passed
+        ? `  ok    ${e.path}: ${e.description}`
+        : `  FAIL  ${e.path}: ${e.description}; found ${e.found}`;
       if (e.passed) say(line);
       else console.log(line);
     }
-    say(`${result.expectations.length - failed} passed, ${failed} failed`);
+    say(
+      failed === 0
+        ? `all ${result.expectations.length} expectations met`
+        : `${failed} of ${result.expectations.length} expectations not met`,
+    );
   }
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
@@ -87,16 +116,20 @@ async function main(): Promise<number> {
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario YAML file" })
           .option("seed", { type: "number", describe: "root seed, replacing the scenario's own" })
           .option("out", { type: "string", describe: "report folder (default: reports/<scenario name>)" })
-          .option("live", { type: "boolean", default: false, describe: "use the real Redis and SQLite configured in .env" })
-          .option("quiet", { type: "boolean", default: false, describe: "print only failures" })
-          .check((a) => {
-            if (a.seed !== undefined && (!Number.isSafeInteger(a.seed) || a.seed < 0)) {
-              throw new Error(`--seed: expected a non-negative integer, found ${a.seed}`);
-            }
-            return true;
-          }),
+          .option("live", {
+            type: "boolean",
+            default: false,
+            describe: "use the real Redis and SQLite configured in .env",
+          })
+          .option("quiet", { type: "boolean", default: false, describe: "print only failures" }),
       async (a) => {
-        exitCode = await runCommand({ scenario: a.scenario, seed: a.seed, out: a.out, live: a.live, quiet: a.quiet });
+        exitCode = await runCommand({
+          scenario: a.scenario,
+          seed: a.seed,
+          out: a.out,
+          live: a.live,
+          quiet: a.quiet,
+        });
       },
     )
     .command(
@@ -106,7 +139,11 @@ async function main(): Promise<number> {
         y
           .positional("a", { type: "string", demandOption: true, describe: "the reference CSV" })
           .positional("b", { type: "string", demandOption: true, describe: "the CSV to check" })
-          .option("tolerance", { type: "number", default: 0, describe: "relative tolerance, e.g. 0.05 for 5 %" })
+          .option("tolerance", {
+            type: "number",
+            default: 0,
+            describe: "relative tolerance, e.g. 0.05 for 5 %",
+          })
           .option("abs-tolerance", { type: "number", default: 0, describe: "absolute tolerance" }),
       async (a) => {
         exitCode = await runCompare(a.a, a.b, { tolerance: a.tolerance, absTolerance: a["abs-tolerance"] });
@@ -144,6 +181,12 @@ async function main(): Promise<number> {
   await parser.parseAsync();
   return exitCode;
 }
+
+// A closed pipe (`cachesim run … | head`) is the reader's choice, not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 try {
   process.exitCode = await main();

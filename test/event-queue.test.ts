@@ -9,10 +9,14 @@ describe("EventQueue", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const q = new EventQueue();
-        times.forEach((t, i) => q.push(t, () => i));
+        times.forEach((t, i) => {
+          q.push(t, () => i);
+        });
         const popped: Array<[number, number]> = [];
         for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push([e.timeUs, e.run() as number]);
-        const expected = times.map((t, i) => [t, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const expected = times
+          .map((t, i) => [t, i] as [number, number])
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
         expect(popped).toEqual(expected);
       }),
     );

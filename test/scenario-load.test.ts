@@ -417,6 +417,9 @@ report: { trace: sometimes }
     expect(lines("strategy: local\nstrategy: global\nnodes: [A]\n")).toEqual([
       `${FILE}:2:1: invalid YAML: Map keys must be unique`,
     ]);
+    expect(lines("strategy: local\n---\nnodes: [A]\n")).toEqual([
+      `${FILE}:2:1: invalid YAML: a scenario file holds one YAML document, but this one has a second \`---\``,
+    ]);
   });
 
   it("refuse an empty file or a file that is not a mapping", () => {
@@ -684,7 +687,7 @@ limits: { events: 1e11, traceRows: -1 }
   it("refuse oversized text before parsing it", () => {
     const error = failure(`${MINIMAL}#${"x".repeat(LIMITS.fileBytes)}`);
     expect(error.message).toMatch(
-      /^scenarios\/x\.yaml: expected a scenario file of at most 67,108,864 bytes, found/,
+      /^scenarios\/x\.yaml: expected a scenario file of at most 8,388,608 bytes, found/,
     );
   });
 });

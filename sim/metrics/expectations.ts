@@ -1,6 +1,7 @@
 // Checks a scenario's expectations after its run: what particular reads returned, and bounds on
 // summary metrics. Each result says what was expected and what was found, for the console.
 import { METRIC_COLUMNS } from "../report/columns.ts";
+import { formatDurationUs } from "../scenario/duration.ts";
 import type { Expectation } from "../scenario/types.ts";
 import type { OpCounters } from "./opCounters.ts";
 import type { Recorder, WatchedRead } from "./recorder.ts";
@@ -32,19 +33,25 @@ export function prepareExpectations(
       if (e.value !== undefined) wants.push(`value ${show(e.value)}`);
       if (e.stale !== undefined) wants.push(e.stale ? "stale" : "fresh");
       if (e.servedFrom !== undefined) wants.push(`served from ${e.servedFrom}`);
-      const description = `${e.node} read${e.key === null ? "" : ` of ${e.key}`} at ${e.atUs}us: ${wants.join(", ")}`;
+      const description = `${e.node}'s read${e.key === null ? "" : ` of ${e.key}`} at ${formatDurationUs(e.atUs)}: ${wants.join(", ")}`;
       return () => {
         const first = watch.seen[0];
-        if (first === undefined) return { path: e.path, description, passed: false, found: "no such read completed" };
+        if (first === undefined)
+          return { path: e.path, description, passed: false, found: "no such read completed" };
         const passed =
           watch.seen.length === 1 &&
           (e.value === undefined || first.value === e.value) &&
           (e.stale === undefined || first.stale === e.stale) &&
           (e.servedFrom === undefined || first.servedFrom === e.servedFrom);
         const found = watch.seen
-          .map((r) => `${r.key} = ${show(r.value)}, ${r.stale ? "stale" : "fresh"}, served from ${r.servedFrom}`)
+          .map((r) => `${show(r.value)}, ${r.stale ? "stale" : "fresh"}, served from ${r.servedFrom}`)
           .join("; ");
-        return { path: e.path, description, passed, found: watch.seen.length > 1 ? `several reads: ${found}` : found };
+        return {
+          path: e.path,
+          description,
+          passed,
+          found: watch.seen.length > 1 ? `several reads: ${found}` : found,
+        };
       };
     }
     const bounds: string[] = [];

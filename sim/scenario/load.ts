@@ -56,7 +56,8 @@ export function loadScenario(file: string, options: LoadOptions): Scenario {
 }
 
 export function parseScenario(text: string, file: string, options: LoadOptions): Scenario {
-  if (text.length > LIMITS.fileBytes) throw tooBig(file, text.length);
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > LIMITS.fileBytes) throw tooBig(file, bytes);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
   const lineCounter = new LineCounter();
@@ -68,7 +69,14 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   };
   if (doc.errors.length > 0) {
     throw new ScenarioError(
-      doc.errors.map((e) => problemMessage(file, "", positionAt(e.pos[0]), `invalid YAML: ${e.message}`)),
+      doc.errors.map((e) => {
+        // yaml's own wording here names its API (parseAllDocuments), which means nothing to the user.
+        const reason =
+          e.code === "MULTIPLE_DOCS"
+            ? "a scenario file holds one YAML document, but this one has a second `---`"
+            : e.message;
+        return problemMessage(file, "", positionAt(e.pos[0]), `invalid YAML: ${reason}`);
+      }),
     );
   }
 
@@ -131,8 +139,8 @@ function dedupe(problems: readonly ScenarioProblem[]): ScenarioProblem[] {
 
 /** File order reads best; problems without a position go last. Array sort is stable. */
 function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
-  const rank = (p: ScenarioProblem) => (p.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (p.column ?? 0);
-  return problems.sort((a, b) => rank(a) - rank(b));
+  const line = (p: ScenarioProblem) => p.line ?? Number.POSITIVE_INFINITY;
+  return problems.sort((a, b) => line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 function resolveNode(doc: Document, node: unknown): unknown {

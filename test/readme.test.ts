@@ -1,0 +1,25 @@
+// Guards the README's promises: every report column is documented, every strategy is listed, and the
+// quick start names commands that exist.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { METRIC_COLUMNS } from "../sim/report/columns.ts";
+import { strategyNames } from "../sim/strategies/registry.ts";
+
+const readme = readFileSync("README.md", "utf8");
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+
+describe("README", () => {
+  it("documents every report column", () => {
+    for (const c of METRIC_COLUMNS) expect(readme, c.name).toContain(`| \`${c.name}\` |`);
+  });
+
+  it("lists every strategy", () => {
+    for (const name of strategyNames()) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+
+  it("quick start uses commands the package provides", () => {
+    expect(readme).toContain("npx cachesim run scenarios/local-stale.yaml");
+    expect(pkg.bin.cachesim).toBeDefined();
+    for (const script of ["test", "bench", "golden:update"]) expect(pkg.scripts[script], script).toBeDefined();
+  });
+});
