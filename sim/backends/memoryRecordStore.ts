@@ -42,7 +42,12 @@ export class MemoryRecordStore implements RecordStore {
     const insert = this.db.prepare(this.insertSql);
     this.db.run("BEGIN");
     try {
-      for (const [key, value] of entries) insert.run([key, value]);
+      for (const [key, value] of entries) {
+        // bind/step/reset is about twice as fast as run(), which also builds a result it throws away.
+        insert.bind([key, value]);
+        insert.step();
+        insert.reset();
+      }
       this.db.run("COMMIT");
     } finally {
       insert.free();

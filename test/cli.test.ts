@@ -1,0 +1,91 @@
+// Guards the command line as a user meets it: exit codes, messages without stack traces, reports
+// written only by a successful run, and compare gating on differences.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cachesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["sim/bin/cachesim.js", ...args], {
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("cachesim run", () => {
+  it("runs the first story, prints the seed and the expectations, and writes the three reports", async () => {
+    const out = path.join(tmp, "story");
+    const r = await cachesim("run", "scenarios/local-stale.yaml", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("seed 1");
+    expect(r.stdout).toContain("reproduce: cachesim run scenarios/local-stale.yaml --seed 1");
+    expect(r.stdout).toContain("all 8 expectations met");
+    expect(
+      readdirSync(out)
+        .filter((f) => f.endsWith(".csv"))
+        .sort(),
+    ).toEqual(["summary.csv", "timeseries.csv", "trace.csv"]);
+    expect(readFileSync(path.join(out, "summary.csv"), "utf8")).toBe(
+      readFileSync("test/golden/local-stale/summary.csv", "utf8"),
+    );
+  });
+
+  it("rejects a bad scenario with file, line, field path, expected and found; exit 2, nothing written", async () => {
+    const bad = path.join(tmp, "bad.yaml");
+    writeFileSync(bad, "strategy: local\nnodes:\n  - name: A\n    cache: { ttl: soon }\nworkloads: []\n");
+    const out = path.join(tmp, "bad-out");
+    const r = await cachesim("run", bad, "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:4:19: nodes[0].cache.ttl: expected a duration`);
+    expect(r.stderr).toContain('found "soon"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.includes("partial"))).toEqual([]);
+  });
+
+  it("exits 1 and says which expectation failed, while still writing the complete report", async () => {
+    const text = readFileSync("scenarios/local-stale.yaml", "utf8").replace(
+      "value: John\n    stale: true",
+      "value: Jane\n    stale: true",
+    );
+    const file = path.join(tmp, "wrong.yaml");
+    writeFileSync(file, text);
+    const r = await cachesim("run", file, "--out", path.join(tmp, "wrong"), "--quiet");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'FAIL  expect[1]: NodeB\'s read of User:1 at 10ms: value "Jane", stale, served from local; found "John", stale',
+    );
+    expect(existsSync(path.join(tmp, "wrong", "summary.csv"))).toBe(true);
+  });
+
+  it("names a missing file plainly", async () => {
+    const r = await cachesim("run", "no/such.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no/such.yaml");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("cachesim compare", () => {
+  it("exits 0 for identical reports and 1 when a metric differs beyond the tolerance", async () => {
+    const a = "test/golden/local-stale/summary.csv";
+    expect((await cachesim("compare", a, a)).code).toBe(0);
+    const b = path.join(tmp, "b.csv");
+    writeFileSync(b, readFileSync(a, "utf8").replace("NodeB,6,", "NodeB,7,"));
+    const r = await cachesim("compare", a, b);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("reads");
+    expect((await cachesim("compare", a, b, "--tolerance", "0.2")).code).toBe(0);
+  });
+});
