@@ -47,21 +47,21 @@ function wantsTrace(scenario: Scenario): boolean {
 /** Seeds the system of record and the oracle with the scenario's initial data. */
 async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle): Promise<void> {
   const { values, fill } = scenario.data;
-  function* entries(): Generator<readonly [string, string]> {
-    const seen = new Set<string>();
-    for (const [key, value] of values) {
-      seen.add(key);
-      yield [key, value];
+  await backends.records.seed(values);
+  for (const [key] of values) oracle.seed(key);
+  if (fill === null) return;
+  const { records } = backends;
+  if (records.fill !== undefined) {
+    await records.fill(fill.prefix, fill.count, fill.value);
+  } else {
+    // Keys given explicitly keep their values.
+    const given = new Set(values.map(([key]) => key));
+    function* filled(f: NonNullable<typeof fill>): Generator<readonly [string, string]> {
+      for (let i = 0; i < f.count; i++) if (!given.has(`${f.prefix}${i}`)) yield [`${f.prefix}${i}`, f.value];
     }
-    if (fill !== null) {
-      for (let i = 0; i < fill.count; i++) {
-        const key = `${fill.prefix}${i}`;
-        if (!seen.has(key)) yield [key, fill.value];
-      }
-    }
+    await records.seed(filled(fill));
   }
-  await backends.records.seed(entries());
-  for (const [key] of entries()) oracle.seed(key);
+  for (let i = 0; i < fill.count; i++) oracle.seed(`${fill.prefix}${i}`);
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
@@ -98,7 +98,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const world: World = {
       scheduler,
       nodes,
-      globalCache: new GlobalCache(backends.cache, scenario.globalCache.shards, scenario.globalCache.ringPoints),
+      globalCache: new GlobalCache(
+        backends.cache,
+        scenario.globalCache.shards,
+        scenario.globalCache.ringPoints,
+      ),
       records: backends.records,
       oracle,
       recorder,
@@ -118,7 +122,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         spec.kind === "script"
           ? new ScriptWorkload(spec.nodes[0] as string, spec.ops)
           : new GeneratorWorkload(spec.nodes, spec.generator);
-      workload.start({ scheduler, strategy: paths, nodesByName, rng, oracle, streamPrefix: `workload[${i}]` });
+      workload.start({
+        scheduler,
+        strategy: paths,
+        nodesByName,
+        rng,
+        oracle,
+        streamPrefix: `workload[${i}]`,
+      });
     });
 
     scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => recorder.tick(boundaryUs));

@@ -19,6 +19,7 @@ export class MemoryRecordStore implements RecordStore {
   private readonly selectStmt: Statement;
   private readonly upsertStmt: Statement;
   private readonly insertSql: string;
+  private readonly fillSql: string;
   private closed = false;
 
   private constructor(SQL: SqlJsStatic) {
@@ -30,6 +31,7 @@ export class MemoryRecordStore implements RecordStore {
     const sql = recordSql("records");
     this.db.run(sql.create);
     this.insertSql = sql.insert;
+    this.fillSql = sql.fill;
     this.selectStmt = this.db.prepare(sql.select);
     this.upsertStmt = this.db.prepare(sql.upsert);
   }
@@ -52,6 +54,10 @@ export class MemoryRecordStore implements RecordStore {
     } finally {
       insert.free();
     }
+  }
+
+  fill(prefix: string, count: number, value: string): void {
+    if (count > 0) this.db.run(this.fillSql, [count, prefix, value]);
   }
 
   read(key: string): Record {

@@ -13,6 +13,11 @@ export function recordSql(table: string) {
     create: `CREATE TABLE ${t} (key TEXT PRIMARY KEY NOT NULL, value TEXT, version INTEGER NOT NULL) WITHOUT ROWID`,
     drop: `DROP TABLE IF EXISTS ${t}`,
     insert: `INSERT INTO ${t} (key, value, version) VALUES (?, ?, 1)`,
+    // Parameters: count, prefix, value. Generates the rows inside SQLite (no round trip per row); keys
+    // already seeded keep their values.
+    fill:
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) ` +
+      `INSERT OR IGNORE INTO ${t} (key, value, version) SELECT ? || i, ?, 1 FROM n`,
     select: `SELECT value, version FROM ${t} WHERE key = ?`,
     upsert:
       `INSERT INTO ${t} (key, value, version) VALUES (?, ?, 1) ` +

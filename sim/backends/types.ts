@@ -32,6 +32,11 @@ export interface RecordStore {
   readonly description: string;
   /** Loads the initial data, in order; each key starts at version 1. */
   seed(entries: Iterable<readonly [string, string]>): MaybePromise<void>;
+  /**
+   * Loads keys prefix0 … prefix(count-1), all with one value, each at version 1; keys already seeded
+   * keep theirs. One statement, so a large key space loads without a round trip per key.
+   */
+  fill?(prefix: string, count: number, value: string): MaybePromise<void>;
   read(key: string): MaybePromise<Record>;
   /** Commits the value and returns the key's new version. */
   write(key: string, value: string): MaybePromise<number>;

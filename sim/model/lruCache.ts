@@ -1,27 +1,21 @@
-// Least-recently-used eviction, on lru-cache (typed-array linked list, no allocation per hit). TTL is
-// ours, not lru-cache's: lru-cache's clock is the wall clock, ours is virtual, so each entry carries its
-// virtual expiry and an expired entry is dropped when a read finds it.
-import { LRUCache } from "lru-cache";
+// Least-recently-used eviction on a Map: a Map iterates in insertion order, so re-inserting on every hit
+// keeps the least recently used entry first, and evicting it is O(1). Measured against the lru-cache
+// package on the benchmark: this took about half the time (lru-cache's per-call bookkeeping serves
+// features we cannot use, its TTL being on the wall clock).
 import type { CacheEntry, LocalCache, LocalCacheOptions } from "./localCache.ts";
 
 export class LruCache implements LocalCache {
   readonly capacity: number;
   private readonly ttlUs: number;
-  private readonly entries: LRUCache<string, CacheEntry>;
+  private readonly entries = new Map<string, CacheEntry>();
   evictions = 0;
   expirations = 0;
 
   constructor({ capacity, ttlUs }: LocalCacheOptions) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`LRU capacity must be >= 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`LRU capacity must be >= 1, got ${capacity}`);
     this.capacity = capacity;
     this.ttlUs = ttlUs;
-    this.entries = new LRUCache<string, CacheEntry>({
-      max: capacity,
-      // Only room-making counts as an eviction; replacing a key's entry or clearing the cache does not.
-      dispose: (_value, _key, reason) => {
-        if (reason === "evict") this.evictions++;
-      },
-    });
   }
 
   get size(): number {
@@ -29,19 +23,27 @@ export class LruCache implements LocalCache {
   }
 
   get(key: string, nowUs: number): CacheEntry | undefined {
-    const entry = this.entries.get(key);
+    const entries = this.entries;
+    const entry = entries.get(key);
     if (entry === undefined) return undefined;
+    entries.delete(key);
     if (nowUs >= entry.expiresAtUs) {
-      this.entries.delete(key);
       this.expirations++;
       return undefined;
     }
+    entries.set(key, entry);
     return entry;
   }
 
   set(key: string, value: string | null, version: number, nowUs: number): void {
+    const entries = this.entries;
     const expiresAtUs = this.ttlUs > 0 ? nowUs + this.ttlUs : Number.POSITIVE_INFINITY;
-    this.entries.set(key, { value, version, expiresAtUs });
+    if (!entries.delete(key) && entries.size >= this.capacity) {
+      const oldest = entries.keys().next().value as string;
+      entries.delete(oldest);
+      this.evictions++;
+    }
+    entries.set(key, { value, version, expiresAtUs });
   }
 
   clear(): void {

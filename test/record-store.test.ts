@@ -1,0 +1,44 @@
+// Guards the in-process system of record: versions start at 1 and bump by one per write, absent keys
+// read as version 0, and fill() loads a key range without overwriting keys seeded first.
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
+
+let store: MemoryRecordStore | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+});
+
+describe("MemoryRecordStore", () => {
+  it("versions writes from the seeded version 1, and reads absent keys as version 0", async () => {
+    store = await MemoryRecordStore.open();
+    store.seed([["User:1", "John"]]);
+    expect(store.read("User:1")).toEqual({ value: "John", version: 1 });
+    expect(store.write("User:1", "Jane")).toBe(2);
+    expect(store.write("new", "x")).toBe(1);
+    expect(store.read("User:1")).toEqual({ value: "Jane", version: 2 });
+    expect(store.read("ghost")).toEqual({ value: null, version: 0 });
+  });
+
+  it("fills prefix0..prefix(n-1) and keeps keys seeded before", async () => {
+    store = await MemoryRecordStore.open();
+    store.seed([["key:3", "given"]]);
+    store.fill("key:", 5, "init");
+    expect([0, 1, 2, 3, 4, 5].map((i) => store?.read(`key:${i}`))).toEqual([
+      { value: "init", version: 1 },
+      { value: "init", version: 1 },
+      { value: "init", version: 1 },
+      { value: "given", version: 1 },
+      { value: "init", version: 1 },
+      { value: null, version: 0 },
+    ]);
+  });
+
+  it("keeps separate stores apart", async () => {
+    store = await MemoryRecordStore.open();
+    const other = await MemoryRecordStore.open();
+    store.seed([["k", "a"]]);
+    expect(other.read("k")).toEqual({ value: null, version: 0 });
+    await other.close();
+  });
+});
