@@ -1,7 +1,10 @@
 // `npm run bench`: runs scenarios/bench.yaml and prints simulated requests per wall-clock second,
 // events per second and peak memory. Figures go to the console only; this is a benchmark, not a test.
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Stopwatch } from "./report/stopwatch.ts";
@@ -15,8 +18,15 @@ const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")
   .usage("$0 [options]\n\nRuns the benchmark scenario and prints throughput and peak memory.")
   .option("scenario", { type: "string", default: "scenarios/bench.yaml", describe: "scenario to run" })
-  .option("requests", { type: "number", describe: "override the generator's request count (e.g. 4000000 for the memory check)" })
-  .option("live", { type: "boolean", default: false, describe: "run against the live backends configured in .env" })
+  .option("requests", {
+    type: "number",
+    describe: "override the generator's request count (e.g. 4000000 for the memory check)",
+  })
+  .option("live", {
+    type: "boolean",
+    default: false,
+    describe: "run against the live backends configured in .env",
+  })
   .option("out", { type: "string", describe: "report folder (default: a temporary folder)" })
   .strict()
   .help()
@@ -32,6 +42,12 @@ function withRequests(scenario: Scenario, requests: number | undefined): Scenari
   };
 }
 
+/** A full garbage collection, so the heap left afterwards is what the run really keeps. */
+function collectGarbage(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
+
 try {
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),
@@ -40,21 +56,43 @@ try {
   const scenario = withRequests(loaded, args.requests);
   const outDir = args.out ?? path.join(os.tmpdir(), `cachesim-bench-${process.pid}`);
   const stopwatch = new Stopwatch();
-  const result = await runScenario(scenario, { outDir });
-  const seconds = stopwatch.elapsedSeconds();
+  let heapInUseMiB = 0;
+  let probeSeconds = 0;
+  const result = await runScenario(scenario, {
+    outDir,
+    afterSimulation: () => {
+      const probe = new Stopwatch();
+      collectGarbage();
+      heapInUseMiB = process.memoryUsage().heapUsed / 1048576;
+      probeSeconds = probe.elapsedSeconds();
+    },
+  });
+  // The probe's full collection is the benchmark's doing, not the run's.
+  const seconds = stopwatch.elapsedSeconds() - probeSeconds;
+  if (args.out === undefined) rmSync(outDir, { recursive: true, force: true });
   const total = result.summary.at(-1)?.counters;
   const requests = (total?.reads ?? 0) + (total?.writes ?? 0);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  console.log(`scenario            ${scenario.file} (${scenario.backend.mode} backends, seed ${scenario.seed})`);
-  console.log(`requests            ${fmt(requests)}`);
+  const hitRate =
+    total && total.reads > 0 ? ((total.localHits + total.globalHits) / total.reads).toFixed(4) : "";
+  console.log(
+    `scenario            ${scenario.file} (${scenario.backend.mode} backends, seed ${scenario.seed})`,
+  );
+  console.log(`requests            ${fmt(requests)} (hit rate ${hitRate})`);
   console.log(`events              ${fmt(result.stats.events)}`);
-  console.log(`wall clock          ${seconds.toFixed(2)} s (including loading the initial data)`);
+  console.log(
+    `wall clock          ${seconds.toFixed(2)} s (the whole run, loading the initial data included)`,
+  );
   console.log(`requests per second ${fmt(requests / seconds)}`);
   console.log(`events per second   ${fmt(result.stats.events / seconds)}`);
   console.log(`peak memory (RSS)   ${peakRssMiB.toFixed(0)} MiB`);
-  console.log(`hit rate            ${result.summary.at(-1) ? (((total?.localHits ?? 0) + (total?.globalHits ?? 0)) / (total?.reads || 1)).toFixed(4) : ""}`);
-  console.log(`machine             ${os.cpus().length} cores, Node ${process.version}`);
+  console.log(
+    `heap in use at end  ${heapInUseMiB.toFixed(0)} MiB (after a full GC, with the whole world still alive)`,
+  );
+  console.log(
+    `machine             ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
+  );
 } catch (error) {
   if (error instanceof ScenarioError) {
     console.error(error.message);

@@ -28,6 +28,8 @@ export interface RunOptions {
   outDir: string;
   /** Backends to use instead of opening the scenario's own (tests, benchmarks). Closed by the run. */
   backends?: Backends;
+  /** Called when the simulation has finished and everything it built is still alive (benchmarks). */
+  afterSimulation?: () => void;
 }
 
 export interface RunResult {
@@ -134,6 +136,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => recorder.tick(boundaryUs));
     const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax);
+    options.afterSimulation?.();
     // The run covered [0, end): an idle run's last event happened at endUs itself.
     recorder.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
     await timeseries.close();

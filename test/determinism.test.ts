@@ -1,9 +1,9 @@
 // Guards the product's promise: same scenario and seed give byte-identical reports, a different seed
 // gives different ones, and the check itself notices a run that is not reproducible (canary).
 import { describe, expect, it } from "vitest";
-import type { Backends, CacheStore } from "../sim/backends/types.ts";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
+import type { Backends, CacheStore } from "../sim/backends/types.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const SCENARIO = `
@@ -71,7 +71,10 @@ describe("determinism", () => {
         return state / 2147483648;
       });
     const runWith = async (offset: number) =>
-      runToTexts(scenarioFromText(SCENARIO), { cache: flaky(offset), records: await MemoryRecordStore.open() });
+      runToTexts(scenarioFromText(SCENARIO), {
+        cache: flaky(offset),
+        records: await MemoryRecordStore.open(),
+      });
     const a = await runWith(1);
     const b = await runWith(2);
     expect(b.files["trace.csv"]).not.toBe(a.files["trace.csv"]);

@@ -10,10 +10,10 @@ describe("EventQueue", () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const q = new EventQueue();
         times.forEach((t, i) => {
-          q.push(t, () => i);
+          q.push(t, () => i, undefined);
         });
         const popped: Array<[number, number]> = [];
-        for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push([e.timeUs, e.run() as number]);
+        for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push([e.timeUs, e.fn(e.arg) as number]);
         const expected = times
           .map((t, i) => [t, i] as [number, number])
           .sort((a, b) => a[0] - b[0] || a[1] - b[1]);

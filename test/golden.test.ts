@@ -13,7 +13,9 @@ const scenarioFiles = readdirSync("scenarios")
 
 describe("golden reports", () => {
   it("covers every scenario file", () => {
-    expect(scenarioFiles).toEqual(expect.arrayContaining(["bench.yaml", "global-coordinator.yaml", "local-stale.yaml"]));
+    expect(scenarioFiles).toEqual(
+      expect.arrayContaining(["bench.yaml", "global-coordinator.yaml", "local-stale.yaml"]),
+    );
   });
 
   for (const file of scenarioFiles) {
@@ -30,7 +32,9 @@ describe("golden reports", () => {
       const committed = readdirSync(goldenDir).sort();
       expect(committed).toEqual(Object.keys(files).sort());
       for (const name of committed) {
-        expect(files[name], `${goldenDir}/${name} differs`).toBe(readFileSync(path.join(goldenDir, name), "utf8"));
+        expect(files[name], `${goldenDir}/${name} differs`).toBe(
+          readFileSync(path.join(goldenDir, name), "utf8"),
+        );
       }
       // A scenario that ships with expectations must meet them.
       expect(result.expectations.filter((e) => !e.passed)).toEqual([]);

@@ -3,7 +3,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HashRing, hash32 } from "../sim/model/hashRing.ts";
 
-const ring = (names: string[], points = 64) => new HashRing(names.map((name) => ({ name, shard: name })), points);
+const ring = (names: string[], points = 64) =>
+  new HashRing(
+    names.map((name) => ({ name, shard: name })),
+    points,
+  );
 const keys = Array.from({ length: 20_000 }, (_, i) => `key:${i}`);
 
 describe("HashRing", () => {
@@ -23,7 +27,8 @@ describe("HashRing", () => {
     const r = ring(["node_a", "node_b", "node_c", "node_d"]);
     const counts = new Map<string, number>();
     for (const k of keys) counts.set(r.lookup(k), (counts.get(r.lookup(k)) ?? 0) + 1);
-    for (const c of counts.values()) expect(Math.abs(c - keys.length / 4) / (keys.length / 4)).toBeLessThan(0.35);
+    for (const c of counts.values())
+      expect(Math.abs(c - keys.length / 4) / (keys.length / 4)).toBeLessThan(0.35);
   });
 
   it("moves only keys to the new shard, about 1/(n+1) of them, when a shard joins", () => {

@@ -30,7 +30,9 @@ describe("latency models", () => {
   });
 
   it("lognormal has the stated median and exponential the stated mean (within 2 %)", () => {
-    expect(Math.abs(median(samples({ dist: "lognormal", medianUs: 2000, sigma: 0.5 })) - 2000)).toBeLessThan(40);
+    expect(Math.abs(median(samples({ dist: "lognormal", medianUs: 2000, sigma: 0.5 })) - 2000)).toBeLessThan(
+      40,
+    );
     expect(Math.abs(mean(samples({ dist: "exponential", meanUs: 1000 })) - 1000)).toBeLessThan(20);
   });
 

@@ -48,7 +48,11 @@ describe("LruCache", () => {
     expect(c.get("k", 120)?.value).toBe("v2");
     const forever = new LruCache({ capacity: 1, ttlUs: 0 });
     forever.set("k", null, 0, 0);
-    expect(forever.get("k", Number.MAX_SAFE_INTEGER)).toEqual({ value: null, version: 0, expiresAtUs: Infinity });
+    expect(forever.get("k", Number.MAX_SAFE_INTEGER)).toEqual({
+      value: null,
+      version: 0,
+      expiresAtUs: Infinity,
+    });
   });
 
   it("empties on clear without counting evictions", () => {

@@ -6,7 +6,10 @@ import { METRIC_COLUMNS } from "../sim/report/columns.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
 
 const readme = readFileSync("README.md", "utf8");
-const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+};
 
 describe("README", () => {
   it("documents every report column", () => {
@@ -20,6 +23,7 @@ describe("README", () => {
   it("quick start uses commands the package provides", () => {
     expect(readme).toContain("npx cachesim run scenarios/local-stale.yaml");
     expect(pkg.bin.cachesim).toBeDefined();
-    for (const script of ["test", "bench", "golden:update"]) expect(pkg.scripts[script], script).toBeDefined();
+    for (const script of ["test", "bench", "golden:update"])
+      expect(pkg.scripts[script], script).toBeDefined();
   });
 });

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-const BANNED = /\b(Date\.now\(|new Date\(|performance\.now\(|Math\.random\(|setTimeout\(|setInterval\(|setImmediate\()/;
+const BANNED =
+  /\b(Date\.now\(|new Date\(|performance\.now\(|Math\.random\(|setTimeout\(|setInterval\(|setImmediate\()/;
 const HRTIME = /process\.hrtime/;
 // Times runs for the console only; nothing it measures reaches a report.
 const STOPWATCH = "sim/report/stopwatch.ts";
@@ -12,7 +13,8 @@ const STOPWATCH = "sim/report/stopwatch.ts";
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return full.split(path.sep).join("/").endsWith("backends/live") ? [] : sourceFiles(full);
+    if (statSync(full).isDirectory())
+      return full.split(path.sep).join("/").endsWith("backends/live") ? [] : sourceFiles(full);
     return /\.(ts|js)$/.test(name) ? [full.split(path.sep).join("/")] : [];
   });
 }

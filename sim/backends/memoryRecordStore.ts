@@ -17,7 +17,8 @@ export class MemoryRecordStore implements RecordStore {
   readonly description = "in-process SQLite (sql.js)";
   private readonly db: Database;
   private readonly selectStmt: Statement;
-  private readonly upsertStmt: Statement;
+  private readonly updateStmt: Statement;
+  private readonly insertStmt: Statement;
   private readonly insertSql: string;
   private readonly fillSql: string;
   private closed = false;
@@ -33,7 +34,8 @@ export class MemoryRecordStore implements RecordStore {
     this.insertSql = sql.insert;
     this.fillSql = sql.fill;
     this.selectStmt = this.db.prepare(sql.select);
-    this.upsertStmt = this.db.prepare(sql.upsert);
+    this.updateStmt = this.db.prepare(sql.update);
+    this.insertStmt = this.db.prepare(sql.insert);
   }
 
   static async open(): Promise<MemoryRecordStore> {
@@ -73,21 +75,26 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   write(key: string, value: string): number {
-    const stmt = this.upsertStmt;
-    stmt.bind([key, value]);
+    const update = this.updateStmt;
+    update.bind([value, key]);
     try {
-      stmt.step();
-      return stmt.get()[0] as number;
+      if (update.step()) return update.get()[0] as number;
     } finally {
-      stmt.reset();
+      update.reset();
     }
+    const insert = this.insertStmt;
+    insert.bind([key, value]);
+    insert.step();
+    insert.reset();
+    return 1;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.selectStmt.free();
-    this.upsertStmt.free();
+    this.updateStmt.free();
+    this.insertStmt.free();
     this.db.close();
   }
 }

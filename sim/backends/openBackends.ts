@@ -4,7 +4,10 @@ import { MemoryCacheStore } from "./memoryCacheStore.ts";
 import { MemoryRecordStore } from "./memoryRecordStore.ts";
 import type { Backends } from "./types.ts";
 
-export async function openBackends(mode: "memory" | "live", env: NodeJS.ProcessEnv = process.env): Promise<Backends> {
+export async function openBackends(
+  mode: "memory" | "live",
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Backends> {
   if (mode === "live") {
     const { openLiveBackends } = await import("./live/openLive.ts");
     return openLiveBackends(env);

@@ -37,7 +37,7 @@ export class ZipfSampler {
     const scaled = new Float64Array(n);
     let sum = 0;
     for (let k = 0; k < n; k++) sum += 1 / (k + 1) ** s;
-    for (let k = 0; k < n; k++) scaled[k] = (n / (k + 1) ** s) / sum;
+    for (let k = 0; k < n; k++) scaled[k] = n / (k + 1) ** s / sum;
     this.weightSum = sum;
     const keep = new Float64Array(n);
     const alias = new Int32Array(n);

@@ -19,11 +19,29 @@ export interface RunStats {
   endUs: number;
 }
 
-interface Pending<T> {
+/** A backend answer on its way to the continuation that needs it. */
+interface Pending<T, A> {
   settled: boolean;
   value: T | undefined;
   error: unknown;
   promise: Promise<unknown>;
+  fn: (value: T, arg: A) => void;
+  arg: A;
+}
+
+const RETRY = Symbol("retry");
+
+/** The event that hands a pending answer on; it asks the run loop to wait if the answer is not in yet. */
+function deliver<T, A>(pending: Pending<T, A>): unknown {
+  if (!pending.settled) return RETRY;
+  if (pending.error !== undefined) throw pending.error;
+  pending.fn(pending.value as T, pending.arg);
+  return undefined;
+}
+
+/** Hands a value that is already known to its continuation. */
+function deliverNow<T, A>(ready: { value: T; fn: (value: T, arg: A) => void; arg: A }): void {
+  ready.fn(ready.value, ready.arg);
 }
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
@@ -34,7 +52,6 @@ export class Scheduler {
   private readonly queue = new EventQueue();
   private now = 0;
   private eventsRun = 0;
-  private waitingOn: Promise<unknown> | null = null;
   private tickIntervalUs = 0;
   private nextTickUs = Number.POSITIVE_INFINITY;
   private onTick: (boundaryUs: number) => void = () => {};
@@ -47,27 +64,41 @@ export class Scheduler {
     return this.eventsRun;
   }
 
-  /** Runs `fn` at virtual time now + delayUs (delay >= 0, integer). */
-  after(delayUs: number, fn: () => void): void {
-    this.queue.push(this.now + delayUs, fn);
+  /** Runs `fn(arg)` at virtual time now + delayUs (delay >= 0, integer). */
+  after<A>(delayUs: number, fn: (arg: A) => void, arg: A): void;
+  after(delayUs: number, fn: () => void): void;
+  after<A>(delayUs: number, fn: (arg: A) => void, arg?: A): void {
+    this.queue.push(this.now + delayUs, fn, arg as A);
   }
 
-  /** Runs `fn` at an absolute virtual time, which must not be in the past. */
-  at(timeUs: number, fn: () => void): void {
+  /** Runs `fn(arg)` at an absolute virtual time, which must not be in the past. */
+  at<A>(timeUs: number, fn: (arg: A) => void, arg: A): void;
+  at(timeUs: number, fn: () => void): void;
+  at<A>(timeUs: number, fn: (arg: A) => void, arg?: A): void {
     if (timeUs < this.now) throw new Error(`cannot schedule at ${timeUs}us, before now (${this.now}us)`);
-    this.queue.push(timeUs, fn);
+    this.queue.push(timeUs, fn, arg as A);
   }
 
   /**
-   * Runs `fn(result)` at now + delayUs, where result is a backend answer that may still be on its way.
-   * A plain value is passed straight through; a promise is waited for only when `fn` is due.
+   * Runs `fn(result, arg)` at now + delayUs, where result is a backend answer that may still be on its
+   * way. A plain value is passed straight through; a promise is waited for only when `fn` is due.
    */
-  afterResult<T>(result: T | Promise<T>, delayUs: number, fn: (value: T) => void): void {
+  afterResult<T, A>(result: T | Promise<T>, delayUs: number, fn: (value: T, arg: A) => void, arg: A): void;
+  afterResult<T>(result: T | Promise<T>, delayUs: number, fn: (value: T) => void): void;
+  afterResult<T, A>(result: T | Promise<T>, delayUs: number, fn: (value: T, arg: A) => void, arg?: A): void {
+    const timeUs = this.now + delayUs;
     if (!isPromise(result)) {
-      this.queue.push(this.now + delayUs, () => fn(result));
+      this.queue.push(timeUs, deliverNow<T, A>, { value: result, fn, arg: arg as A });
       return;
     }
-    const pending: Pending<T> = { settled: false, value: undefined, error: undefined, promise: result };
+    const pending: Pending<T, A> = {
+      settled: false,
+      value: undefined,
+      error: undefined,
+      promise: result,
+      fn,
+      arg: arg as A,
+    };
     pending.promise = result.then(
       (v) => {
         pending.settled = true;
@@ -78,16 +109,7 @@ export class Scheduler {
         pending.error = e ?? new Error("backend request failed");
       },
     );
-    this.queue.push(this.now + delayUs, () => {
-      if (!pending.settled) {
-        // Not answered yet: the run loop waits for it and then runs this same event again.
-        this.waitingOn = pending.promise;
-        return RETRY;
-      }
-      if (pending.error !== undefined) throw pending.error;
-      fn(pending.value as T);
-      return undefined;
-    });
+    this.queue.push(timeUs, deliver<T, A>, pending);
   }
 
   /**
@@ -109,7 +131,8 @@ export class Scheduler {
     const queue = this.queue;
     for (;;) {
       const nextUs = queue.peekTimeUs();
-      if (nextUs === Number.POSITIVE_INFINITY) return { endReason: "idle", events: this.eventsRun, endUs: this.now };
+      if (nextUs === Number.POSITIVE_INFINITY)
+        return { endReason: "idle", events: this.eventsRun, endUs: this.now };
       if (nextUs >= endUs) {
         this.now = endUs;
         return { endReason: "duration", events: this.eventsRun, endUs };
@@ -126,15 +149,12 @@ export class Scheduler {
       }
       const event = queue.pop() as NonNullable<ReturnType<EventQueue["pop"]>>;
       this.now = event.timeUs;
-      if (event.run() === RETRY) {
-        const waiting = this.waitingOn as Promise<unknown>;
-        this.waitingOn = null;
-        await waiting;
-        event.run();
+      if (event.fn(event.arg) === RETRY) {
+        // Not answered yet: wait for this answer (others settle meanwhile), then run the same event.
+        await (event.arg as Pending<unknown, unknown>).promise;
+        event.fn(event.arg);
       }
       this.eventsRun++;
     }
   }
 }
-
-const RETRY = Symbol("retry");

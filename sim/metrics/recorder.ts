@@ -2,7 +2,8 @@
 // per node per interval of virtual time (timeseries.csv, streamed out as each interval closes), and
 // optionally one row per operation (trace.csv).
 import type { LocalCache } from "../model/localCache.ts";
-import type { Key, Oracle } from "../model/oracle.ts";
+import type { Oracle } from "../model/oracle.ts";
+import type { Operation } from "../strategies/operation.ts";
 import { OpCounters, type ServedFrom } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 
@@ -68,34 +69,24 @@ export class Recorder {
    * A read finished at nowUs. It is stale when the version it returned had been superseded before the
    * read began, i.e. was older than the version current at its start.
    */
-  read(
-    nodeIndex: number,
-    opId: number,
-    startUs: number,
-    nowUs: number,
-    key: Key,
-    value: string | null,
-    version: number,
-    versionAtStart: number,
-    servedFrom: ServedFrom,
-    shard: string,
-  ): void {
-    const state = this.nodes[nodeIndex] as NodeState;
+  read(op: Operation, nowUs: number, servedFrom: ServedFrom): void {
+    const { node, key, startUs, value, version } = op;
+    const state = this.nodes[node.index] as NodeState;
     const latencyUs = nowUs - startUs;
     let ageUs: number | null = null;
-    if (version < versionAtStart) {
+    if (version < op.versionAtStart) {
       // The successor of the returned version was committed at or before the read's start.
       ageUs = startUs - (this.oracle.supersededAtUs(key, version) as number);
     }
     if (this.watches.size > 0) {
-      for (const watch of this.watches.get(`${nodeIndex}@${startUs}`) ?? []) {
+      for (const watch of this.watches.get(`${node.index}@${startUs}`) ?? []) {
         if (watch.key === null || watch.key === key.name) {
           watch.seen.push({ key: key.name, value, stale: ageUs !== null, servedFrom });
         }
       }
     }
     state.interval.recordRead(servedFrom, latencyUs, ageUs);
-    this.trace?.add(startUs, opId, [
+    this.trace?.add(startUs, op.opId, [
       String(startUs),
       state.name,
       "read",
@@ -103,35 +94,27 @@ export class Recorder {
       value ?? "",
       String(version),
       servedFrom,
-      shard,
+      op.servedBy,
       ageUs === null ? "false" : "true",
       ageUs === null ? "" : String(ageUs),
       String(latencyUs),
     ]);
   }
 
-  write(
-    nodeIndex: number,
-    opId: number,
-    startUs: number,
-    nowUs: number,
-    key: Key,
-    value: string,
-    version: number,
-    shard: string,
-  ): void {
-    const state = this.nodes[nodeIndex] as NodeState;
-    const latencyUs = nowUs - startUs;
+  /** A write was acknowledged at nowUs. */
+  write(op: Operation, nowUs: number): void {
+    const state = this.nodes[op.node.index] as NodeState;
+    const latencyUs = nowUs - op.startUs;
     state.interval.recordWrite(latencyUs);
-    this.trace?.add(startUs, opId, [
-      String(startUs),
+    this.trace?.add(op.startUs, op.opId, [
+      String(op.startUs),
       state.name,
       "write",
-      key.name,
-      value,
-      String(version),
+      op.key.name,
+      op.value ?? "",
+      String(op.version),
       "",
-      shard,
+      op.servedBy,
       "",
       "",
       String(latencyUs),

@@ -12,13 +12,7 @@ export interface Shard {
   prefix: string;
 }
 
-export type GlobalLookup =
-  | { kind: "hit"; value: string | null; version: number }
-  | { kind: "miss" }
-  | { kind: "expired" };
-
-const MISS: GlobalLookup = { kind: "miss" };
-const EXPIRED: GlobalLookup = { kind: "expired" };
+export type GlobalLookup = "hit" | "miss" | "expired";
 
 export class GlobalCache {
   private readonly ring: HashRing<number>;
@@ -61,16 +55,23 @@ export class GlobalCache {
     return this.store.set(key.storeKey, encodeEntry(value, version, expiresAtUs));
   }
 
-  /** Reads a stored entry as of atUs, the moment the request reached the cache. */
-  decode(raw: string | null, atUs: number): GlobalLookup {
-    if (raw === null) return MISS;
+  /**
+   * Reads a stored entry as of atUs, the moment the request reached the cache; on a hit, its value and
+   * version are written into `into`.
+   */
+  decodeInto(
+    raw: string | null,
+    atUs: number,
+    into: { value: string | null; version: number },
+  ): GlobalLookup {
+    if (raw === null) return "miss";
     const first = raw.indexOf("|");
     const second = raw.indexOf("|", first + 1);
     const expiresAtUs = Number(raw.slice(first + 1, second));
-    if (expiresAtUs !== 0 && atUs >= expiresAtUs) return EXPIRED;
-    const version = Number(raw.slice(0, first));
-    const tag = raw.charCodeAt(second + 1);
-    return { kind: "hit", version, value: tag === 110 /* n */ ? null : raw.slice(second + 2) };
+    if (expiresAtUs !== 0 && atUs >= expiresAtUs) return "expired";
+    into.version = Number(raw.slice(0, first));
+    into.value = raw.charCodeAt(second + 1) === 110 /* n */ ? null : raw.slice(second + 2);
+    return "hit";
   }
 }
 

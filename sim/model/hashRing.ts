@@ -19,7 +19,8 @@ export class HashRing<Shard> {
     const points: Array<{ hash: number; order: number; shard: Shard }> = [];
     let order = 0;
     for (const { name, shard } of shards) {
-      for (let i = 0; i < pointsPerShard; i++) points.push({ hash: hash32(`${name}#${i}`), order: order++, shard });
+      for (let i = 0; i < pointsPerShard; i++)
+        points.push({ hash: hash32(`${name}#${i}`), order: order++, shard });
     }
     // Ties between equal hashes go to the point listed first, so the ring never depends on sort stability.
     points.sort((a, b) => a.hash - b.hash || a.order - b.order);

@@ -4,69 +4,78 @@
 // the shard (write-through), then the writer's local cache, so the next read through the global tier
 // anywhere sees it.
 import type { Shard } from "../model/globalCache.ts";
-import type { Key } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import { Operation } from "./operation.ts";
+import { recordPaths } from "./recordPaths.ts";
 import type { StrategyDefinition } from "./strategy.ts";
-import { readRecord, writeRecord } from "./recordPaths.ts";
 
 export const globalStrategy: StrategyDefinition = {
   name: "global",
   summary: "read-through and write-through a consistent-hashed global cache (Redis) over SQLite",
   create(world) {
     const { scheduler, recorder, globalCache } = world;
+    const database = recordPaths(world);
 
-    /** Sets the shard's entry: one round trip over the node's cache link, TTL from arrival. */
-    function fillShard(node: SimNode, shard: Shard, key: Key, value: string | null, version: number, done: () => void) {
-      scheduler.after(node.cacheHopUs(), () => {
-        const ack = globalCache.set(shard, key, value, version, scheduler.nowUs);
-        scheduler.afterResult(ack, node.cacheHopUs(), done);
-      });
-    }
+    // Filling the shard: one round trip over the node's cache link; the entry's TTL starts on arrival.
+    const filled = (_ack: unknown, op: Operation) => op.next(op);
+    const setAtCache = (op: Operation) => {
+      const ack = globalCache.set(op.shard as Shard, op.key, op.value, op.version, scheduler.nowUs);
+      scheduler.afterResult(ack, op.node.cacheHopUs(), filled, op);
+    };
+    const fillShard = (op: Operation, next: (op: Operation) => void) => {
+      op.next = next;
+      scheduler.after(op.node.cacheHopUs(), setAtCache, op);
+    };
+
+    const readFilled = (op: Operation) => {
+      const nowUs = scheduler.nowUs;
+      op.node.cache?.set(op.key.name, op.value, op.version, nowUs);
+      recorder.read(op, nowUs, "database");
+    };
+    const readFromDatabase = (op: Operation) => fillShard(op, readFilled);
+    const cacheAnswered = (raw: string | null, op: Operation) => {
+      const found = globalCache.decodeInto(raw, op.arrivedUs, op);
+      op.servedBy = globalCache.servedBy(op.shard as Shard, op.key);
+      if (found === "hit") {
+        const nowUs = scheduler.nowUs;
+        op.node.cache?.set(op.key.name, op.value, op.version, nowUs);
+        recorder.read(op, nowUs, "global");
+        return;
+      }
+      if (found === "expired") recorder.globalExpiration(op.node.index);
+      database.read(op, readFromDatabase);
+    };
+    const getAtCache = (op: Operation) => {
+      op.arrivedUs = scheduler.nowUs;
+      scheduler.afterResult(globalCache.get(op.key), op.node.cacheHopUs(), cacheAnswered, op);
+    };
+
+    const written = (op: Operation) => {
+      const nowUs = scheduler.nowUs;
+      op.node.cache?.set(op.key.name, op.value, op.version, nowUs);
+      op.servedBy = globalCache.servedBy(op.shard as Shard, op.key);
+      recorder.write(op, nowUs);
+    };
+    const committed = (op: Operation) => fillShard(op, written);
 
     return {
       read(node, key) {
-        const opId = world.nextOpId();
-        const startUs = scheduler.nowUs;
-        const versionAtStart = key.version;
-        const local = node.cache?.get(key.name, startUs);
+        const op = new Operation(node, key, world.nextOpId(), scheduler.nowUs);
+        op.versionAtStart = key.version;
+        const local = node.cache?.get(key.name, op.startUs);
         if (local !== undefined) {
-          recorder.read(node.index, opId, startUs, startUs, key, local.value, local.version, versionAtStart, "local", "");
+          op.value = local.value;
+          op.version = local.version;
+          recorder.read(op, op.startUs, "local");
           return;
         }
-        const shard = globalCache.shardFor(key);
-        scheduler.after(node.cacheHopUs(), () => {
-          const arrivedUs = scheduler.nowUs;
-          scheduler.afterResult(globalCache.get(key), node.cacheHopUs(), (raw) => {
-            const found = globalCache.decode(raw, arrivedUs);
-            const servedBy = globalCache.servedBy(shard, key);
-            if (found.kind === "hit") {
-              const nowUs = scheduler.nowUs;
-              node.cache?.set(key.name, found.value, found.version, nowUs);
-              recorder.read(node.index, opId, startUs, nowUs, key, found.value, found.version, versionAtStart, "global", servedBy);
-              return;
-            }
-            if (found.kind === "expired") recorder.globalExpiration(node.index);
-            readRecord(world, node, key, (record) => {
-              fillShard(node, shard, key, record.value, record.version, () => {
-                const nowUs = scheduler.nowUs;
-                node.cache?.set(key.name, record.value, record.version, nowUs);
-                recorder.read(node.index, opId, startUs, nowUs, key, record.value, record.version, versionAtStart, "database", servedBy);
-              });
-            });
-          });
-        });
+        op.shard = globalCache.shardFor(key);
+        scheduler.after(node.cacheHopUs(), getAtCache, op);
       },
       write(node, key, value) {
-        const opId = world.nextOpId();
-        const startUs = scheduler.nowUs;
-        const shard = globalCache.shardFor(key);
-        writeRecord(world, node, key, value, (version) => {
-          fillShard(node, shard, key, value, version, () => {
-            const nowUs = scheduler.nowUs;
-            node.cache?.set(key.name, value, version, nowUs);
-            recorder.write(node.index, opId, startUs, nowUs, key, value, version, globalCache.servedBy(shard, key));
-          });
-        });
+        const op = new Operation(node, key, world.nextOpId(), scheduler.nowUs);
+        op.value = value;
+        op.shard = globalCache.shardFor(key);
+        database.write(op, committed);
       },
       flush(node) {
         node.cache?.clear();

@@ -3,7 +3,9 @@ import { globalStrategy } from "./globalStrategy.ts";
 import { localStrategy } from "./localStrategy.ts";
 import type { StrategyDefinition } from "./strategy.ts";
 
-const strategies = new Map<string, StrategyDefinition>([localStrategy, globalStrategy].map((s) => [s.name, s]));
+const strategies = new Map<string, StrategyDefinition>(
+  [localStrategy, globalStrategy].map((s) => [s.name, s]),
+);
 
 export function strategyNames(): string[] {
   return [...strategies.keys()];
@@ -15,6 +17,7 @@ export function strategyDefinitions(): StrategyDefinition[] {
 
 export function strategy(name: string): StrategyDefinition {
   const found = strategies.get(name);
-  if (found === undefined) throw new Error(`unknown strategy "${name}" (known: ${strategyNames().join(", ")})`);
+  if (found === undefined)
+    throw new Error(`unknown strategy "${name}" (known: ${strategyNames().join(", ")})`);
   return found;
 }

@@ -2,9 +2,9 @@
 // uniformly or by Zipf. Arrival times accumulate in exact (fractional) microseconds and are rounded only
 // when scheduled, so rounding never biases the rate.
 import { exponential, uniformInt, ZipfSampler } from "../core/distributions.ts";
-import type { GeneratorSpec } from "../scenario/types.ts";
 import type { Key } from "../model/oracle.ts";
 import type { SimNode } from "../model/world.ts";
+import type { GeneratorSpec } from "../scenario/types.ts";
 import type { Workload, WorkloadContext } from "./workload.ts";
 
 export class GeneratorWorkload implements Workload {
@@ -37,7 +37,9 @@ export class GeneratorWorkload implements Workload {
     let nextArrivalUs = scheduler.nowUs + exponential(arrivals, meanGapUs);
 
     const arrive = () => {
-      const node = roundRobin ? (nodes[issued % nodes.length] as SimNode) : (nodes[uniformInt(nodePick, 0, nodes.length - 1)] as SimNode);
+      const node = roundRobin
+        ? (nodes[issued % nodes.length] as SimNode)
+        : (nodes[uniformInt(nodePick, 0, nodes.length - 1)] as SimNode);
       issued++;
       if (issued < requestsMax) {
         nextArrivalUs += exponential(arrivals, meanGapUs);

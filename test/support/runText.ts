@@ -14,7 +14,10 @@ export interface RunOutput {
 }
 
 export function scenarioFromText(text: string, seedOverride?: number): Scenario {
-  return parseScenario(text, "inline.yaml", { ...knownNames(), ...(seedOverride !== undefined ? { seedOverride } : {}) });
+  return parseScenario(text, "inline.yaml", {
+    ...knownNames(),
+    ...(seedOverride !== undefined ? { seedOverride } : {}),
+  });
 }
 
 export function scenarioFromFile(file: string, seedOverride?: number): Scenario {

@@ -31,3 +31,30 @@ export class BackendError extends Error {
 export function isBackendError(error: unknown): error is BackendError {
   return error instanceof BackendError;
 }
+
+export interface OptionalModuleInfo {
+  backend: BackendName;
+  /** What the module is, for the message: `the SQLite file driver better-sqlite3`. */
+  what: string;
+  /** The command that installs it. */
+  install: string;
+}
+
+/**
+ * Loads an optionalDependency at run time. A machine where it failed to install still runs the
+ * in-process mode; only a live run that needs it fails, with a BackendError (code NOT_INSTALLED) that
+ * says how to install it.
+ */
+export async function importOptional<T>(name: string, info: OptionalModuleInfo): Promise<T> {
+  try {
+    return (await import(/* @vite-ignore */ name)) as T;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = String((error as Error).message ?? error).split("\n")[0] ?? "";
+    const missing = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+    const text = missing
+      ? `${info.what} is not installed (${message}); install it with: ${info.install}`
+      : `${info.what} is installed but failed to load (${message}); reinstall it with: ${info.install}`;
+    throw new BackendError(text, { backend: info.backend, code: "NOT_INSTALLED" });
+  }
+}

@@ -51,8 +51,14 @@ export function redact(text: string): string {
     out
       // scheme://user:password@host  (the password may hold anything up to the last @ before the host)
       .replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/\s]*):[^\s]*@/gi, `$1:${MASK}@`)
-      .replace(/([?&;]\s*(?:apikey|api_key|token|password|passwd|pwd|secret|access_token)=)[^&\s#;'"]+/gi, `$1${MASK}`)
-      .replace(/\b([A-Z0-9_]*(?:PASSWORD|PASSWD|APIKEY|API_KEY|TOKEN|SECRET)[A-Z0-9_]*=)[^\s'"]+/g, `$1${MASK}`)
+      .replace(
+        /([?&;]\s*(?:apikey|api_key|token|password|passwd|pwd|secret|access_token)=)[^&\s#;'"]+/gi,
+        `$1${MASK}`,
+      )
+      .replace(
+        /\b([A-Z0-9_]*(?:PASSWORD|PASSWD|APIKEY|API_KEY|TOKEN|SECRET)[A-Z0-9_]*=)[^\s'"]+/g,
+        `$1${MASK}`,
+      )
       .replace(/\bAUTH (APIKEY|TOKEN) [^\s;]+/g, `AUTH $1 ${MASK}`)
       .replace(/\bAUTH USER (\S+) (PASSWORD|HASH) [^\s;]+/g, `AUTH USER $1 $2 ${MASK}`)
   );
@@ -80,8 +86,12 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Lo
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { env: { ...env }, envFile: null, shadowed: [] };
-    throw new BackendError(`cannot read ${file}: ${(error as Error).message}`, { backend: "redis", code: "ENV_FILE" });
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      return { env: { ...env }, envFile: null, shadowed: [] };
+    throw new BackendError(`cannot read ${file}: ${(error as Error).message}`, {
+      backend: "redis",
+      code: "ENV_FILE",
+    });
   }
   const fromFile = parseDotEnv(text);
   const merged: NodeJS.ProcessEnv = { ...env };
@@ -104,7 +114,12 @@ function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {
   return value === "1" || value === "true" || value === "yes" || value === "on";
 }
 
-function readNonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number, backend: "redis" | "sqlite") {
+function readNonNegativeInt(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  backend: "redis" | "sqlite",
+) {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) {
@@ -141,9 +156,10 @@ export interface RedisConfig {
 
 export const DEFAULT_REDIS_PORT = 6379;
 
+// No credentials in the example: redact() would mask them, and they have their own variables anyway.
 const REDIS_URL_HELP =
-  "expected redis://[user:password@]host[:port][/db], rediss://… for TLS, or redis+cluster://host:port,host:port " +
-  "(rediss+cluster://… for TLS) for a Redis Cluster";
+  "expected redis://host[:port][/db], rediss://… for TLS, or redis+cluster://host:port,host:port " +
+  "(rediss+cluster://… for TLS) for a Redis Cluster; credentials go in REDIS_USERNAME / REDIS_PASSWORD or in the URL";
 
 export function formatEndpoint({ host, port }: RedisEndpoint): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -167,7 +183,10 @@ function parseEndpoint(text: string, defaultPort: number, variable: string): Red
       host = item.slice(0, colon);
       portText = item.slice(colon + 1);
     } else if (colon >= 0) {
-      throw configError(`${variable}: write an IPv6 address in brackets, e.g. [::1]:6379 (got '${item}')`, "redis");
+      throw configError(
+        `${variable}: write an IPv6 address in brackets, e.g. [::1]:6379 (got '${item}')`,
+        "redis",
+      );
     } else {
       host = item;
     }
@@ -253,8 +272,11 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
     const text = url as string;
     const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text);
     if (!match) {
-      const hint = /^[\w.-]+(:\d+)?$/.test(text) ? ` — did you mean redis://${text}?` : "";
-      throw configError(`REDIS_URL '${text}' has no scheme; ${REDIS_URL_HELP}${hint}`, "redis");
+      // Echo the value only where it cannot hold a password: without "://", redact() cannot spot one.
+      const plain = /^[\w.-]+(:\d+)?$/.test(text);
+      const shown = plain ? ` '${text}'` : "";
+      const hint = plain ? ` — did you mean redis://${text}?` : "";
+      throw configError(`REDIS_URL${shown} has no scheme; ${REDIS_URL_HELP}${hint}`, "redis");
     }
     scheme = (match[1] ?? "").toLowerCase();
     if (!["redis", "rediss", "redis+cluster", "rediss+cluster"].includes(scheme)) {
@@ -288,7 +310,8 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
       );
     }
     if (dbText) {
-      if (!/^\d+$/.test(dbText)) throw configError(`REDIS_URL: '/${dbText}' is not a database number`, "redis");
+      if (!/^\d+$/.test(dbText))
+        throw configError(`REDIS_URL: '/${dbText}' is not a database number`, "redis");
       db = Number(dbText);
       if (mode === "cluster" && db !== 0) {
         throw configError("REDIS_URL: a Redis Cluster has only database 0; remove the /db part", "redis");
@@ -371,7 +394,13 @@ export function parseSqliteConfig(env: NodeJS.ProcessEnv): SqliteConfig {
     raw = read(env, "SQLLITE_URL");
     source = "SQLLITE_URL";
   }
-  if (raw === undefined) return { kind: "file", path: DEFAULT_SQLITE_PATH, description: `sqlite ${DEFAULT_SQLITE_PATH}`, source: "default" };
+  if (raw === undefined)
+    return {
+      kind: "file",
+      path: DEFAULT_SQLITE_PATH,
+      description: `sqlite ${DEFAULT_SQLITE_PATH}`,
+      source: "default",
+    };
   registerUrlSecrets(raw);
 
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
@@ -387,7 +416,10 @@ export function parseSqliteConfig(env: NodeJS.ProcessEnv): SqliteConfig {
       // file://host/path: only the local host makes sense for a file we write.
       const url = new URL(`file:${rest}`);
       if (url.hostname && url.hostname !== "localhost") {
-        throw configError(`${source}: file URLs must name a local file, not host '${url.hostname}'`, "sqlite");
+        throw configError(
+          `${source}: file URLs must name a local file, not host '${url.hostname}'`,
+          "sqlite",
+        );
       }
       filePath = fileURLToPath(new URL(`file://${url.pathname}`));
     } else {
@@ -433,7 +465,10 @@ function cloudConfig(raw: string, source: "SQLITE_URL" | "SQLLITE_URL"): SqliteC
   }
   const database = decodeComponent(url.pathname.replace(/^\//, ""));
   if (!database) {
-    throw configError(`${source} names no database: sqlitecloud://host:port/DATABASE?apikey=…`, "sqlitecloud");
+    throw configError(
+      `${source} names no database: sqlitecloud://host:port/DATABASE?apikey=…`,
+      "sqlitecloud",
+    );
   }
   const port = url.port ? Number(url.port) : DEFAULT_SQLITECLOUD_PORT;
   return {
@@ -461,6 +496,8 @@ export interface LiveOptions {
   safetyTtlMs: number;
   /** CACHESIM_CONNECT_TIMEOUT_MS: how long to wait for a server at start. Default 3 s. */
   connectTimeoutMs: number;
+  /** CACHESIM_REDIS_AUTOPIPELINING=0 turns ioredis's auto-pipelining off (it is on by default). */
+  autoPipelining: boolean;
 }
 
 export const DEFAULT_SAFETY_TTL_MS = 60 * 60 * 1000;
@@ -473,6 +510,9 @@ export function parseLiveOptions(env: NodeJS.ProcessEnv): LiveOptions {
     connectTimeoutMs:
       readNonNegativeInt(env, "CACHESIM_CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, "redis") ||
       DEFAULT_CONNECT_TIMEOUT_MS,
+    autoPipelining: !["0", "false", "no", "off"].includes(
+      read(env, "CACHESIM_REDIS_AUTOPIPELINING")?.toLowerCase() ?? "",
+    ),
   };
 }
 
