@@ -15,6 +15,38 @@ describe("LruCache", () => {
     expect(c.evictions).toBe(1);
   });
 
+  it("behaves exactly like a reference LRU (recency order, evictions) under random operations", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 12 })), { maxLength: 200 }),
+        (capacity, ops) => {
+          const c = new LruCache({ capacity, ttlUs: 0 });
+          const reference: string[] = []; // most recent first
+          let evictions = 0;
+          for (const [isSet, k] of ops) {
+            const key = `k${k}`;
+            const at = reference.indexOf(key);
+            if (isSet) {
+              c.set(key, "v", 1, 0);
+              if (at >= 0) reference.splice(at, 1);
+              else if (reference.length >= capacity) {
+                reference.pop();
+                evictions++;
+              }
+              reference.unshift(key);
+            } else {
+              expect(c.get(key, 0) !== undefined).toBe(at >= 0);
+              if (at >= 0) reference.unshift(...reference.splice(at, 1));
+            }
+            expect(c.keysByRecency()).toEqual(reference);
+          }
+          expect(c.evictions).toBe(evictions);
+        },
+      ),
+    );
+  });
+
   it("never holds more than its capacity", () => {
     fc.assert(
       fc.property(
@@ -48,7 +80,7 @@ describe("LruCache", () => {
     expect(c.get("k", 120)?.value).toBe("v2");
     const forever = new LruCache({ capacity: 1, ttlUs: 0 });
     forever.set("k", null, 0, 0);
-    expect(forever.get("k", Number.MAX_SAFE_INTEGER)).toEqual({
+    expect(forever.get("k", Number.MAX_SAFE_INTEGER)).toMatchObject({
       value: null,
       version: 0,
       expiresAtUs: Infinity,
