@@ -20,6 +20,9 @@ const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_BAD_INPUT = 2;
 
+/** A mistake in the command line itself (unknown option, missing argument). */
+class UsageError extends Error {}
+
 function isUserError(error: unknown): error is Error {
   return (
     error instanceof ScenarioError ||
@@ -51,13 +54,17 @@ async function runCommand(args: {
   seed?: number;
   out?: string;
   live: boolean;
+  trace: boolean;
   quiet: boolean;
 }) {
-  const scenario = loadScenario(args.scenario, {
+  const loaded = loadScenario(args.scenario, {
     ...knownNames(),
     ...(args.seed !== undefined ? { seedOverride: args.seed } : {}),
     ...(args.live ? { modeOverride: "live" as const } : {}),
   });
+  const scenario = args.trace
+    ? { ...loaded, report: { ...loaded.report, trace: "always" as const } }
+    : loaded;
   const outDir = args.out ?? path.join("reports", scenario.name);
   const say = (line: string) => {
     if (!args.quiet) console.log(line);
@@ -79,7 +86,7 @@ async function runCommand(args: {
   );
   say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
   say(
-    `reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}`,
+    `reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`,
   );
   let failed = 0;
   if (result.expectations.length > 0) {
@@ -121,6 +128,11 @@ async function main(): Promise<number> {
             default: false,
             describe: "use the real Redis and SQLite configured in .env",
           })
+          .option("trace", {
+            type: "boolean",
+            default: false,
+            describe: "write trace.csv for generated workloads too (up to limits.traceRows rows)",
+          })
           .option("quiet", { type: "boolean", default: false, describe: "print only failures" }),
       async (a) => {
         exitCode = await runCommand({
@@ -128,6 +140,7 @@ async function main(): Promise<number> {
           seed: a.seed,
           out: a.out,
           live: a.live,
+          trace: a.trace,
           quiet: a.quiet,
         });
       },
@@ -173,9 +186,9 @@ async function main(): Promise<number> {
     .version()
     .fail((message, error, y) => {
       if (error) throw error;
-      console.error(`${y.help()}`);
-      console.error(`\ncachesim: ${message}`);
-      exitCode = EXIT_BAD_INPUT;
+      // Throwing stops yargs before any command runs: a bad command line must change nothing.
+      y.showHelp();
+      throw new UsageError(message);
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   await parser.parseAsync();
@@ -193,6 +206,9 @@ try {
 } catch (error) {
   if (error instanceof ScenarioError) {
     console.error(error.message);
+    process.exitCode = EXIT_BAD_INPUT;
+  } else if (error instanceof UsageError) {
+    console.error(`\ncachesim: ${error.message}`);
     process.exitCode = EXIT_BAD_INPUT;
   } else if (isUserError(error)) {
     console.error(`cachesim: ${error.message}`);

@@ -4,7 +4,7 @@
 import { openBackends } from "./backends/openBackends.ts";
 import type { Backends } from "./backends/types.ts";
 import { RngStreams } from "./core/rng.ts";
-import { type RunStats, Scheduler } from "./core/scheduler.ts";
+import { type RunStats, Scheduler, SimulationError } from "./core/scheduler.ts";
 import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
 import type { OpCounters } from "./metrics/opCounters.ts";
 import { Recorder } from "./metrics/recorder.ts";
@@ -66,7 +66,24 @@ async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle):
   for (let i = 0; i < fill.count; i++) oracle.seed(`${fill.prefix}${i}`);
 }
 
+/** Fails before the run when the trace is sure to pass its row limit (generators with a request count). */
+function checkTraceFits(scenario: Scenario): void {
+  let rows = 0;
+  for (const w of scenario.workloads) {
+    if (w.kind === "script") rows += w.ops.length;
+    else if (w.generator.requests > 0) rows += w.generator.requests;
+    else return; // bounded only by the duration: checked as rows are added
+  }
+  if (rows > scenario.limits.traceRowsMax) {
+    throw new SimulationError(
+      `trace.csv would need ${rows} rows, more than limits.traceRows (${scenario.limits.traceRowsMax}); ` +
+        "raise the limit, or run without a trace (report.trace: never, no --trace)",
+    );
+  }
+}
+
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  if (wantsTrace(scenario)) checkTraceFits(scenario);
   const backends = options.backends ?? (await openBackends(scenario.backend.mode));
   let output: OutputDir | null = null;
   try {

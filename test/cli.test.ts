@@ -69,6 +69,14 @@ describe("cachesim run", () => {
     expect(existsSync(path.join(tmp, "wrong", "summary.csv"))).toBe(true);
   });
 
+  it("refuses an unknown option with exit 2 before running anything", async () => {
+    const out = path.join(tmp, "unknown-option");
+    const r = await cachesim("run", "scenarios/local-stale.yaml", "--out", out, "--bogus");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Unknown argument: bogus");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("names a missing file plainly", async () => {
     const r = await cachesim("run", "no/such.yaml");
     expect(r.code).toBe(2);

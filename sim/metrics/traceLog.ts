@@ -17,7 +17,7 @@ export class TraceLog {
     if (this.rows.length >= this.rowsMax) {
       throw new SimulationError(
         `trace.csv would pass its limit of ${this.rowsMax} rows (limits.traceRows); ` +
-          "raise the limit, or set report.trace to never for large runs",
+          "raise the limit, or run without a trace (report.trace: never, no --trace)",
       );
     }
     this.rows.push({ startUs, opId, cells });
