@@ -37,11 +37,19 @@ pid_of() {
   [[ -s "$pidfile" ]] && cat "$pidfile"
 }
 
+# A process that has exited but not been reaped yet (a zombie: daemonized servers are reparented to PID 1,
+# which may reap late) counts as stopped.
+alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n "$state" && "$state" != "Z" ]]
+}
+
 # Ours and alive: the pidfile names a live redis-server process.
 is_ours_running() {
   local pid
   pid=$(pid_of "$1") || return 1
-  kill -0 "$pid" 2>/dev/null && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null
+  alive "$pid" && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null
 }
 
 answers_ping() { [[ "$(cli "$1" ping 2>/dev/null)" == "PONG" ]]; }
@@ -103,10 +111,10 @@ stop_all() {
       log "stopping 127.0.0.1:$port (pid $pid)"
       kill "$pid" 2>/dev/null || true
       for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.1
       done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
     fi
     rm -rf "${BASE_DIR:?}/$port"
   done

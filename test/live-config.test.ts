@@ -340,7 +340,7 @@ describe("run options and names", () => {
       keepTable: false,
       safetyTtlMs: DEFAULT_SAFETY_TTL_MS,
       connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
-      autoPipelining: true,
+      autoPipelining: false,
     });
     expect(DEFAULT_CONNECT_TIMEOUT_MS).toBe(3000);
     expect(
@@ -348,9 +348,9 @@ describe("run options and names", () => {
         CACHESIM_KEEP_TABLE: "1",
         CACHESIM_REDIS_SAFETY_TTL_MS: "0",
         CACHESIM_CONNECT_TIMEOUT_MS: "500",
-        CACHESIM_REDIS_AUTOPIPELINING: "0",
+        CACHESIM_REDIS_AUTOPIPELINING: "1",
       }),
-    ).toEqual({ keepTable: true, safetyTtlMs: 0, connectTimeoutMs: 500, autoPipelining: false });
+    ).toEqual({ keepTable: true, safetyTtlMs: 0, connectTimeoutMs: 500, autoPipelining: true });
     expect(thrown(() => parseLiveOptions({ CACHESIM_REDIS_SAFETY_TTL_MS: "1h" })).message).toContain(
       "CACHESIM_REDIS_SAFETY_TTL_MS",
     );

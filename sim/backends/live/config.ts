@@ -496,7 +496,7 @@ export interface LiveOptions {
   safetyTtlMs: number;
   /** CACHESIM_CONNECT_TIMEOUT_MS: how long to wait for a server at start. Default 3 s. */
   connectTimeoutMs: number;
-  /** CACHESIM_REDIS_AUTOPIPELINING=0 turns ioredis's auto-pipelining off (it is on by default). */
+  /** CACHESIM_REDIS_AUTOPIPELINING=1 turns ioredis's auto-pipelining on (off by default: see liveRedisStore.ts). */
   autoPipelining: boolean;
 }
 
@@ -510,9 +510,7 @@ export function parseLiveOptions(env: NodeJS.ProcessEnv): LiveOptions {
     connectTimeoutMs:
       readNonNegativeInt(env, "CACHESIM_CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, "redis") ||
       DEFAULT_CONNECT_TIMEOUT_MS,
-    autoPipelining: !["0", "false", "no", "off"].includes(
-      read(env, "CACHESIM_REDIS_AUTOPIPELINING")?.toLowerCase() ?? "",
-    ),
+    autoPipelining: readFlag(env, "CACHESIM_REDIS_AUTOPIPELINING"),
   };
 }
 
