@@ -76,6 +76,7 @@ async function runCommand(args: {
   const stopwatch = new Stopwatch();
   const result = await runScenario(scenario, { outDir });
   const wallSeconds = stopwatch.elapsedSeconds();
+  if (scenario.backend.mode === "live") say(`backends: ${result.backends.cache}; ${result.backends.records}`);
 
   say("");
   say(summaryTable(result.summary));

@@ -38,6 +38,8 @@ export interface RunResult {
   expectations: ExpectationResult[];
   files: string[];
   traceWritten: boolean;
+  /** Secret-free words for the two backends, for the console. */
+  backends: { cache: string; records: string };
 }
 
 function wantsTrace(scenario: Scenario): boolean {
@@ -86,6 +88,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   if (wantsTrace(scenario)) checkTraceFits(scenario);
   const backends = options.backends ?? (await openBackends(scenario.backend.mode));
   let output: OutputDir | null = null;
+  let runError: unknown;
   try {
     output = await OutputDir.create(options.outDir);
     const scheduler = new Scheduler();
@@ -173,10 +176,40 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const expectations = checks.map((check) => check());
     await output.commit();
     output = null;
-    return { stats, summary: summaryRows, expectations, files, traceWritten: trace !== null };
+    return {
+      stats,
+      summary: summaryRows,
+      expectations,
+      files,
+      traceWritten: trace !== null,
+      backends: { cache: backends.cache.description, records: backends.records.description },
+    };
+  } catch (error) {
+    runError = error;
+    throw error;
   } finally {
     if (output !== null) await output.abort();
-    await backends.cache.close();
-    await backends.records.close();
+    await closeBackends(backends, runError);
+  }
+}
+
+/**
+ * Closes both backends, each even if the other fails. A failure to clean up is the run's error when the
+ * run itself went well; when it did not, it is added to the run's own error rather than hiding it.
+ */
+async function closeBackends(backends: Backends, runError: unknown): Promise<void> {
+  const failures: unknown[] = [];
+  for (const store of [backends.cache, backends.records]) {
+    try {
+      await store.close();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length === 0) return;
+  if (runError === undefined) throw failures[0];
+  const problems = failures.map((error) => (error instanceof Error ? error.message : String(error)));
+  if (runError instanceof Error) {
+    runError.message += `\n(cleaning up afterwards also failed: ${problems.join("; ")})`;
   }
 }

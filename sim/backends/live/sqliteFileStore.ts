@@ -120,6 +120,7 @@ export class SqliteFileStore implements RecordStore {
   private readonly selectStmt: Statement;
   private readonly upsertStmt: Statement;
   private readonly insertStmt: Statement;
+  private readonly fillStmt: Statement;
   private readonly dropSql: string;
   private readonly keepTable: boolean;
   private closed = false;
@@ -144,6 +145,7 @@ export class SqliteFileStore implements RecordStore {
     this.selectStmt = db.prepare(sql.select).raw(true);
     this.upsertStmt = db.prepare(sql.upsert).pluck(true);
     this.insertStmt = db.prepare(sql.insert);
+    this.fillStmt = db.prepare(sql.fill);
   }
 
   static async open(
@@ -176,6 +178,10 @@ export class SqliteFileStore implements RecordStore {
         for (const [key, value] of entries) insert.run(key, value);
       })(),
     );
+  }
+
+  fill(prefix: string, count: number, value: string): void {
+    if (count > 0) this.guard(() => this.fillStmt.run(count, prefix, value));
   }
 
   read(key: string): Record {
