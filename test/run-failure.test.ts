@@ -1,14 +1,6 @@
 // Guards what a run does when a backend goes away mid-run: it stops with the backend's error, leaves no
 // report that looks complete (an earlier report stays untouched), and still closes both backends.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
