@@ -4,6 +4,7 @@
 // the shard (write-through), then the writer's local cache, so the next read through the global tier
 // anywhere sees it.
 import type { Shard } from "../model/globalCache.ts";
+import { flushLocal, startRead } from "./localTier.ts";
 import { Operation } from "./operation.ts";
 import { recordPaths } from "./recordPaths.ts";
 import type { StrategyDefinition } from "./strategy.ts";
@@ -59,15 +60,8 @@ export const globalStrategy: StrategyDefinition = {
 
     return {
       read(node, key) {
-        const op = new Operation(node, key, world.nextOpId(), scheduler.nowUs);
-        op.versionAtStart = key.version;
-        const local = node.cache?.get(key.name, op.startUs);
-        if (local !== undefined) {
-          op.value = local.value;
-          op.version = local.version;
-          recorder.read(op, op.startUs, "local");
-          return;
-        }
+        const op = startRead(world, node, key);
+        if (op === null) return;
         op.shard = globalCache.shardFor(key);
         scheduler.after(node.cacheHopUs(), getAtCache, op);
       },
@@ -78,8 +72,7 @@ export const globalStrategy: StrategyDefinition = {
         database.write(op, committed);
       },
       flush(node) {
-        node.cache?.clear();
-        recorder.flush(node.index, world.nextOpId(), scheduler.nowUs);
+        flushLocal(world, node);
       },
     };
   },

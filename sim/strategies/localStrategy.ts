@@ -1,6 +1,7 @@
 // `local`: every node keeps its own cache and nothing keeps them in step. A read is served from the
 // node's cache, or read from the database and cached; a write commits to the database and updates only
 // the writer's cache. Other nodes keep serving what they hold until it expires or is flushed.
+import { flushLocal, startRead } from "./localTier.ts";
 import { Operation } from "./operation.ts";
 import { recordPaths } from "./recordPaths.ts";
 import type { StrategyDefinition } from "./strategy.ts";
@@ -25,16 +26,8 @@ export const localStrategy: StrategyDefinition = {
 
     return {
       read(node, key) {
-        const op = new Operation(node, key, world.nextOpId(), scheduler.nowUs);
-        op.versionAtStart = key.version;
-        const hit = node.cache?.get(key.name, op.startUs);
-        if (hit !== undefined) {
-          op.value = hit.value;
-          op.version = hit.version;
-          recorder.read(op, op.startUs, "local");
-          return;
-        }
-        database.read(op, readFromDatabase);
+        const op = startRead(world, node, key);
+        if (op !== null) database.read(op, readFromDatabase);
       },
       write(node, key, value) {
         const op = new Operation(node, key, world.nextOpId(), scheduler.nowUs);
@@ -42,8 +35,7 @@ export const localStrategy: StrategyDefinition = {
         database.write(op, written);
       },
       flush(node) {
-        node.cache?.clear();
-        recorder.flush(node.index, world.nextOpId(), scheduler.nowUs);
+        flushLocal(world, node);
       },
     };
   },
