@@ -1,6 +1,5 @@
 // Guards live-mode configuration without any server: URL parsing, .env handling and that secrets never reach a message.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,6 +20,7 @@ import {
 } from "../sim/backends/live/config.ts";
 import { runDoctor } from "../sim/backends/live/doctor.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
+import { closedPort } from "./support/loopback.ts";
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -31,15 +31,6 @@ function tempDir(): string {
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function thrown(fn: () => unknown): BackendError {
   try {

@@ -1,6 +1,6 @@
 // Guards the live Redis store: namespace isolation and cleanup, command order, Cluster placement, and clear, secret-free failures.
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
+import type net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -16,6 +16,7 @@ import { runDoctor } from "../sim/backends/live/doctor.ts";
 import { type LiveRedisOptions, LiveRedisStore } from "../sim/backends/live/liveRedisStore.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
 import { loadBetterSqlite3 } from "../sim/backends/live/sqliteFileStore.ts";
+import { closedPort, listenOnLoopback } from "./support/loopback.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
 const CLUSTER_NODES = process.env.CACHESIM_TEST_REDIS_CLUSTER_NODES;
@@ -59,28 +60,8 @@ afterEach(async () => {
 });
 
 async function listen(handler: (socket: net.Socket) => void): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    handler(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const { port, stop } = await listenOnLoopback(handler);
+  cleanups.push(stop);
   return port;
 }
 

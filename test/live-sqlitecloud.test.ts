@@ -1,5 +1,3 @@
-// Guards the SQLite Cloud store: its logic against a stand-in connection, the real driver's failure paths without a server, and a live run when CACHESIM_TEST_SQLITECLOUD_URL is set.
-import net from "node:net";
 import initSqlJs, { type Database as SqlJsDatabase } from "sql.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendError } from "../sim/backends/live/backendError.ts";
@@ -13,6 +11,7 @@ import {
   SqliteCloudStore,
 } from "../sim/backends/live/sqliteCloudStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
+import { closedPort, listenOnLoopback } from "./support/loopback.ts";
 
 const LIVE_URL = process.env.CACHESIM_TEST_SQLITECLOUD_URL;
 const driverAvailable = await loadSqliteCloudDriver().then(
@@ -36,15 +35,6 @@ function cloudConfig(url: string): SqliteCloudConfig {
   return config;
 }
 
-/** A closed loopback port: nothing listens there, so connecting fails at once. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const servers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const stop of servers.splice(0)) await stop();
@@ -53,20 +43,9 @@ afterEach(async () => {
 
 /** Accepts connections and never answers, not even the TLS handshake. */
 async function silentServer(): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
+  const { port, stop } = await listenOnLoopback(() => {});
+  servers.push(stop);
+  return port;
 }
 
 /**
