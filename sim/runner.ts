@@ -85,7 +85,8 @@ function checkTraceFits(scenario: Scenario): void {
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
-  if (wantsTrace(scenario)) checkTraceFits(scenario);
+  const tracing = wantsTrace(scenario);
+  if (tracing) checkTraceFits(scenario);
   const backends = options.backends ?? (await openBackends(scenario.backend.mode));
   let output: OutputDir | null = null;
   let runError: unknown;
@@ -108,7 +109,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }));
 
     const timeseries = CsvFile.open(output.path("timeseries.csv"), [...TIMESERIES_HEADER]);
-    const trace = wantsTrace(scenario) ? new TraceLog(scenario.limits.traceRowsMax) : null;
+    const trace = tracing ? new TraceLog(scenario.limits.traceRowsMax) : null;
     const recorder = new Recorder(
       nodes,
       oracle,
