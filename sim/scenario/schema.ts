@@ -83,12 +83,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function intIn(min: number, max: number) {
+export function intIn(min: number, max: number) {
   const error = `expected an integer from ${formatCount(min)} to ${formatCount(max)}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-function numberIn(min: number, max: number, options: { minExclusive?: boolean } = {}) {
+export function numberIn(min: number, max: number, options: { minExclusive?: boolean } = {}) {
   const low = options.minExclusive ? `greater than ${formatCount(min)}` : `from ${formatCount(min)}`;
   const high = options.minExclusive ? `and at most ${formatCount(max)}` : `to ${formatCount(max)}`;
   const error = `expected a number ${low} ${high}`;
@@ -98,9 +98,9 @@ function numberIn(min: number, max: number, options: { minExclusive?: boolean } 
 
 const finiteNumber = z.number({ error: "expected a number" });
 
-const boolean = z.boolean({ error: "expected true or false" });
+export const boolean = z.boolean({ error: "expected true or false" });
 
-function choice<const T extends string>(values: readonly T[]) {
+export function choice<const T extends string>(values: readonly T[]) {
   const listed = values.length > 0 ? values.join(", ") : "(none registered)";
   return z.custom<T>((v) => typeof v === "string" && (values as readonly string[]).includes(v), {
     error: `expected one of: ${listed}`,
@@ -147,7 +147,7 @@ function scalarText(options: { nonEmpty?: boolean } = {}) {
 const keyText = scalarText({ nonEmpty: true });
 const valueText = scalarText();
 
-function duration(options: { positive?: boolean } = {}) {
+export function duration(options: { positive?: boolean } = {}) {
   return z.unknown().transform((input, ctx): number => {
     const parsed = parseDuration(input);
     if (!parsed.ok) {
@@ -179,7 +179,7 @@ function list<T extends z.ZodType>(item: T, min: number, max: number, what: stri
  * A strict object whose messages name its fields: an unknown field lists the known ones, and a
  * non-mapping says which fields a mapping there would have.
  */
-function strict<S extends z.ZodRawShape>(shape: S) {
+export function strict<S extends z.ZodRawShape>(shape: S) {
   const fields = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
     error: (issue) =>
@@ -241,7 +241,7 @@ const latencyModels: Record<(typeof LATENCY_DISTS)[number], z.ZodType<LatencyMod
 
 const constantShorthand = duration().transform((us): LatencyModel => ({ dist: "constant", valueUs: us }));
 
-const latency = dispatch<LatencyModel>(
+export const latency = dispatch<LatencyModel>(
   `${DURATION_EXPECTED}, or a latency model such as { dist: normal, mean: 2ms, stddev: 500us }`,
   (value) => {
     if (!isPlainObject(value))
