@@ -66,4 +66,9 @@ export class EventQueue {
     heap[i] = last;
     return top;
   }
+
+  /** The queued events in the order they would run (a copy; for end-of-run checks, not the hot path). */
+  snapshot(): QueuedEvent[] {
+    return [...this.heap].sort((a, b) => (before(a, b) ? -1 : 1));
+  }
 }

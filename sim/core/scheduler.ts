@@ -11,6 +11,31 @@ export class SimulationError extends Error {
   override name = "SimulationError";
 }
 
+/**
+ * A run stopped because its AbortSignal fired (SIGINT/SIGTERM in the CLI). It carries the virtual time
+ * the run had reached and the signal's reason, so the caller can say which signal it was.
+ */
+export class RunAborted extends SimulationError {
+  override name = "RunAborted";
+  constructor(
+    readonly atUs: number,
+    readonly reason: unknown,
+  ) {
+    super(`the run was stopped at virtual time ${atUs}us`);
+  }
+}
+
+/** How many events run between two looks at the abort signal (a power of two minus one, as a mask). */
+const ABORT_CHECK_MASK = 1023;
+
+/** Why a delay or a time was refused, naming the value (NaN, 1.5, -3, Infinity, 2^53…). */
+function badTime(what: string, value: number): SimulationError {
+  return new SimulationError(
+    `cannot schedule an event with ${what} ${value}: expected a whole number of microseconds ` +
+      `from 0 to ${Number.MAX_SAFE_INTEGER}`,
+  );
+}
+
 export type EndReason = "duration" | "idle";
 
 export interface RunStats {
@@ -68,14 +93,19 @@ export class Scheduler {
   after<A>(delayUs: number, fn: (arg: A) => void, arg: A): void;
   after(delayUs: number, fn: () => void): void;
   after<A>(delayUs: number, fn: (arg: A) => void, arg?: A): void {
-    this.queue.push(this.now + delayUs, fn, arg as A);
+    const timeUs = this.now + delayUs;
+    if (!(Number.isSafeInteger(delayUs) && delayUs >= 0 && timeUs <= Number.MAX_SAFE_INTEGER))
+      throw badTime("delay", delayUs);
+    this.queue.push(timeUs, fn, arg as A);
   }
 
   /** Runs `fn(arg)` at an absolute virtual time, which must not be in the past. */
   at<A>(timeUs: number, fn: (arg: A) => void, arg: A): void;
   at(timeUs: number, fn: () => void): void;
   at<A>(timeUs: number, fn: (arg: A) => void, arg?: A): void {
-    if (timeUs < this.now) throw new Error(`cannot schedule at ${timeUs}us, before now (${this.now}us)`);
+    if (!Number.isSafeInteger(timeUs) || timeUs < 0) throw badTime("time", timeUs);
+    if (timeUs < this.now)
+      throw new SimulationError(`cannot schedule an event at ${timeUs}us: it is before now (${this.now}us)`);
     this.queue.push(timeUs, fn, arg as A);
   }
 
@@ -87,6 +117,8 @@ export class Scheduler {
   afterResult<T>(result: T | Promise<T>, delayUs: number, fn: (value: T) => void): void;
   afterResult<T, A>(result: T | Promise<T>, delayUs: number, fn: (value: T, arg: A) => void, arg?: A): void {
     const timeUs = this.now + delayUs;
+    if (!(Number.isSafeInteger(delayUs) && delayUs >= 0 && timeUs <= Number.MAX_SAFE_INTEGER))
+      throw badTime("delay", delayUs);
     if (!isPromise(result)) {
       this.queue.push(timeUs, deliverNow<T, A>, { value: result, fn, arg: arg as A });
       return;
@@ -126,16 +158,24 @@ export class Scheduler {
   /**
    * Runs events until none is left (idle), the next one is at or past endUs (duration), or eventsMax
    * events have run (an error: a scenario that never settles is a bug the user should hear about).
+   * Either way it ends, every backend request still on its way is waited for first, and the first of
+   * them (in the order their answers were due) that failed fails the run: a failure whose answer would
+   * have come after the end is still a failure. When `signal` fires, the run stops within 1,024 events
+   * (or as soon as the backend answer it is waiting for arrives) with a `RunAborted`.
    */
-  async run(endUs: number, eventsMax: number): Promise<RunStats> {
+  async run(endUs: number, eventsMax: number, signal?: AbortSignal): Promise<RunStats> {
     const queue = this.queue;
+    let stats: RunStats;
     for (;;) {
       const nextUs = queue.peekTimeUs();
-      if (nextUs === Number.POSITIVE_INFINITY)
-        return { endReason: "idle", events: this.eventsRun, endUs: this.now };
+      if (nextUs === Number.POSITIVE_INFINITY) {
+        stats = { endReason: "idle", events: this.eventsRun, endUs: this.now };
+        break;
+      }
       if (nextUs >= endUs) {
         this.now = endUs;
-        return { endReason: "duration", events: this.eventsRun, endUs };
+        stats = { endReason: "duration", events: this.eventsRun, endUs };
+        break;
       }
       if (this.eventsRun >= eventsMax) {
         throw new SimulationError(
@@ -143,6 +183,8 @@ export class Scheduler {
             "raise limits.events in the scenario if the workload really needs more",
         );
       }
+      if ((this.eventsRun & ABORT_CHECK_MASK) === 0 && signal?.aborted)
+        throw new RunAborted(this.now, signal.reason);
       while (nextUs >= this.nextTickUs) {
         this.onTick(this.nextTickUs);
         this.nextTickUs += this.tickIntervalUs;
@@ -152,9 +194,22 @@ export class Scheduler {
       if (event.fn(event.arg) === RETRY) {
         // Not answered yet: wait for this answer (others settle meanwhile), then run the same event.
         await (event.arg as Pending<unknown, unknown>).promise;
+        if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
         event.fn(event.arg);
       }
       this.eventsRun++;
     }
+    await this.undeliveredFailure();
+    return stats;
+  }
+
+  /** Waits for every backend answer never delivered (all already issued) and throws the first failure. */
+  private async undeliveredFailure(): Promise<void> {
+    const undelivered: Pending<unknown, unknown>[] = [];
+    for (const event of this.queue.snapshot())
+      if (event.fn === deliver) undelivered.push(event.arg as Pending<unknown, unknown>);
+    if (undelivered.length === 0) return;
+    await Promise.all(undelivered.map((p) => p.promise));
+    for (const p of undelivered) if (p.error !== undefined) throw p.error;
   }
 }
