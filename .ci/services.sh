@@ -6,8 +6,9 @@
 #   bash .ci/services.sh status            # says what is running
 #   bash .ci/services.sh stop              # stops what `start` started, removes its temp dirs
 #
-# What it starts: a standalone server on 127.0.0.1:6390 and a 3-master Redis Cluster on 127.0.0.1:7101-7103
-# (bus ports 17101-17103). Nothing is persisted (--save "" --appendonly no). Each server has its own dir
+# What it starts: a standalone server on 127.0.0.1:6390, a password-protected standalone server on
+# 127.0.0.1:6391 (--requirepass, for the tests of the original project's .env style) and a 3-master Redis
+# Cluster on 127.0.0.1:7101-7103 (bus ports 17101-17103). Nothing is persisted (--save "" --appendonly no). Each server has its own dir
 # under $CACHESIM_SERVICES_DIR (default /tmp/cachesim-services) holding its pidfile, log and nodes.conf;
 # `stop` kills only the pids in those pidfiles. stdout carries only the `export` lines, so `eval` is safe;
 # progress goes to stderr. Every wait is bounded, so a broken machine fails in seconds, not hangs.
@@ -15,8 +16,12 @@ set -euo pipefail
 
 BASE_DIR="${CACHESIM_SERVICES_DIR:-${TMPDIR:-/tmp}/cachesim-services}"
 STANDALONE_PORT=6390
+AUTH_PORT=6391
+# A test password, not a secret: it holds a space, '#' and a quote on purpose, so the tests exercise quoting
+# in .env files. Single quotes in the export line below keep it one word for `eval`.
+AUTH_PASSWORD="cachesim test#pw\"1"
 CLUSTER_PORTS=(7101 7102 7103)
-ALL_PORTS=("$STANDALONE_PORT" "${CLUSTER_PORTS[@]}")
+ALL_PORTS=("$STANDALONE_PORT" "$AUTH_PORT" "${CLUSTER_PORTS[@]}")
 ENV_FILE="$BASE_DIR/env.sh"
 
 log() { echo "services: $*" >&2; }
@@ -52,7 +57,8 @@ is_ours_running() {
   alive "$pid" && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null
 }
 
-answers_ping() { [[ "$(cli "$1" ping 2>/dev/null)" == "PONG" ]]; }
+# A password-protected server answers NOAUTH to a bare PING: that is an answer too.
+answers_ping() { [[ "$(cli "$1" ping 2>/dev/null)" =~ ^(PONG|NOAUTH) ]]; }
 
 cluster_ok() {
   local info
@@ -100,6 +106,8 @@ print_env() {
   {
     echo "export CACHESIM_TEST_REDIS_URL=redis://127.0.0.1:$STANDALONE_PORT"
     echo "export CACHESIM_TEST_REDIS_CLUSTER_NODES=$nodes"
+    echo "export CACHESIM_TEST_REDIS_AUTH_PORT=$AUTH_PORT"
+    echo "export CACHESIM_TEST_REDIS_AUTH_PASSWORD='$AUTH_PASSWORD'"
   } | tee "$ENV_FILE"
 }
 
@@ -143,6 +151,7 @@ start_all() {
   fi
 
   start_server "$STANDALONE_PORT"
+  start_server "$AUTH_PORT" --requirepass "$AUTH_PASSWORD"
   for port in "${CLUSTER_PORTS[@]}"; do
     start_server "$port" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000
   done
@@ -168,7 +177,7 @@ start_all() {
       sleep 0.1
     done
   done
-  log "standalone 127.0.0.1:$STANDALONE_PORT and cluster 127.0.0.1:${CLUSTER_PORTS[0]}-${CLUSTER_PORTS[-1]} are up"
+  log "standalone 127.0.0.1:$STANDALONE_PORT, password-protected 127.0.0.1:$AUTH_PORT and cluster 127.0.0.1:${CLUSTER_PORTS[0]}-${CLUSTER_PORTS[-1]} are up"
   print_env
 }
 

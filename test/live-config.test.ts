@@ -8,11 +8,13 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_SAFETY_TTL_MS,
   DEFAULT_SQLITE_PATH,
+  explainRedisConfig,
   loadEnv,
   newRunId,
   parseLiveOptions,
   parseRedisConfig,
   parseSqliteConfig,
+  type RedisConfig,
   redact,
   redisPrefix,
   registerSecret,
@@ -155,9 +157,13 @@ describe("parseRedisConfig", () => {
     expect(scheme.message).toContain("'http://'");
     expect(scheme.message).toContain("redis+cluster://");
 
-    expect(thrown(() => parseRedisConfig({ REDIS_URL: "localhost:6379" })).message).toContain(
-      "did you mean redis://localhost:6379",
+    expect(thrown(() => parseRedisConfig({ REDIS_URL: "a:1,b:2" })).message).toContain(
+      "REDIS_CLUSTER_NODES=a:1,b:2",
     );
+    expect(thrown(() => parseRedisConfig({ REDIS_URL: "cache:port" })).message).toContain(
+      "neither a URL nor a bare host[:port]",
+    );
+    expect(thrown(() => parseRedisConfig({ REDIS_URL: "cache:99999" })).message).toContain("invalid port");
     expect(thrown(() => parseRedisConfig({ REDIS_URL: "redis://a:1,b:2" })).message).toContain(
       "redis+cluster://",
     );
@@ -177,8 +183,68 @@ describe("parseRedisConfig", () => {
     );
   });
 
+  it("reads the original project's form: a bare host or host:port, the rest in their own variables", () => {
+    const config = parseRedisConfig({
+      REDIS_URL: "your-redis-host",
+      REDIS_PORT: "12345",
+      REDIS_USERNAME: "default",
+      REDIS_PASSWORD: "your-password",
+    });
+    expect(config).toMatchObject({
+      mode: "standalone",
+      nodes: [{ host: "your-redis-host", port: 12345 }],
+      username: "default",
+      password: "your-password",
+      tls: false,
+      db: 0,
+      description: "redis your-redis-host:12345",
+      source: "REDIS_URL",
+      origin: { form: "bare", port: "REDIS_PORT", username: "REDIS_USERNAME", password: "REDIS_PASSWORD" },
+    });
+    expect(parseRedisConfig({ REDIS_URL: "10.0.0.5:7000", REDIS_PORT: "1" })?.nodes).toEqual([
+      { host: "10.0.0.5", port: 7000 },
+    ]);
+    expect(parseRedisConfig({ REDIS_URL: "[::1]:6380" })?.nodes).toEqual([{ host: "::1", port: 6380 }]);
+    expect(parseRedisConfig({ REDIS_URL: "localhost" })).toMatchObject({
+      nodes: [{ host: "localhost", port: 6379 }],
+      origin: { port: "default" },
+    });
+    expect(parseRedisConfig({ REDIS_URL: "cache.example", REDIS_TLS: "1" })).toMatchObject({
+      tls: true,
+      description: "rediss cache.example:6379",
+    });
+  });
+
+  it("explains what it understood, for doctor, without the password", () => {
+    const bare = parseRedisConfig({
+      REDIS_URL: "cache.example",
+      REDIS_PORT: "12345",
+      REDIS_USERNAME: "default",
+      REDIS_PASSWORD: "Hidden-Pw-42",
+    });
+    const lines = explainRedisConfig(bare as RedisConfig).join("\n");
+    expect(lines).toContain("form: REDIS_URL holds a bare host");
+    expect(lines).toContain("host: cache.example");
+    expect(lines).toContain("port: 12345 (from REDIS_PORT)");
+    expect(lines).toContain("user: default (from REDIS_USERNAME)");
+    expect(lines).toContain("password: set, hidden (from REDIS_PASSWORD)");
+    expect(lines).toContain("TLS: no");
+    expect(lines).toContain("mode: one standalone server, database 0");
+    expect(lines).not.toContain("Hidden-Pw-42");
+    const cluster = explainRedisConfig(
+      parseRedisConfig({ REDIS_URL: "rediss+cluster://u:Pw-In-Url-7@a:7000,b" }) as RedisConfig,
+    ).join("\n");
+    expect(cluster).toContain("port: 7000, 6379 (the default 6379");
+    expect(cluster).toContain("password: set, hidden (from the URL)");
+    expect(cluster).toContain("TLS: yes (from the URL's scheme)");
+    expect(cluster).toContain("mode: Redis Cluster, 2 seed nodes: a:7000, b:6379");
+    expect(cluster).not.toContain("Pw-In-Url-7");
+  });
+
   it("keeps the password out of every parse error", () => {
     for (const url of [
+      "u:Tr0ub4dor@a:1",
+      "a:Tr0ub4dor",
       "redis://u:Tr0ub4dor@a:1,b:2",
       "redis//u:Tr0ub4dor@a:1",
       "redis://u:Tr0ub4dor@a:1/x",
@@ -391,6 +457,24 @@ describe("failing clearly before any server is involved", () => {
     // The SQLite URL is checked before anything connects.
     expect((error as BackendError).message).toContain("'bad://'");
     expect((error as BackendError).message).not.toContain("DotEnvPw99");
+  });
+
+  it("doctor without Redis says what is missing and exits 1, not 'every configured backend works'", async () => {
+    const lines: string[] = [];
+    const dir = tempDir();
+    const code = await runDoctor(
+      { SQLITE_URL: path.join(dir, "doctor.sqlite") },
+      (line) => lines.push(line),
+      {
+        cwd: dir,
+      },
+    );
+    const output = lines.join("\n");
+    expect(code).toBe(1);
+    expect(output).toContain("Redis: not configured");
+    expect(output).toMatch(/FAIL {2}a live run needs it: set REDIS_URL/);
+    expect(output).toContain("1 problem");
+    expect(output).not.toContain("every configured backend works");
   });
 
   it("doctor reports configuration errors and dead servers plainly, without secrets, and exits 1", async () => {

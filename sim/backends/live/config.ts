@@ -3,11 +3,11 @@
 // wrong and what a right value looks like, because a typo here otherwise surfaces as a connect timeout.
 // Everything that may carry a secret passes through `redact` before it reaches a message.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseDotEnv } from "dotenv";
 import { BackendError } from "./backendError.ts";
+import { parseDotEnv } from "./dotenvFile.ts";
 
 // ---------------------------------------------------------------------------------------------------------
 // Redaction
@@ -67,6 +67,9 @@ export function redact(text: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Environment and .env
 
+/** A `.env` larger than this is not a settings file (and is refused rather than read). */
+export const ENV_FILE_BYTES_MAX = 1024 * 1024;
+
 export interface LoadedEnv {
   /** The environment with `.env` values added under it: a variable already set always wins. */
   env: NodeJS.ProcessEnv;
@@ -82,21 +85,36 @@ export interface LoadedEnv {
  */
 export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): LoadedEnv {
   const file = path.resolve(cwd, ".env");
+  const fail = (why: string) =>
+    new BackendError(`cannot read ${file}: ${why}`, { backend: "redis", code: "ENV_FILE" });
   let text: string;
   try {
+    const stat = statSync(file);
+    // A FIFO or a device would be read without end; a settings file is never that big.
+    if (!stat.isFile()) throw fail("it is not a regular file");
+    if (stat.size > ENV_FILE_BYTES_MAX)
+      throw fail(`it is ${stat.size} bytes, more than a settings file can be (${ENV_FILE_BYTES_MAX})`);
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof BackendError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT")
       return { env: { ...env }, envFile: null, shadowed: [] };
-    throw new BackendError(`cannot read ${file}: ${(error as Error).message}`, {
-      backend: "redis",
-      code: "ENV_FILE",
-    });
+    throw fail((error as Error).message);
   }
-  const fromFile = parseDotEnv(text);
+  const parsed = parseDotEnv(text, env);
+  if (parsed.problems.length > 0) {
+    const where = parsed.problems
+      .map((problem) => `line ${problem.line}${problem.name ? ` (${problem.name})` : ""}`)
+      .join(", ");
+    throw new BackendError(
+      `${file}: cannot parse ${where}; each line is NAME=value, NAME='value' or NAME="value" ` +
+        "(a quote opened must be closed; `export ` and `# comments` are allowed)",
+      { backend: "redis", code: "ENV_FILE" },
+    );
+  }
   const merged: NodeJS.ProcessEnv = { ...env };
   const shadowed: string[] = [];
-  for (const [name, value] of Object.entries(fromFile)) {
+  for (const [name, value] of parsed.values) {
     if (merged[name] === undefined) merged[name] = value;
     else shadowed.push(name);
   }
@@ -152,13 +170,27 @@ export interface RedisConfig {
   description: string;
   /** The variable the address came from, for messages. */
   source: "REDIS_URL" | "REDIS_CLUSTER_NODES";
+  /** Where each part came from, so that `cachesim doctor` can say how the settings were understood. */
+  origin: RedisOrigin;
+}
+
+export interface RedisOrigin {
+  /** `url`: a redis:// style URL; `bare`: REDIS_URL holding a host or host:port; `list`: REDIS_CLUSTER_NODES. */
+  form: "url" | "bare" | "list";
+  /** Where the port came from: written with the address, REDIS_PORT, or the default 6379. */
+  port: "address" | "REDIS_PORT" | "default";
+  username: "url" | "REDIS_USERNAME" | null;
+  password: "url" | "REDIS_PASSWORD" | null;
+  /** What decided TLS: the URL's scheme, or REDIS_TLS (for a bare host or a node list). */
+  tls: "scheme" | "REDIS_TLS";
 }
 
 export const DEFAULT_REDIS_PORT = 6379;
 
 // No credentials in the example: redact() would mask them, and they have their own variables anyway.
 const REDIS_URL_HELP =
-  "expected redis://host[:port][/db], rediss://… for TLS, or redis+cluster://host:port,host:port " +
+  "expected a host or host:port (credentials in REDIS_USERNAME / REDIS_PASSWORD, TLS with REDIS_TLS=1), " +
+  "redis://host[:port][/db], rediss://… for TLS, or redis+cluster://host:port,host:port " +
   "(rediss+cluster://… for TLS) for a Redis Cluster; credentials go in REDIS_USERNAME / REDIS_PASSWORD or in the URL";
 
 export function formatEndpoint({ host, port }: RedisEndpoint): string {
@@ -169,7 +201,12 @@ function configError(message: string, backend: "redis" | "sqlite" | "sqlitecloud
   return new BackendError(message, { backend, code: "BAD_CONFIG" });
 }
 
-function parseEndpoint(text: string, defaultPort: number, variable: string): RedisEndpoint {
+/** An endpoint, and whether its text named the port. */
+function parseEndpoint(
+  text: string,
+  defaultPort: number,
+  variable: string,
+): RedisEndpoint & { portGiven: boolean } {
   const item = text.trim();
   let host: string;
   let portText: string | undefined;
@@ -199,7 +236,7 @@ function parseEndpoint(text: string, defaultPort: number, variable: string): Red
     }
     port = Number(portText);
   }
-  return { host, port };
+  return { host, port, portGiven: portText !== undefined && portText !== "" };
 }
 
 function decodeComponent(text: string): string {
@@ -223,6 +260,8 @@ function defaultPortFromEnv(env: NodeJS.ProcessEnv): number {
  * Reads the Redis settings. Returns null when neither REDIS_URL nor REDIS_CLUSTER_NODES is set; throws
  * BackendError (code BAD_CONFIG) when a value is malformed.
  *
+ * - `REDIS_URL=host` or `host:port` (the original project's form), with REDIS_PORT, REDIS_USERNAME,
+ *   REDIS_PASSWORD and REDIS_TLS=1 beside it;
  * - `REDIS_URL=redis://[user:password@]host[:port][/db]`, `rediss://` for TLS;
  *   `redis+cluster://host:port,host:port` (or `rediss+cluster://`) for a Redis Cluster.
  * - `REDIS_CLUSTER_NODES=host:port,host:port` is another way to name a Cluster (then `REDIS_TLS=1` for TLS).
@@ -245,15 +284,18 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
 
   let mode: RedisConfig["mode"];
   let tls: boolean;
-  let nodes: RedisEndpoint[];
   let username: string | undefined;
   let password: string | undefined;
   let db = 0;
   let scheme: string;
   let source: RedisConfig["source"];
 
+  let form: RedisOrigin["form"];
+  let parsed: Array<RedisEndpoint & { portGiven: boolean }>;
+
   if (clusterNodes) {
     source = "REDIS_CLUSTER_NODES";
+    form = "list";
     if (clusterNodes.includes("://")) {
       throw configError(
         "REDIS_CLUSTER_NODES is a plain list host:port,host:port (no scheme); for a URL use REDIS_URL=redis+cluster://…",
@@ -263,21 +305,37 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
     mode = "cluster";
     tls = readFlag(env, "REDIS_TLS");
     scheme = tls ? "rediss" : "redis";
-    nodes = clusterNodes
+    parsed = clusterNodes
       .split(",")
       .filter((item) => item.trim())
       .map((item) => parseEndpoint(item, defaultPort, "REDIS_CLUSTER_NODES"));
+  } else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url as string)) {
+    // The original project's form: a bare host (or host:port), the rest in their own variables.
+    source = "REDIS_URL";
+    form = "bare";
+    const text = url as string;
+    if (/[@\s/?#]/.test(text) || /^[a-z][a-z0-9+.-]*:[^\d]/i.test(text)) {
+      // Not echoed: without "://", redact() cannot tell a password in it.
+      throw configError(
+        `REDIS_URL is neither a URL nor a bare host[:port] (its value is not shown: it may hold a password); ${REDIS_URL_HELP}`,
+        "redis",
+      );
+    }
+    if (text.includes(",")) {
+      throw configError(
+        `REDIS_URL '${text}' names several hosts; a standalone server has one — for a Cluster use REDIS_CLUSTER_NODES=${text}`,
+        "redis",
+      );
+    }
+    mode = "standalone";
+    tls = readFlag(env, "REDIS_TLS");
+    scheme = tls ? "rediss" : "redis";
+    parsed = [parseEndpoint(text, defaultPort, "REDIS_URL")];
   } else {
     source = "REDIS_URL";
+    form = "url";
     const text = url as string;
-    const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text);
-    if (!match) {
-      // Echo the value only where it cannot hold a password: without "://", redact() cannot spot one.
-      const plain = /^[\w.-]+(:\d+)?$/.test(text);
-      const shown = plain ? ` '${text}'` : "";
-      const hint = plain ? ` — did you mean redis://${text}?` : "";
-      throw configError(`REDIS_URL${shown} has no scheme; ${REDIS_URL_HELP}${hint}`, "redis");
-    }
+    const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text) as RegExpExecArray;
     scheme = (match[1] ?? "").toLowerCase();
     if (!["redis", "rediss", "redis+cluster", "rediss+cluster"].includes(scheme)) {
       throw configError(`REDIS_URL uses the scheme '${scheme}://'; ${REDIS_URL_HELP}`, "redis");
@@ -302,10 +360,10 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
       registerSecret(password);
     }
     if (!hostPart) throw configError(`REDIS_URL names no host; ${REDIS_URL_HELP}`, "redis");
-    nodes = hostPart.split(",").map((item) => parseEndpoint(item, defaultPort, "REDIS_URL"));
-    if (mode === "standalone" && nodes.length > 1) {
+    parsed = hostPart.split(",").map((item) => parseEndpoint(item, defaultPort, "REDIS_URL"));
+    if (mode === "standalone" && parsed.length > 1) {
       throw configError(
-        `REDIS_URL names ${nodes.length} hosts; a standalone server has one — for a Cluster use redis+cluster://${hostPart}`,
+        `REDIS_URL names ${parsed.length} hosts; a standalone server has one — for a Cluster use redis+cluster://${hostPart}`,
         "redis",
       );
     }
@@ -318,16 +376,69 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
       }
     }
   }
+  const nodes: RedisEndpoint[] = parsed.map(({ host, port }) => ({ host, port }));
   if (nodes.length === 0) throw configError(`${source} names no host`, "redis");
 
+  const origin: RedisOrigin = {
+    form,
+    port: parsed.every((node) => node.portGiven)
+      ? "address"
+      : read(env, "REDIS_PORT") !== undefined
+        ? "REDIS_PORT"
+        : "default",
+    username: username ? "url" : null,
+    password: password ? "url" : null,
+    tls: form === "url" ? "scheme" : "REDIS_TLS",
+  };
   const envUser = read(env, "REDIS_USERNAME");
   const envPassword = env.REDIS_PASSWORD?.length ? env.REDIS_PASSWORD : undefined;
-  if (envUser) username = envUser;
-  if (envPassword) password = envPassword;
+  if (envUser) {
+    username = envUser;
+    origin.username = "REDIS_USERNAME";
+  }
+  if (envPassword) {
+    password = envPassword;
+    origin.password = "REDIS_PASSWORD";
+  }
 
   const where = nodes.map(formatEndpoint).join(",");
   const kind = mode === "cluster" ? `${scheme.replace("+cluster", "")} cluster` : scheme;
-  return { mode, nodes, username, password, tls, db, description: `${kind} ${where}`, source };
+  return { mode, nodes, username, password, tls, db, description: `${kind} ${where}`, source, origin };
+}
+
+/**
+ * How the Redis settings were understood, one `label: text` line each, for `cachesim doctor`: which form,
+ * host(s), port and where it came from, user, password (set or not, never shown), TLS, Cluster or not.
+ */
+export function explainRedisConfig(config: RedisConfig): string[] {
+  const { origin } = config;
+  const form =
+    origin.form === "bare"
+      ? "REDIS_URL holds a bare host (the rest comes from REDIS_PORT, REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS)"
+      : origin.form === "url"
+        ? "REDIS_URL holds a URL"
+        : "REDIS_CLUSTER_NODES lists the seed nodes";
+  const portFrom =
+    origin.port === "address"
+      ? "written with the address"
+      : origin.port === "REDIS_PORT"
+        ? "from REDIS_PORT"
+        : `the default ${DEFAULT_REDIS_PORT}, as neither the address nor REDIS_PORT names one`;
+  const hosts = [...new Set(config.nodes.map((node) => node.host))].join(", ");
+  const ports = [...new Set(config.nodes.map((node) => node.port))].join(", ");
+  const from = (where: "url" | "REDIS_USERNAME" | "REDIS_PASSWORD" | null) =>
+    where === "url" ? "from the URL" : `from ${where}`;
+  return [
+    `form: ${form}`,
+    `${config.nodes.length > 1 ? "hosts" : "host"}: ${hosts}`,
+    `port: ${ports} (${portFrom})`,
+    `user: ${config.username ? `${config.username} (${from(origin.username)})` : "none (the server's default user)"}`,
+    `password: ${config.password ? `set, hidden (${from(origin.password)})` : "none"}`,
+    `TLS: ${config.tls ? "yes" : "no"} (${origin.tls === "scheme" ? "from the URL's scheme" : config.tls ? "REDIS_TLS is set" : "REDIS_TLS=1 would turn it on"})`,
+    config.mode === "cluster"
+      ? `mode: Redis Cluster, ${config.nodes.length} seed node${config.nodes.length === 1 ? "" : "s"}: ${config.nodes.map(formatEndpoint).join(", ")}`
+      : `mode: one standalone server, database ${config.db}`,
+  ];
 }
 
 /** Registers whatever looks like a credential in a URL, even one too malformed to parse. */

@@ -1,11 +1,14 @@
 // `cachesim doctor`: checks each live backend that the environment (and .env) configures, and says in
 // plain words what works and what is wrong, before a run finds out the hard way. Every check really talks
 // to the server (connect, authenticate, write, read, delete in its own namespace) because a server that
-// accepts connections can still refuse writes. Exit code 0 when every configured backend works, else 1.
+// accepts connections can still refuse writes. Exit code 0 when Redis is configured and every configured
+// backend works, else 1 (a live run cannot go without Redis, so "nothing configured" is not a pass).
+import path from "node:path";
 import { Cluster } from "ioredis";
 import { BackendError } from "./backendError.ts";
 import {
   DEFAULT_SQLITE_PATH,
+  explainRedisConfig,
   type LiveOptions,
   loadEnv,
   newRunId,
@@ -32,6 +35,7 @@ type Out = (line: string) => void;
 const OK = "  ok    ";
 const FAIL = "  FAIL  ";
 const NOTE = "  note  ";
+const INFO = "        ";
 
 function failLine(out: Out, error: unknown): void {
   const message = error instanceof BackendError ? error.message : String((error as Error)?.message ?? error);
@@ -130,13 +134,14 @@ async function checkRedis(env: NodeJS.ProcessEnv, options: LiveOptions, out: Out
   if (!config) {
     out("Redis: not configured");
     out(
-      `${NOTE}a live run needs it: set REDIS_URL=redis://host:port (rediss:// for TLS), or REDIS_CLUSTER_NODES=host:port,… for a Cluster`,
+      `${FAIL}a live run needs it: set REDIS_URL (a host, host:port, redis://host:port, rediss:// for TLS) or REDIS_CLUSTER_NODES=host:port,… for a Cluster, in the environment or in .env`,
     );
-    return 0;
+    return 1;
   }
   out(
     `Redis (${config.source}): ${config.description}${config.username ? ` as user ${config.username}` : ""}`,
   );
+  for (const line of explainRedisConfig(config)) out(`${INFO}${line}`);
   const node = config.nodes[0];
   if (config.password && !config.tls && node && !isLoopback(node.host)) {
     out(`${NOTE}the password travels unencrypted to a remote host; use rediss:// if the server offers TLS`);
@@ -260,6 +265,13 @@ async function checkSqlite(
         ? "SQLLITE_URL (the older spelling; SQLITE_URL is preferred)"
         : "SQLITE_URL";
   out(`System of record (${from}): ${config.description}`);
+  if (config.kind === "file") {
+    out(`${INFO}target: the SQLite file ${path.resolve(cwd, config.path)} (created if missing)`);
+  } else {
+    out(
+      `${INFO}target: SQLite Cloud, host ${config.host}, port ${config.port}, database ${config.database} (credentials hidden)`,
+    );
+  }
   const runId = `doctor${newRunId()}`;
   try {
     if (config.kind === "file") {
