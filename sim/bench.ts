@@ -12,7 +12,7 @@ import { runScenario } from "./runner.ts";
 import { ScenarioError } from "./scenario/errors.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
-import type { Scenario } from "./scenario/types.ts";
+import { isScript, type Scenario } from "./scenario/types.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")
@@ -37,7 +37,7 @@ function withRequests(scenario: Scenario, requests: number | undefined): Scenari
   return {
     ...scenario,
     workloads: scenario.workloads.map((w) =>
-      w.kind === "generator" ? { ...w, generator: { ...w.generator, requests } } : w,
+      w.kind === "generator" && !isScript(w) ? { ...w, options: { ...(w.options as object), requests } } : w,
     ),
   };
 }

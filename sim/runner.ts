@@ -1,6 +1,7 @@
 // Builds the world a scenario describes, runs it on virtual time, and writes its reports. Reports are
 // written into a temporary folder that replaces the output folder only when the run succeeds, so a
 // failed run leaves no half-written report behind.
+import path from "node:path";
 import { openBackends } from "./backends/openBackends.ts";
 import type { Backends } from "./backends/types.ts";
 import { RngStreams } from "./core/rng.ts";
@@ -17,9 +18,9 @@ import type { SimNode, World } from "./model/world.ts";
 import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
 import { CsvFile } from "./report/csvFile.ts";
 import { OutputDir } from "./report/outputDir.ts";
-import type { Scenario } from "./scenario/types.ts";
+import { isScript, type Scenario } from "./scenario/types.ts";
 import { strategy } from "./strategies/registry.ts";
-import { GeneratorWorkload } from "./workloads/generatorWorkload.ts";
+import { workloadKinds } from "./workloads/kinds.ts";
 import { ScriptWorkload } from "./workloads/scriptWorkload.ts";
 import type { Workload } from "./workloads/workload.ts";
 
@@ -45,7 +46,7 @@ export interface RunResult {
 function wantsTrace(scenario: Scenario): boolean {
   if (scenario.report.trace === "always") return true;
   if (scenario.report.trace === "never") return false;
-  return scenario.workloads.every((w) => w.kind === "script");
+  return scenario.workloads.every(isScript);
 }
 
 /** Seeds the system of record and the oracle with the scenario's initial data. */
@@ -72,9 +73,9 @@ async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle):
 function checkTraceFits(scenario: Scenario): void {
   let rows = 0;
   for (const w of scenario.workloads) {
-    if (w.kind === "script") rows += w.ops.length;
-    else if (w.generator.requests > 0) rows += w.generator.requests;
-    else return; // bounded only by the duration: checked as rows are added
+    const requests = isScript(w) ? w.ops.length : workloadKinds.get(w.kind).requestsMax(w.options);
+    if (requests === undefined) return; // bounded only by the duration: checked as rows are added
+    rows += requests;
   }
   if (rows > scenario.limits.traceRowsMax) {
     throw new SimulationError(
@@ -140,11 +141,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       () => recorder.summary(),
     );
 
+    const baseDir = path.dirname(scenario.file);
     scenario.workloads.forEach((spec, i) => {
-      const workload: Workload =
-        spec.kind === "script"
-          ? new ScriptWorkload(spec.nodes[0] as string, spec.ops)
-          : new GeneratorWorkload(spec.nodes, spec.generator);
+      const workload: Workload = isScript(spec)
+        ? new ScriptWorkload(spec.nodes[0] as string, spec.ops)
+        : workloadKinds.get(spec.kind).create({ nodes: spec.nodes, baseDir }, spec.options);
       workload.start({
         scheduler,
         strategy: paths,

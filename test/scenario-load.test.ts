@@ -238,34 +238,43 @@ workloads:
       {
         kind: "generator",
         nodes: ["A", "B", "C"],
-        generator: {
+        options: {
           ratePerSec: 100,
           requests: 0,
-          keys: { count: 10, prefix: "key:", dist: "uniform", s: 0.99 },
-          readFraction: 0.9,
+          keys: { count: 10, prefix: "key:", dist: "uniform" },
+          mix: { read: 0.9, update: 0.09999999999999998, insert: 0, scan: 0, readModifyWrite: 0 },
           balance: "random",
+          arrival: { process: "poisson" },
+          valueSize: null,
+          scanLength: { min: 1, max: 100 },
         },
       },
       {
         kind: "generator",
         nodes: ["B"],
-        generator: {
+        options: {
           ratePerSec: 5,
           requests: 7,
           keys: { count: 3, prefix: "p:", dist: "zipf", s: 1.2 },
-          readFraction: 1,
+          mix: { read: 1, update: 0, insert: 0, scan: 0, readModifyWrite: 0 },
           balance: "round-robin",
+          arrival: { process: "poisson" },
+          valueSize: null,
+          scanLength: { min: 1, max: 100 },
         },
       },
       {
         kind: "generator",
         nodes: ["C", "A"],
-        generator: {
+        options: {
           ratePerSec: 1,
           requests: 0,
           keys: { count: 1, prefix: "key:", dist: "zipf", s: 0.99 },
-          readFraction: 0.9,
+          mix: { read: 0.9, update: 0.09999999999999998, insert: 0, scan: 0, readModifyWrite: 0 },
           balance: "random",
+          arrival: { process: "poisson" },
+          valueSize: null,
+          scanLength: { min: 1, max: 100 },
         },
       },
     ]);
@@ -523,22 +532,22 @@ describe("cross-field checks", () => {
       ),
     ).toEqual([
       `${FILE}:5:5: workloads[0]: expected either \`script:\` or \`generator:\` in one workload, not both, found a mapping { node, script, generator }`,
-      `${FILE}:8:5: workloads[1]: expected a workload: { node, script: [...] } or { nodes, generator: {...} }, found a mapping { node }`,
+      `${FILE}:8:5: workloads[1]: expected a workload: { node, script: [...] } or { nodes, generator: {...} } (one of \`script:\`, \`generator:\`, \`ycsb:\`), found a mapping { node }`,
     ]);
   });
 
   it("there is something to do", () => {
     expect(lines("strategy: local\nnodes: [A]\n")).toEqual([
-      `${FILE}:1:1: workloads: nothing to do: expected at least one workload (a script or a generator), found none`,
+      `${FILE}:1:1: workloads: nothing to do: expected at least one workload (a script, generator, ycsb or trace), found none`,
     ]);
     expect(lines("strategy: local\nnodes: [A]\nworkloads: []\n")).toEqual([
-      `${FILE}:3:12: workloads: nothing to do: expected at least one workload (a script or a generator), found none`,
+      `${FILE}:3:12: workloads: nothing to do: expected at least one workload (a script, generator, ycsb or trace), found none`,
     ]);
   });
 
   it("`s:` only with zipf keys", () => {
     expect(lines(nodesAB("workloads:\n  - generator: { rate: 1, keys: { count: 1, s: 1.1 } }\n"))).toEqual([
-      `${FILE}:5:48: workloads[0].generator.keys.s: expected no \`s:\` unless \`dist: zipf\` (s is the Zipf exponent), found 1.1`,
+      `${FILE}:5:48: workloads[0].generator.keys.s: expected no \`s:\` unless \`dist: zipf\` or \`dist: latest\`, found 1.1`,
     ]);
   });
 

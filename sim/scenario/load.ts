@@ -10,6 +10,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Document, isAlias, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { workloadKinds } from "../workloads/kinds.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
 import {
@@ -21,15 +22,15 @@ import {
   type ScenarioProblem,
 } from "./errors.ts";
 import { formatCount, LIMITS, type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
-import type {
-  Expectation,
-  GeneratorSpec,
-  LatencyModel,
-  NodeSpec,
-  Scenario,
-  ScriptOp,
-  ShardSpec,
-  WorkloadSpec,
+import {
+  type Expectation,
+  isScript,
+  type LatencyModel,
+  type NodeSpec,
+  type Scenario,
+  type ScriptOp,
+  type ShardSpec,
+  type WorkloadSpec,
 } from "./types.ts";
 
 export interface LoadOptions {
@@ -94,6 +95,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     strategies: options.knownStrategies,
     evictions: options.knownEvictions,
     metrics: options.knownMetrics,
+    workloadKinds,
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -464,7 +466,7 @@ class Resolver {
         this.at.file,
         "workloads",
         this.at.locate(where),
-        "at least one workload (a script or a generator)",
+        "at least one workload (a script, generator, ycsb or trace)",
         "none",
       );
       this.at.problems.push({ ...p, message: `nothing to do: ${p.message}` });
@@ -473,7 +475,7 @@ class Resolver {
     let opsTotal = 0;
     return list.map((workload, i): WorkloadSpec => {
       const where: Segment[] = ["workloads", i];
-      if (workload.kind === "script") {
+      if (workload.kind === "script" && "script" in workload) {
         this.nodeRef([...where, "node"], workload.node, nodeNames);
         opsTotal += workload.script.length;
         if (opsTotal > LIMITS.scriptOps && opsTotal - workload.script.length <= LIMITS.scriptOps) {
@@ -510,6 +512,7 @@ class Resolver {
         return { kind: "script", nodes: [workload.node], ops };
       }
 
+      if (!("options" in workload)) throw new Error("unreachable: a script workload without `script:`");
       let nodes: string[];
       if (workload.node !== undefined && workload.nodes !== undefined) {
         this.at.expect([...where, "nodes"], "either `node:` or `nodes:`, not both");
@@ -529,32 +532,7 @@ class Resolver {
         });
       } else nodes = [...nodeNames];
 
-      const g = workload.generator;
-      const keyDist = g.keys.dist ?? DEFAULTS.generator.keyDist;
-      if (g.keys.s !== undefined && keyDist !== "zipf") {
-        this.at.expect(
-          [...where, "generator", "keys", "s"],
-          "no `s:` unless `dist: zipf` (s is the Zipf exponent)",
-        );
-      }
-      const generator: GeneratorSpec = {
-        ratePerSec: g.rate,
-        requests: g.requests ?? DEFAULTS.generator.requests,
-        keys: {
-          count: g.keys.count,
-          prefix: this.text(g.keys.prefix ?? DEFAULTS.generator.keyPrefix, [
-            ...where,
-            "generator",
-            "keys",
-            "prefix",
-          ]),
-          dist: keyDist,
-          s: g.keys.s ?? DEFAULTS.generator.zipfS,
-        },
-        readFraction: g.readFraction ?? DEFAULTS.generator.readFraction,
-        balance: g.balance ?? DEFAULTS.generator.balance,
-      };
-      return { kind: "generator", nodes, generator };
+      return { kind: workload.kind, nodes, options: workload.options };
     });
   }
 
@@ -628,11 +606,9 @@ class Resolver {
     workloads: readonly WorkloadSpec[],
   ): void {
     const driving = workloads.filter((w) => w.nodes.includes(node));
-    if (driving.some((w) => w.kind === "generator")) return;
+    if (!driving.every(isScript)) return;
     const reads = driving.flatMap((w) =>
-      w.kind === "script"
-        ? w.ops.filter((op): op is Extract<ScriptOp, { op: "read" }> => op.op === "read")
-        : [],
+      isScript(w) ? w.ops.filter((op): op is Extract<ScriptOp, { op: "read" }> => op.op === "read") : [],
     );
     const atTime = reads.filter((op) => op.atUs === atUs);
     const matching = key === null ? atTime : atTime.filter((op) => op.key === key);

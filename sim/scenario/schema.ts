@@ -7,6 +7,7 @@
 // and the "found ..." half. Objects are strict: a misspelt field is an error, not silently ignored.
 
 import { z } from "zod";
+import type { Registry } from "../plugin/registry.ts";
 import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
 import type { LatencyModel } from "./types.ts";
 
@@ -57,14 +58,14 @@ export const SCRIPT_OPS = ["read", "write", "flush"] as const;
 export const SERVED_FROM = ["local", "global", "database"] as const;
 export const TRACE_MODES = ["auto", "always", "never"] as const;
 export const BACKEND_MODES = ["memory", "live"] as const;
-export const BALANCE_MODES = ["random", "round-robin"] as const;
-export const KEY_DISTS = ["uniform", "zipf"] as const;
 
 /** Names the file may use that only the registries know. */
 export interface KnownNames {
   strategies: readonly string[];
   evictions: readonly string[];
   metrics: readonly string[];
+  /** Workload kinds other than `script`, each parsing the field named after it. */
+  workloadKinds: Registry<{ readonly name: string; readonly options: z.ZodType }>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -316,37 +317,37 @@ export function scenarioSchema(known: KnownNames) {
     node: nodeRef,
     script: list(scriptOp, 1, LIMITS.scriptOps, "ops"),
   });
-  const generator = strict({
-    rate: numberIn(0, LIMITS.ratePerSec, { minExclusive: true }),
-    requests: intIn(0, LIMITS.requests).optional(),
-    keys: strict({
-      count: intIn(1, LIMITS.keyCount),
-      dist: choice(KEY_DISTS).optional(),
-      s: numberIn(0, LIMITS.zipfS, { minExclusive: true }).optional(),
-      prefix: valueText.optional(),
-    }),
-    readFraction: numberIn(0, 1).optional(),
-    balance: choice(BALANCE_MODES).optional(),
-  });
-  const generatorWorkload = strict({
-    node: nodeRef.optional(),
-    nodes: list(nodeRef, 1, LIMITS.nodes, "node names").optional(),
-    generator,
-  });
+  // Every other workload kind is a plugin named by the field that holds its options (`generator:`,
+  // `ycsb:`, `trace:`); its own schema parses that field.
+  const kindNames = known.workloadKinds.names();
+  const pluginWorkload = (kind: string) =>
+    strict({
+      node: nodeRef.optional(),
+      nodes: list(nodeRef, 1, LIMITS.nodes, "node names").optional(),
+      [kind]: known.workloadKinds.get(kind).options,
+    }).transform((w): WorkloadInput => {
+      const fields = w as Record<string, unknown>;
+      return {
+        kind,
+        node: fields.node as string | undefined,
+        nodes: fields.nodes as string[] | undefined,
+        options: fields[kind],
+      };
+    });
   type WorkloadInput =
     | ({ kind: "script" } & z.output<typeof scriptWorkload>)
-    | ({ kind: "generator" } & z.output<typeof generatorWorkload>);
+    | { kind: string; node?: string | undefined; nodes?: string[] | undefined; options: unknown };
+  const kindsText = ["script", ...kindNames].map((k) => `\`${k}:\``).join(", ");
   const workload = dispatch<WorkloadInput>(
-    "a workload: { node, script: [...] } or { nodes, generator: {...} }",
+    `a workload: { node, script: [...] } or { nodes, generator: {...} } (one of ${kindsText})`,
     (value) => {
       if (!isPlainObject(value)) return undefined;
-      const hasScript = "script" in value;
-      const hasGenerator = "generator" in value;
-      if (hasScript && hasGenerator)
-        return fail("either `script:` or `generator:` in one workload, not both");
-      if (hasScript) return scriptWorkload.transform((w): WorkloadInput => ({ kind: "script", ...w }));
-      if (hasGenerator)
-        return generatorWorkload.transform((w): WorkloadInput => ({ kind: "generator", ...w }));
+      const present = ["script", ...kindNames].filter((k) => k in value);
+      if (present.length > 1)
+        return fail(`either ${present.map((k) => `\`${k}:\``).join(" or ")} in one workload, not both`);
+      if (present[0] === "script")
+        return scriptWorkload.transform((w): WorkloadInput => ({ kind: "script", ...w }));
+      if (present[0] !== undefined) return pluginWorkload(present[0]);
       return undefined;
     },
   );

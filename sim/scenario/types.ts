@@ -28,29 +28,27 @@ export type ScriptOp =
   | { atUs: number; op: "write"; key: string; value: string }
   | { atUs: number; op: "flush" };
 
-export interface KeySpaceSpec {
-  count: number;
-  prefix: string;
-  dist: "uniform" | "zipf";
-  /** Zipf exponent; ignored for uniform. */
-  s: number;
+export interface ScriptWorkloadSpec {
+  kind: "script";
+  nodes: string[];
+  ops: ScriptOp[];
 }
 
-export interface GeneratorSpec {
-  /** Poisson arrivals at this many requests per virtual second (over all nodes the generator drives). */
-  ratePerSec: number;
-  /** Stop after this many requests; 0 means no limit other than the run's duration. */
-  requests: number;
-  keys: KeySpaceSpec;
-  /** Fraction of requests that are reads, in [0, 1]; 1 makes the driven nodes readers only, 0 writers only. */
-  readFraction: number;
-  /** How arrivals are spread over the nodes: at random (each node then sees Poisson arrivals) or in turn. */
-  balance: "random" | "round-robin";
+/**
+ * Any other workload kind (generator, ycsb, trace, ...): its name, the nodes it drives and its options
+ * as its own schema resolved them (sim/workloads/kinds.ts).
+ */
+export interface PluginWorkloadSpec {
+  kind: string;
+  nodes: string[];
+  options: unknown;
 }
 
-export type WorkloadSpec =
-  | { kind: "script"; nodes: string[]; ops: ScriptOp[] }
-  | { kind: "generator"; nodes: string[]; generator: GeneratorSpec };
+export type WorkloadSpec = ScriptWorkloadSpec | PluginWorkloadSpec;
+
+export function isScript(spec: WorkloadSpec): spec is ScriptWorkloadSpec {
+  return spec.kind === "script";
+}
 
 export interface NodeSpec {
   name: string;

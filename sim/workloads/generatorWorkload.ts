@@ -1,10 +1,18 @@
-// A generator: Poisson arrivals at a rate, spread over its nodes, each a read or a write of a key drawn
-// uniformly or by Zipf. Arrival times accumulate in exact (fractional) microseconds and are rounded only
-// when scheduled, so rounding never biases the rate.
-import { exponential, uniformInt, ZipfSampler } from "../core/distributions.ts";
+// A generator: requests spread over its nodes, each a read, update, insert, scan or read-modify-write of
+// a key drawn from a key distribution, at times an arrival process sets. Every choice draws from the
+// workload's own named streams (`<workload>:nodes`, `:keys`, `:ops`, `:arrivals`, ...), so adding a
+// workload or a node never shifts another's numbers.
+import { uniformInt } from "../core/distributions.ts";
+import { SimulationError } from "../core/scheduler.ts";
 import type { Key } from "../model/oracle.ts";
 import type { SimNode } from "../model/world.ts";
-import type { GeneratorSpec } from "../scenario/types.ts";
+import { LIMITS } from "../scenario/schema.ts";
+import { arrivalProcesses } from "./arrivals/registry.ts";
+import type { GeneratorSpec } from "./generatorSpec.ts";
+import { keyDistributions } from "./keys/registry.ts";
+import { pluginOptions } from "./pluginField.ts";
+import { valueSizes } from "./sizes/sizes.ts";
+import { sizedValue, type ValueSizer } from "./sizes/valueSize.ts";
 import type { Workload, WorkloadContext } from "./workload.ts";
 
 export class GeneratorWorkload implements Workload {
@@ -20,35 +28,85 @@ export class GeneratorWorkload implements Workload {
       if (node === undefined) throw new Error(`generator names unknown node ${name}`);
       return node;
     });
-    const arrivals = rng.stream(`${streamPrefix}:arrivals`);
-    const nodePick = rng.stream(`${streamPrefix}:nodes`);
-    const keyPick = rng.stream(`${streamPrefix}:keys`);
-    const opPick = rng.stream(`${streamPrefix}:ops`);
+    const stream = (suffix: string) => rng.stream(`${streamPrefix}:${suffix}`);
+    const nodePick = stream("nodes");
+    const opPick = stream("ops");
     const { count, prefix } = spec.keys;
-    // Keys are resolved once: the key space is capped at load time, and the hot path then allocates nothing.
+    const dist = pluginOptions(spec.keys, "dist", ["count", "prefix"]);
+    const sampler = keyDistributions.get(dist.name).create({ count, rng: stream("keys") }, dist.options);
+    // Keys are resolved once: the key space is capped at load time, and the hot path then allocates
+    // nothing. Inserted keys are resolved as they are made.
     const keys = Array.from({ length: count }, (_, i) => oracle.key(`${prefix}${i}`));
-    const zipf = spec.keys.dist === "zipf" ? new ZipfSampler(count, spec.keys.s) : null;
-    const meanGapUs = 1_000_000 / spec.ratePerSec;
-    const requestsMax = spec.requests > 0 ? spec.requests : Number.POSITIVE_INFINITY;
-    const roundRobin = spec.balance === "round-robin";
-    const readFraction = spec.readFraction;
-    let issued = 0;
-    let writesIssued = 0;
-    let nextArrivalUs = scheduler.nowUs + exponential(arrivals, meanGapUs);
-
-    const arrive = () => {
-      const node = roundRobin
-        ? (nodes[issued % nodes.length] as SimNode)
-        : (nodes[uniformInt(nodePick, 0, nodes.length - 1)] as SimNode);
-      issued++;
-      if (issued < requestsMax) {
-        nextArrivalUs += exponential(arrivals, meanGapUs);
-        scheduler.at(Math.round(nextArrivalUs), arrive);
+    const keyAt = (index: number): Key => {
+      while (keys.length <= index) {
+        if (keys.length >= LIMITS.keyCount) {
+          throw new SimulationError(
+            `${streamPrefix}: inserts grew the key space past ${LIMITS.keyCount} keys; lower the insert proportion or the request count`,
+          );
+        }
+        keys.push(oracle.key(`${prefix}${keys.length}`));
       }
-      const key = keys[zipf === null ? uniformInt(keyPick, 0, count - 1) : zipf.sample(keyPick)] as Key;
-      if (opPick.next() < readFraction) strategy.read(node, key);
-      else strategy.write(node, key, `${node.name}#${++writesIssued}`);
+      return keys[index] as Key;
     };
-    scheduler.at(Math.round(nextArrivalUs), arrive);
+    let sizer: ValueSizer | null = null;
+    if (spec.valueSize !== null) {
+      const size = pluginOptions(spec.valueSize, "dist");
+      sizer = valueSizes.get(size.name).create({ rng: stream("sizes") }, size.options);
+    }
+    const arrival = pluginOptions(spec.arrival, "process");
+    const driver = arrivalProcesses
+      .get(arrival.name)
+      .create({ ratePerSec: spec.ratePerSec, stream }, arrival.options);
+
+    const { read, update, insert, scan } = spec.mix;
+    const readCut = read;
+    const updateCut = readCut + update;
+    const insertCut = updateCut + insert;
+    const scanCut = insertCut + scan;
+    const scanRng = scan > 0 ? stream("scans") : null;
+    const roundRobin = spec.balance === "round-robin";
+    let writesIssued = 0;
+    let inserted = 0;
+    const value = (node: SimNode) => {
+      const tag = `${node.name}#${++writesIssued}`;
+      return sizer === null ? tag : sizedValue(tag, sizer.next());
+    };
+    const write = (node: SimNode, index: number, done: (() => void) | undefined) => {
+      sampler.written(index);
+      strategy.write(node, keyAt(index), value(node), done);
+    };
+
+    driver.start(scheduler, {
+      requestsMax: spec.requests > 0 ? spec.requests : Number.POSITIVE_INFINITY,
+      issue(index, done) {
+        const node = roundRobin
+          ? (nodes[index % nodes.length] as SimNode)
+          : (nodes[uniformInt(nodePick, 0, nodes.length - 1)] as SimNode);
+        const u = opPick.next();
+        if (u < readCut) {
+          strategy.read(node, keyAt(sampler.next()), done);
+        } else if (u < updateCut) {
+          write(node, sampler.next(), done);
+        } else if (u < insertCut) {
+          write(node, count + inserted++, done);
+        } else if (u < scanCut) {
+          // A scan is `length` reads of consecutive keys, all issued now (a multi-get); it is done when
+          // the last of them is. Past the end of the key space it wraps round to key 0.
+          const first = sampler.next();
+          const length = uniformInt(
+            scanRng as NonNullable<typeof scanRng>,
+            spec.scanLength.min,
+            spec.scanLength.max,
+          );
+          const space = count + inserted;
+          let pending = length;
+          const oneDone = done === undefined ? undefined : () => --pending === 0 && done();
+          for (let i = 0; i < length; i++) strategy.read(node, keyAt((first + i) % space), oneDone);
+        } else {
+          const index = sampler.next();
+          strategy.read(node, keyAt(index), () => write(node, index, done));
+        }
+      },
+    });
   }
 }

@@ -1,0 +1,62 @@
+// An arrival process decides when a workload issues its requests. Open-loop processes fix the times in
+// advance, whatever the system does (requests pile up when it is slow); the closed loop issues a
+// client's next request only when its last one has finished. Each process is one file and a line in
+// arrivals/registry.ts.
+import type { Rng } from "../../core/rng.ts";
+import type { Scheduler } from "../../core/scheduler.ts";
+import type { Plugin } from "../../plugin/registry.ts";
+
+/** What an arrival process drives: a numbered sequence of requests. */
+export interface RequestSource {
+  /** How many requests to issue in all; Infinity for no limit but the run's duration. */
+  readonly requestsMax: number;
+  /**
+   * Issues request number `index` now. A closed loop passes `done`, which the workload calls once when
+   * the request has finished (or was abandoned); open-loop processes pass undefined.
+   */
+  issue(index: number, done: (() => void) | undefined): void;
+}
+
+export interface ArrivalDriver {
+  /** Schedules the first request(s); each request schedules what follows, so the event queue stays small. */
+  start(scheduler: Scheduler, source: RequestSource): void;
+}
+
+export interface ArrivalContext {
+  /** The workload's `rate` (requests per virtual second over all its nodes), when the process uses one. */
+  ratePerSec: number;
+  /** The workload's own random streams, by suffix (`arrivals`, `think`, ...). */
+  stream(suffix: string): Rng;
+}
+
+export interface ArrivalProcess<Options = unknown> extends Plugin<Options, ArrivalContext, ArrivalDriver> {
+  /** Whether the workload's `rate:` is this process's rate (open-loop) or must be left out. */
+  readonly usesRate: boolean;
+}
+
+/**
+ * The driver of every open-loop process: given the exact (fractional) time of one arrival, `nextUs` gives
+ * the next one (Infinity for none). Times accumulate unrounded and are rounded only when scheduled, so
+ * rounding never biases the rate. The next arrival is scheduled before the request is issued, so that
+ * it runs before anything the request schedules for the same instant (as it always has).
+ */
+export function openLoop(nextUs: (fromUs: number) => number): ArrivalDriver {
+  return {
+    start(scheduler, source) {
+      const requestsMax = source.requestsMax;
+      if (requestsMax <= 0) return;
+      let issued = 0;
+      let arrivalUs = nextUs(scheduler.nowUs);
+      if (!Number.isFinite(arrivalUs)) return;
+      const arrive = () => {
+        const index = issued++;
+        if (issued < requestsMax) {
+          arrivalUs = nextUs(arrivalUs);
+          if (Number.isFinite(arrivalUs)) scheduler.at(Math.round(arrivalUs), arrive);
+        }
+        source.issue(index, undefined);
+      };
+      scheduler.at(Math.round(arrivalUs), arrive);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// A metronome: one request every 1/rate exactly (rounded to the microsecond only when scheduled).
+import { strict } from "../../plugin/options.ts";
+import { type ArrivalProcess, openLoop } from "./arrivalProcess.ts";
+
+export const constant: ArrivalProcess = {
+  name: "constant",
+  summary: "one request every 1/rate exactly (open loop); draws nothing",
+  usesRate: true,
+  options: strict({}),
+  create({ ratePerSec }) {
+    const gapUs = 1_000_000 / ratePerSec;
+    return openLoop((fromUs) => fromUs + gapUs);
+  },
+};
