@@ -10,16 +10,19 @@ import { type ExpectationResult, prepareExpectations } from "./metrics/expectati
 import type { OpCounters } from "./metrics/opCounters.ts";
 import { Recorder } from "./metrics/recorder.ts";
 import { TraceLog } from "./metrics/traceLog.ts";
+import { Database } from "./model/database.ts";
 import { evictionPolicy } from "./model/evictionPolicies.ts";
 import { GlobalCache } from "./model/globalCache.ts";
 import { latencySampler } from "./model/latency.ts";
 import { Oracle } from "./model/oracle.ts";
+import { NO_TALLY } from "./model/tally.ts";
 import type { SimNode, World } from "./model/world.ts";
 import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
 import { CsvFile } from "./report/csvFile.ts";
 import { OutputDir } from "./report/outputDir.ts";
 import { isScript, type Scenario } from "./scenario/types.ts";
-import { strategy } from "./strategies/registry.ts";
+import { strategyPresets } from "./strategies/catalogue.ts";
+import { composeStrategy, presetChoice } from "./strategies/compose.ts";
 import { workloadKinds } from "./workloads/kinds.ts";
 import { ScriptWorkload } from "./workloads/scriptWorkload.ts";
 import type { Workload } from "./workloads/workload.ts";
@@ -49,7 +52,11 @@ function wantsTrace(scenario: Scenario): boolean {
   return scenario.workloads.every(isScript);
 }
 
-/** Seeds the system of record and the oracle with the scenario's initial data. */
+/**
+ * Seeds the system of record and the oracle with the scenario's initial data. The oracle learns of a
+ * `data.fill` range as a whole (its keys are made when first named), so a large fill costs nothing
+ * until its keys are used.
+ */
 async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle): Promise<void> {
   const { values, fill } = scenario.data;
   await backends.records.seed(values);
@@ -66,7 +73,6 @@ async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle):
     }
     await records.seed(filled(fill));
   }
-  for (let i = 0; i < fill.count; i++) oracle.seed(`${fill.prefix}${i}`);
 }
 
 /** Fails before the run when the trace is sure to pass its row limit (generators with a request count). */
@@ -95,7 +101,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     output = await OutputDir.create(options.outDir);
     const scheduler = new Scheduler();
     const rng = new RngStreams(scenario.seed);
-    const oracle = new Oracle();
+    const oracle = new Oracle(scenario.data.fill);
     await seedData(scenario, backends, oracle);
 
     const nodes: SimNode[] = scenario.nodes.map((spec, index) => ({
@@ -119,20 +125,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       trace,
     );
     let opCount = 0;
+    const tally = NO_TALLY;
     const world: World = {
       scheduler,
       nodes,
       globalCache: new GlobalCache(
         backends.cache,
+        scheduler,
+        tally,
         scenario.globalCache.shards,
         scenario.globalCache.ringPoints,
       ),
-      records: backends.records,
-      oracle,
+      database: new Database(scheduler, backends.records, oracle, tally),
       recorder,
+      tally,
+      rng,
       nextOpId: () => opCount++,
     };
-    const paths = strategy(scenario.strategy).create(world);
+    const paths = composeStrategy(world, presetChoice(scenario.strategy, strategyPresets));
     const nodesByName = new Map(nodes.map((n) => [n.name, n]));
     const checks = prepareExpectations(
       scenario.expectations,

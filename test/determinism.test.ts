@@ -38,6 +38,18 @@ class FlakyCacheStore implements CacheStore {
   del(key: string) {
     return this.inner.del(key);
   }
+  setIfNewer(key: string, entry: string, version: number, nowUs: number) {
+    return this.inner.setIfNewer(key, entry, version, nowUs);
+  }
+  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number) {
+    return this.inner.takeLease(key, token, nowUs, leaseExpiresAtUs);
+  }
+  fillLease(key: string, token: number, nowUs: number, entry: string) {
+    return this.inner.fillLease(key, token, nowUs, entry);
+  }
+  publish(message: string) {
+    return this.inner.publish(message);
+  }
   locate() {
     return null;
   }

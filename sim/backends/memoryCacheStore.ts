@@ -1,6 +1,7 @@
 // In-process Redis stand-in: ioredis-mock, one isolated instance per run. ioredis-mock shares data
 // between instances with the same host:port/db, so each run gets a host name of its own.
 import RedisMock from "ioredis-mock";
+import { fillLeaseRule, leaseEntry, setIfNewerRule, takeLeaseRule } from "./entryRules.ts";
 import type { CacheStore } from "./types.ts";
 
 let instancesCreated = 0;
@@ -25,6 +26,28 @@ export class MemoryCacheStore implements CacheStore {
 
   async del(key: string): Promise<void> {
     await this.redis.del(key);
+  }
+
+  async setIfNewer(key: string, entry: string, version: number, nowUs: number): Promise<number> {
+    if (!setIfNewerRule(await this.redis.get(key), version, nowUs)) return 0;
+    await this.redis.set(key, entry);
+    return 1;
+  }
+
+  async takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): Promise<string> {
+    const answer = takeLeaseRule(await this.redis.get(key), nowUs);
+    if (answer === "granted") await this.redis.set(key, leaseEntry(token, leaseExpiresAtUs));
+    return answer;
+  }
+
+  async fillLease(key: string, token: number, nowUs: number, entry: string): Promise<number> {
+    if (!fillLeaseRule(await this.redis.get(key), token, nowUs)) return 0;
+    await this.redis.set(key, entry);
+    return 1;
+  }
+
+  async publish(message: string): Promise<void> {
+    await this.redis.publish("cachesim:invalidations", message);
   }
 
   locate(): string | null {

@@ -21,6 +21,25 @@ export interface CacheStore {
   get(key: string): MaybePromise<string | null>;
   set(key: string, value: string): MaybePromise<void>;
   del(key: string): MaybePromise<void>;
+  /**
+   * Atomically SETs `entry` if the key is absent, holds a lease, or holds an entry (value or tombstone)
+   * that has expired at nowUs or has a version below `version`; 1 if set, 0 if refused. Entries are the
+   * engine's strings (sim/model/globalCache.ts): `<version>|<expiresAtUs>|…`, leases `L|<token>|<expiresAtUs>`.
+   */
+  setIfNewer(key: string, entry: string, version: number, nowUs: number): MaybePromise<number>;
+  /**
+   * Atomically: if the key is absent or holds an expired lease or entry, stores the lease
+   * `L|token|leaseExpiresAtUs` and answers "granted"; a live lease answers "held"; a live entry answers
+   * the entry itself.
+   */
+  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): MaybePromise<string>;
+  /** Atomically SETs `entry` only if the key holds a live lease with this token; 1 if set, 0 if not. */
+  fillLease(key: string, token: number, nowUs: number, entry: string): MaybePromise<number>;
+  /**
+   * Publishes `message` on the run's own invalidation channel; resolves once the run's own subscriber
+   * has received it (so the engine can deliver it at a virtual time of its choosing).
+   */
+  publish(message: string): MaybePromise<void>;
   /** Which server holds the key, where there are several (Redis Cluster); null where there is one. */
   locate(key: string): string | null;
   /** Removes everything this run created and disconnects. Safe to call twice. */

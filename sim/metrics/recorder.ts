@@ -2,8 +2,8 @@
 // per node per interval of virtual time (timeseries.csv, streamed out as each interval closes), and
 // optionally one row per operation (trace.csv).
 import type { LocalCache } from "../model/localCache.ts";
+import type { Operation } from "../model/operation.ts";
 import type { Oracle } from "../model/oracle.ts";
-import type { Operation } from "../strategies/operation.ts";
 import { OpCounters, type ServedFrom } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 

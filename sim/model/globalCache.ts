@@ -1,9 +1,23 @@
 // The global cache tier: a consistent-hash ring of virtual cache nodes (shards) over one CacheStore,
 // each shard a Redis key prefix with its own TTL. Expiry follows the virtual clock, so the expiry time
 // travels inside the stored value rather than as a Redis TTL (which would follow the wall clock).
+//
+// Every request is a round trip over the node's cache link: one hop there, the command at the instant
+// it arrives, one hop back. The legs are shared functions that take the operation as their argument
+// (`op.command` says what to issue, `op.onAnswer` reads the answer), so a request allocates nothing but
+// its operation. Commands issued are counted per node.
+//
+// Stored entries, as strings (the live store's Lua scripts read the same format):
+//   value      `<version>|<expiresAtUs>|n` (the key was absent) or `<version>|<expiresAtUs>|s<value>`
+//   tombstone  `<version>|<expiresAtUs>|t` (an invalidation that remembers the version it was for)
+//   lease      `L|<token>|<expiresAtUs>` (a reader's right to fill after a miss)
+// expiresAtUs 0 means never.
 import type { CacheStore, MaybePromise } from "../backends/types.ts";
+import type { Scheduler } from "../core/scheduler.ts";
 import { HashRing } from "./hashRing.ts";
+import type { Operation } from "./operation.ts";
 import type { Key } from "./oracle.ts";
+import { TALLY, type Tally, type TallyId } from "./tally.ts";
 
 export interface Shard {
   name: string;
@@ -12,14 +26,14 @@ export interface Shard {
   prefix: string;
 }
 
-export type GlobalLookup = "hit" | "miss" | "expired";
-
 export class GlobalCache {
   private readonly ring: HashRing<number>;
   private readonly shards: Shard[];
 
   constructor(
-    readonly store: CacheStore,
+    private readonly store: CacheStore,
+    private readonly scheduler: Scheduler,
+    private readonly tally: Tally,
     shards: ReadonlyArray<{ name: string; ttlUs: number }>,
     ringPoints: number,
   ) {
@@ -39,43 +53,181 @@ export class GlobalCache {
     return this.shards[key.shardIndex] as Shard;
   }
 
-  /** Where the entry lives: the shard name, or the server that holds it where there are several. */
-  servedBy(shard: Shard, key: Key): string {
-    return this.store.locate(key.storeKey) ?? shard.name;
-  }
-
-  /** Reads the key's entry; shardFor(key) must have been asked first, as it names the stored key. */
-  get(key: Key): MaybePromise<string | null> {
-    return this.store.get(key.storeKey);
-  }
-
-  /** Stores the entry as of nowUs (the moment the write reaches the cache); its TTL starts then. */
-  set(shard: Shard, key: Key, value: string | null, version: number, nowUs: number): MaybePromise<void> {
-    const expiresAtUs = shard.ttlUs > 0 ? nowUs + shard.ttlUs : 0;
-    return this.store.set(key.storeKey, encodeEntry(value, version, expiresAtUs));
+  /** When an entry stored now in the key's shard expires (0 = never). */
+  expiryFor(op: Operation, nowUs: number): number {
+    const ttlUs = this.shardFor(op.key).ttlUs;
+    return ttlUs > 0 ? nowUs + ttlUs : 0;
   }
 
   /**
-   * Reads a stored entry as of atUs, the moment the request reached the cache; on a hit, its value and
-   * version are written into `into`.
+   * GET: decodes the key's entry as of the moment the request reached the cache into op.found (`hit`,
+   * `miss`, `expired`), and on hit or expired op.value / op.version / op.entryExpiresAtUs.
    */
-  decodeInto(
-    raw: string | null,
-    atUs: number,
-    into: { value: string | null; version: number },
-  ): GlobalLookup {
-    if (raw === null) return "miss";
-    const first = raw.indexOf("|");
-    const second = raw.indexOf("|", first + 1);
-    const expiresAtUs = Number(raw.slice(first + 1, second));
-    if (expiresAtUs !== 0 && atUs >= expiresAtUs) return "expired";
-    into.version = Number(raw.slice(0, first));
-    into.value = raw.charCodeAt(second + 1) === 110 /* n */ ? null : raw.slice(second + 2);
-    return "hit";
+  get(op: Operation, next: (op: Operation) => void): void {
+    this.roundTrip(op, TALLY.cacheGets, this.issueGet, this.answerGet, next);
   }
+
+  /** SET of op.value at op.version, with the shard's TTL from the moment it arrives. */
+  set(op: Operation, next: (op: Operation) => void): void {
+    this.roundTrip(op, TALLY.cacheSets, this.issueSet, this.answerPlain, next);
+  }
+
+  /** DEL of the key's entry (and of any lease on it). */
+  del(op: Operation, next: (op: Operation) => void): void {
+    this.roundTrip(op, TALLY.cacheDels, this.issueDel, this.answerPlain, next);
+  }
+
+  /**
+   * SET of op.value at op.version only over an absent, expired or older entry (compare-and-set in the
+   * store); op.stored says whether it was applied. With `tombstone`, stores a tombstone instead.
+   */
+  setIfNewer(op: Operation, tombstoneTtlUs: number | null, next: (op: Operation) => void): void {
+    op.argUs = tombstoneTtlUs ?? -1;
+    this.roundTrip(op, TALLY.cacheSets, this.issueSetIfNewer, this.answerStored, next);
+  }
+
+  /**
+   * A lookup that takes the fill lease on a miss (memcache style): op.found is `hit` (with the entry),
+   * `miss` with op.leaseToken set (granted), or `held` (another reader's lease is live).
+   */
+  takeLease(op: Operation, token: number, leaseTtlUs: number, next: (op: Operation) => void): void {
+    op.leaseToken = token;
+    op.argUs = leaseTtlUs;
+    this.roundTrip(op, TALLY.cacheGets, this.issueTakeLease, this.answerTakeLease, next);
+  }
+
+  /** SET of op.value only if the key still holds this read's lease; op.stored says whether it did. */
+  fillLease(op: Operation, next: (op: Operation) => void): void {
+    this.roundTrip(op, TALLY.cacheSets, this.issueFillLease, this.answerStored, next);
+  }
+
+  /**
+   * PUBLISH of an invalidation for the key, issued now at the cache (the caller has already brought
+   * it there). The answer resolves when the message has gone through the store's pub/sub.
+   */
+  publishAtCache(op: Operation): MaybePromise<void> {
+    this.tally.bump(op.node.index, TALLY.cachePublishes);
+    return this.store.publish(op.key.storeKey);
+  }
+
+  /** Where the entry lives: the shard name, or the server that holds it where there are several. */
+  servedBy(op: Operation): string {
+    return this.store.locate(op.key.storeKey) ?? (this.shards[op.key.shardIndex] as Shard).name;
+  }
+
+  // -- legs --------------------------------------------------------------------------------------
+
+  private roundTrip(
+    op: Operation,
+    tallyId: TallyId,
+    command: (op: Operation) => MaybePromise<unknown>,
+    onAnswer: (answer: unknown, op: Operation) => void,
+    next: (op: Operation) => void,
+  ): void {
+    this.shardFor(op.key);
+    this.tally.bump(op.node.index, tallyId);
+    op.command = command;
+    op.onAnswer = onAnswer;
+    op.next = next;
+    this.scheduler.after(op.node.cacheHopUs(), this.atCache, op);
+  }
+
+  private readonly atCache = (op: Operation) => {
+    op.arrivedUs = this.scheduler.nowUs;
+    this.scheduler.afterResult(op.command(op), op.node.cacheHopUs(), op.onAnswer, op);
+  };
+
+  private readonly issueGet = (op: Operation) => this.store.get(op.key.storeKey);
+
+  private readonly issueSet = (op: Operation) =>
+    this.store.set(op.key.storeKey, encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs)));
+
+  private readonly issueDel = (op: Operation) => this.store.del(op.key.storeKey);
+
+  private readonly issueSetIfNewer = (op: Operation) => {
+    const tombstoneTtlUs = op.argUs;
+    const entry =
+      tombstoneTtlUs >= 0
+        ? encodeTombstone(op.version, tombstoneTtlUs > 0 ? op.arrivedUs + tombstoneTtlUs : 0)
+        : encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs));
+    return this.store.setIfNewer(op.key.storeKey, entry, op.version, op.arrivedUs);
+  };
+
+  private readonly issueTakeLease = (op: Operation) => {
+    const leaseTtlUs = op.argUs;
+    return this.store.takeLease(op.key.storeKey, op.leaseToken, op.arrivedUs, op.arrivedUs + leaseTtlUs);
+  };
+
+  private readonly issueFillLease = (op: Operation) =>
+    this.store.fillLease(
+      op.key.storeKey,
+      op.leaseToken,
+      op.arrivedUs,
+      encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs)),
+    );
+
+  private readonly answerGet = (raw: unknown, op: Operation) => {
+    decodeInto(raw as string | null, op);
+    op.servedBy = this.servedBy(op);
+    op.next(op);
+  };
+
+  private readonly answerPlain = (_answer: unknown, op: Operation) => {
+    op.servedBy = this.servedBy(op);
+    op.next(op);
+  };
+
+  private readonly answerStored = (answer: unknown, op: Operation) => {
+    op.stored = answer === 1;
+    op.servedBy = this.servedBy(op);
+    op.next(op);
+  };
+
+  private readonly answerTakeLease = (answer: unknown, op: Operation) => {
+    op.servedBy = this.servedBy(op);
+    if (answer === "granted") {
+      op.found = "miss";
+    } else if (answer === "held") {
+      op.found = "held";
+      op.leaseToken = 0;
+    } else {
+      // The key holds a live value entry: the lease was not needed.
+      decodeInto(answer as string, op);
+      op.leaseToken = 0;
+    }
+    op.next(op);
+  };
 }
 
 /** `version|expiresAtUs|` then `n` for an absent value or `s` followed by the value. 0 = no expiry. */
 export function encodeEntry(value: string | null, version: number, expiresAtUs: number): string {
   return `${version}|${expiresAtUs}|${value === null ? "n" : `s${value}`}`;
+}
+
+export function encodeTombstone(version: number, expiresAtUs: number): string {
+  return `${version}|${expiresAtUs}|t`;
+}
+
+/**
+ * Reads a stored entry as of op.arrivedUs (the moment the request reached the cache) into op: found is
+ * `miss` for nothing, a lease or a tombstone; `expired` past the entry's expiry; else `hit`. On hit or
+ * expired the entry's value, version and expiry are kept on op.
+ */
+export function decodeInto(raw: string | null, op: Operation): void {
+  if (raw === null || raw.charCodeAt(0) === 76 /* L: a lease */) {
+    op.found = "miss";
+    return;
+  }
+  const first = raw.indexOf("|");
+  const second = raw.indexOf("|", first + 1);
+  const kind = raw.charCodeAt(second + 1);
+  if (kind === 116 /* t: a tombstone */) {
+    op.found = "miss";
+    return;
+  }
+  const expiresAtUs = Number(raw.slice(first + 1, second));
+  op.entryExpiresAtUs = expiresAtUs;
+  op.version = Number(raw.slice(0, first));
+  op.value = kind === 110 /* n */ ? null : raw.slice(second + 2);
+  op.found = expiresAtUs !== 0 && op.arrivedUs >= expiresAtUs ? "expired" : "hit";
 }

@@ -19,6 +19,8 @@ export interface LocalCache {
   get(key: string, nowUs: number): CacheEntry | undefined;
   /** Fills or replaces the entry; its TTL starts now. */
   set(key: string, value: string | null, version: number, nowUs: number): void;
+  /** Drops the key's entry, if any (an invalidation); not counted as an eviction. */
+  delete(key: string): void;
   /** Empties the cache (a flush); not counted as evictions. */
   clear(): void;
 }

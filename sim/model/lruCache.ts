@@ -73,6 +73,13 @@ export class LruCache implements LocalCache {
     this.linkNewest(entry);
   }
 
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.unlink(entry);
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
     this.newest = null;

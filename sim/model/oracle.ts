@@ -3,32 +3,52 @@
 // returned had already been superseded when the read began; its staleness age is how long before.
 //
 // Keys are interned: workloads resolve a key name to its Key once, and the hot path then reaches the
-// key's history (and its cached shard) without a hash lookup. Memory grows with the number of keys and
-// of committed writes (one number per version), not with the number of requests.
+// key's history (and its cached shard) without a hash lookup. Memory grows with the keys actually
+// touched and the writes committed (one number per version), not with the number of requests: keys of
+// a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
+// costs nothing until its keys are used.
 
 export class Key {
   /** commitUs[v - 1] is when version v was committed; the current version is the array's length. */
-  readonly commitUs: number[] = [];
+  readonly commitUs: number[];
+  /** Versions acknowledged but not yet committed (write-behind); they commit in order. */
+  pending = 0;
   /** Index of the global-cache shard that owns the key, once looked up; -1 before. */
   shardIndex = -1;
   /** The key's name in the global cache store (`shard:name`), built once with the shard. */
   storeKey = "";
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    seeded: boolean,
+  ) {
+    this.commitUs = seeded ? [0] : [];
+  }
 
   get version(): number {
     return this.commitUs.length;
   }
 }
 
+/** A range of keys `prefix0` … `prefix<count-1>` that exist at version 1 before the run starts. */
+export interface FilledRange {
+  prefix: string;
+  count: number;
+}
+
 export class Oracle {
   private readonly keys = new Map<string, Key>();
+  private readonly filled: FilledRange | null;
+
+  constructor(filled: FilledRange | null = null) {
+    this.filled = filled !== null && filled.count > 0 ? filled : null;
+  }
 
   /** The one Key object for this name. */
   key(name: string): Key {
     let key = this.keys.get(name);
     if (key === undefined) {
-      key = new Key(name);
+      key = new Key(name, this.inFilledRange(name));
       this.keys.set(name, key);
     }
     return key;
@@ -51,5 +71,19 @@ export class Oracle {
   /** When `version` of key was replaced by a newer one, or undefined while it is current. */
   supersededAtUs(key: Key, version: number): number | undefined {
     return key.commitUs[version];
+  }
+
+  /** Whether the name is `prefix<i>` for a canonical integer i below the fill count. */
+  private inFilledRange(name: string): boolean {
+    const range = this.filled;
+    if (range === null || !name.startsWith(range.prefix)) return false;
+    const digits = name.slice(range.prefix.length);
+    if (digits.length === 0 || digits.length > 16) return false;
+    if (digits.length > 1 && digits.charCodeAt(0) === 48 /* 0 */) return false;
+    for (let i = 0; i < digits.length; i++) {
+      const c = digits.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+    return Number(digits) < range.count;
   }
 }

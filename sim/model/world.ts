@@ -1,12 +1,14 @@
-// Everything a strategy works with during a run: the clock, the nodes and their links, the two
-// backend tiers, the truth, and the recorder that classifies each finished operation.
-import type { RecordStore } from "../backends/types.ts";
+// Everything a strategy works with during a run: the clock, the nodes and their links, the tiers (the
+// global cache and the database, which owns the truth), named random streams, and the recorder that
+// classifies each finished operation.
+import type { RngStreams } from "../core/rng.ts";
 import type { Scheduler } from "../core/scheduler.ts";
 import type { Recorder } from "../metrics/recorder.ts";
+import type { Database } from "./database.ts";
 import type { GlobalCache } from "./globalCache.ts";
 import type { LatencySampler } from "./latency.ts";
 import type { LocalCache } from "./localCache.ts";
-import type { Oracle } from "./oracle.ts";
+import type { Tally } from "./tally.ts";
 
 export interface SimNode {
   index: number;
@@ -23,9 +25,11 @@ export interface World {
   scheduler: Scheduler;
   nodes: readonly SimNode[];
   globalCache: GlobalCache;
-  records: RecordStore;
-  oracle: Oracle;
+  database: Database;
   recorder: Recorder;
+  tally: Tally;
+  /** Named random streams, for parts that draw (message loss, delivery latency, jitter). */
+  rng: RngStreams;
   /** Numbers operations in the order they start, for tie-breaking in the trace. */
   nextOpId(): number;
 }

@@ -10,136 +10,51 @@
 // Parts a mapping leaves out take the slot's default. The scenario loader reads the option schemas from
 // here; which combinations make sense is decided by `checkStrategy`, which the loader calls so that a
 // bad combination is a scenario error with a position like any other.
-import { z } from "zod";
-import { duration, intIn, latency, numberIn, strict } from "../plugin/options.ts";
 import { Registry } from "../plugin/registry.ts";
+import { leaseFill } from "./fill/leaseFill.ts";
+import { noFill } from "./fill/noFill.ts";
+import { versionedFill } from "./fill/versionedFill.ts";
+import { broadcastNear } from "./near/broadcastNear.ts";
+import { ttlNear } from "./near/ttlNear.ts";
+import type { FillPart, NearPart, ReadPart, WritePart } from "./part.ts";
+import { cacheAside } from "./read/cacheAside.ts";
+import { databaseRead } from "./read/databaseRead.ts";
+import { readThrough } from "./read/readThrough.ts";
+import { refreshAhead } from "./read/refreshAhead.ts";
+import { staleWhileRevalidate } from "./read/staleWhileRevalidate.ts";
+import { doubleDelete } from "./write/doubleDelete.ts";
+import { invalidateWrite } from "./write/invalidateWrite.ts";
+import { writeAround } from "./write/writeAround.ts";
+import { writeBehind } from "./write/writeBehind.ts";
+import { writeThrough } from "./write/writeThrough.ts";
 
-/** One choice for one slot of a strategy: a name, a summary and its options. */
-export interface StrategyPart<Options = unknown> {
-  readonly name: string;
-  readonly summary: string;
-  readonly options: z.ZodType<Options>;
-  /** Whether this part needs the global (Redis) tier; a strategy without one ignores `globalCache`. */
-  readonly usesGlobalTier: boolean;
-}
+// Each part's options type differs; the registries hold them as parts of unknown options, and compose.ts
+// hands each part the options the loader validated with that same part's schema.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyOptions = any;
 
-const none = strict({});
-
-function part<O>(
-  name: string,
-  summary: string,
-  options: z.ZodType<O>,
-  usesGlobalTier = true,
-): StrategyPart<O> {
-  return { name, summary, options, usesGlobalTier };
-}
-
-export const readParts = new Registry<StrategyPart>("read path", [
-  part(
-    "database",
-    "no global tier: a miss in the node's cache reads the database and fills only that cache",
-    none,
-    false,
-  ),
-  part(
-    "read-through",
-    "a miss reads the database and fills the global cache before answering (the cache loads itself)",
-    none,
-  ),
-  part(
-    "cache-aside",
-    "the application checks the global cache; on a miss it reads the database, answers, and SETs the cache itself",
-    none,
-  ),
-  part(
-    "refresh-ahead",
-    "read-through, and an entry read within `window` of its expiry is refreshed in the background",
-    strict({
-      window: duration({ positive: true })
-        .default(5_000_000)
-        .describe("how long before an entry's expiry a read triggers a background refresh"),
-    }),
-  ),
-  part(
-    "stale-while-revalidate",
-    "read-through; an entry past its TTL but within `grace` is served (stale-served) while one background refresh runs",
-    strict({
-      grace: duration({ positive: true })
-        .default(10_000_000)
-        .describe("how long past its TTL an entry may still be served while it is refreshed"),
-    }),
-  ),
+export const readParts = new Registry<ReadPart<AnyOptions>>("read path", [
+  databaseRead,
+  readThrough,
+  cacheAside,
+  refreshAhead,
+  staleWhileRevalidate,
 ]);
 
-export const writeParts = new Registry<StrategyPart>("write path", [
-  part("write-through", "commit to the database, then SET the global cache", none),
-  part(
-    "invalidate",
-    "commit to the database, then DEL the global cache entry (the usual cache-aside write)",
-    none,
-  ),
-  part("write-around", "commit to the database only; the global cache catches up by TTL", none, false),
-  part(
-    "double-delete",
-    "DEL the global cache entry, commit to the database, DEL again after `delay`",
-    strict({
-      delay: duration().default(500_000).describe("how long after the commit the second DEL is sent"),
-    }),
-  ),
-  part(
-    "write-behind",
-    "SET the global cache and acknowledge; a background flusher commits to the database later",
-    strict({
-      delay: duration()
-        .default(100_000)
-        .describe("how long a write waits in the cache before the flusher commits it"),
-      batch: intIn(1, 100_000).default(100).describe("most writes one flush commits"),
-    }),
-  ),
+export const writeParts = new Registry<WritePart<AnyOptions>>("write path", [
+  writeThrough,
+  invalidateWrite,
+  writeAround,
+  doubleDelete,
+  writeBehind,
 ]);
 
-export const nearParts = new Registry<StrategyPart>("near-cache mode", [
-  part("ttl", "nodes' own caches expire by TTL only; nobody tells them of writes", none, false),
-  part(
-    "broadcast",
-    "a write publishes an invalidation that every other node applies when it arrives (Redis client-side caching, broadcast mode)",
-    strict({
-      latency: latency
-        .default({ dist: "constant", valueUs: 1_000 })
-        .describe("delivery latency, per receiving node"),
-      loss: numberIn(0, 1).default(0).describe("probability that one node's copy of a message is lost"),
-    }),
-  ),
-]);
+export const nearParts = new Registry<NearPart<AnyOptions>>("near-cache mode", [ttlNear, broadcastNear]);
 
-export const fillParts = new Registry<StrategyPart>("fill protection", [
-  part("none", "any reader that missed may fill the global cache", none, false),
-  part(
-    "lease",
-    "a miss takes a lease; only the holder may fill, a DEL voids the lease, other readers wait and retry",
-    strict({
-      ttl: duration({ positive: true })
-        .default(10_000_000)
-        .describe("how long a lease lasts if its holder never fills"),
-      retry: duration({ positive: true })
-        .default(1_000)
-        .describe("how long a reader without the lease waits before retrying"),
-      retries: intIn(0, 1_000)
-        .default(20)
-        .describe("retries before a reader gives up and reads the database without filling"),
-    }),
-  ),
-  part(
-    "versioned",
-    "a fill only replaces an older version (compare-and-set); an invalidation leaves a tombstone carrying the new version",
-    strict({
-      tombstones: z
-        .boolean({ error: "expected true or false" })
-        .default(true)
-        .describe("leave a tombstone on invalidation"),
-      tombstoneTtl: duration({ positive: true }).default(10_000_000).describe("how long a tombstone lasts"),
-    }),
-  ),
+export const fillParts = new Registry<FillPart<AnyOptions>>("fill protection", [
+  noFill,
+  leaseFill,
+  versionedFill,
 ]);
 
 export const STRATEGY_SLOTS = {
@@ -226,7 +141,7 @@ export const COMBINATION_RULES: ReadonlyArray<{
     refuses: (c) => c.near.name === "broadcast" && c.read.name === "database",
   },
   {
-    rule: "write: write-behind keeps unflushed writes in the global cache, so fill protection (lease, versioned) cannot guard it",
+    rule: "write: write-behind keeps unflushed writes only in the global cache, where a fill guard (lease, versioned) would refuse or void them; use fill: none",
     slot: "fill",
     refuses: (c) => c.write.name === "write-behind" && c.fill.name !== "none",
   },

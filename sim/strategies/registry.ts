@@ -1,23 +1,11 @@
-// Strategies by the name scenario files use. An unknown name fails loudly, listing the known ones.
-import { globalStrategy } from "./globalStrategy.ts";
-import { localStrategy } from "./localStrategy.ts";
-import type { StrategyDefinition } from "./strategy.ts";
-
-const strategies = new Map<string, StrategyDefinition>(
-  [localStrategy, globalStrategy].map((s) => [s.name, s]),
-);
+// Strategies by the name scenario files use: the presets of the catalogue (catalogue.ts), which also
+// holds each slot's parts. An unknown name fails loudly, listing the known ones.
+import { type StrategyPreset, strategyPresets } from "./catalogue.ts";
 
 export function strategyNames(): string[] {
-  return [...strategies.keys()];
+  return strategyPresets.names();
 }
 
-export function strategyDefinitions(): StrategyDefinition[] {
-  return [...strategies.values()];
-}
-
-export function strategy(name: string): StrategyDefinition {
-  const found = strategies.get(name);
-  if (found === undefined)
-    throw new Error(`unknown strategy "${name}" (known: ${strategyNames().join(", ")})`);
-  return found;
+export function strategyDefinitions(): StrategyPreset[] {
+  return strategyPresets.all();
 }

@@ -1,20 +1,16 @@
-// A caching strategy is the read, write and flush paths of a node. Each strategy is one file,
-// registered in registry.ts under the name scenario files use for it.
+// A caching strategy is the read, write and flush paths of a node, assembled from the catalogue's parts
+// (catalogue.ts) by compose.ts.
 import type { Key } from "../model/oracle.ts";
-import type { SimNode, World } from "../model/world.ts";
+import type { SimNode } from "../model/world.ts";
+
+/** Called once when an operation has completed (closed-loop workloads issue their next one then). */
+export type OpDone = () => void;
 
 export interface Strategy {
-  /** Starts a read now; the strategy reports it to world.recorder when it completes. */
-  read(node: SimNode, key: Key): void;
-  /** Starts a write now; the strategy reports it to world.recorder when it is acknowledged. */
-  write(node: SimNode, key: Key, value: string): void;
+  /** Starts a read now; the strategy reports it to world.recorder when it completes, then calls done. */
+  read(node: SimNode, key: Key, done?: OpDone): void;
+  /** Starts a write now; reported when it is acknowledged, then done is called. */
+  write(node: SimNode, key: Key, value: string, done?: OpDone): void;
   /** Empties the node's local cache now. */
   flush(node: SimNode): void;
-}
-
-export interface StrategyDefinition {
-  name: string;
-  /** One line for help text and the README. */
-  summary: string;
-  create(world: World): Strategy;
 }

@@ -1,0 +1,66 @@
+// One read or write in flight. The tiers move it from leg to leg (node, cache, database, back) by
+// scheduling shared functions with the operation as their argument, so a request allocates this one
+// object rather than a closure per step. Every field is set up front, which keeps the object's shape
+// fixed (V8 keeps property access monomorphic on the hot path).
+import type { MaybePromise } from "../backends/types.ts";
+import type { Shard } from "./globalCache.ts";
+import type { Key } from "./oracle.ts";
+import type { SimNode } from "./world.ts";
+
+/** What a global-cache lookup found. `held`: another reader holds the key's fill lease. */
+export type Lookup = "hit" | "miss" | "expired" | "held";
+
+export class Operation {
+  /** Version current in the system of record when the operation began (reads are judged by it). */
+  versionAtStart = 0;
+  /** The value read or being written, and its version once known. */
+  value: string | null = null;
+  version = 0;
+  /** The key's global-cache shard, for strategies that use one. */
+  shard: Shard | null = null;
+  /** What the trace names as the place that served the read or took the write. */
+  servedBy = "";
+  /** When the current request reached the cache tier. */
+  arrivedUs = 0;
+  /** What the last global-cache lookup found, and the found entry's expiry (0 = never). */
+  found: Lookup = "miss";
+  entryExpiresAtUs = 0;
+  /** A read served from an entry past its TTL on purpose (stale-while-revalidate). */
+  staleServed = false;
+  /** Fill lease held by this read (0 = none), and how many times it has asked for one. */
+  leaseToken = 0;
+  leaseAttempts = 0;
+  /** A duration the current cache command needs (a lease's or a tombstone's TTL); -1 for none. */
+  argUs = -1;
+  /** Whether the last conditional store (fill, versioned set) was applied. */
+  stored = false;
+  /** The command the current cache leg issues when it reaches the cache, and what reads its answer. */
+  command: (op: Operation) => MaybePromise<unknown> = noCommand;
+  onAnswer: (answer: unknown, op: Operation) => void = noAnswer;
+  /** Where a step made of several legs (a lease's retries) goes on when it is done. */
+  resume: (op: Operation) => void = noNext;
+  /** What runs when the current leg's answer is back at the node. */
+  next: (op: Operation) => void = noNext;
+  /** Called once when the operation has completed (closed-loop workloads wait for it). */
+  done: (() => void) | null = null;
+
+  constructor(
+    readonly node: SimNode,
+    readonly key: Key,
+    /** Numbers operations in the order they start (the trace's order); -1 for background work. */
+    readonly opId: number,
+    readonly startUs: number,
+  ) {}
+}
+
+function noNext(op: Operation): void {
+  throw new Error(`operation ${op.opId} finished a leg with nothing to do next`);
+}
+
+function noCommand(op: Operation): never {
+  throw new Error(`operation ${op.opId} reached the cache with no command`);
+}
+
+function noAnswer(_answer: unknown, op: Operation): void {
+  throw new Error(`operation ${op.opId} got an answer with nothing to read it`);
+}

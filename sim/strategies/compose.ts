@@ -1,0 +1,44 @@
+// Builds a strategy from a loaded choice of parts: fill protection first (it wraps the global cache),
+// then the near-cache mode, then the read and write paths over both.
+import type { World } from "../model/world.ts";
+import { fillParts, nearParts, readParts, type StrategyChoice, writeParts } from "./catalogue.ts";
+import { flushLocal, startRead, startWrite } from "./steps.ts";
+import type { Strategy } from "./strategy.ts";
+
+export function composeStrategy(world: World, choice: StrategyChoice): Strategy {
+  const access = fillParts.get(choice.fill.name).create({ world }, choice.fill.options);
+  const near = nearParts.get(choice.near.name).create({ world }, choice.near.options);
+  const reads = readParts.get(choice.read.name).create({ world, access }, choice.read.options);
+  const writes = writeParts.get(choice.write.name).create({ world, access, near }, choice.write.options);
+  return {
+    read(node, key, done) {
+      const op = startRead(world, node, key, done);
+      if (op !== null) reads.read(op);
+    },
+    write(node, key, value, done) {
+      writes.write(startWrite(world, node, key, value, done));
+    },
+    flush(node) {
+      flushLocal(world, node);
+    },
+  };
+}
+
+/** The choice a preset stands for, each part with its default options. */
+export function presetChoice(
+  name: string,
+  presets: { get(name: string): { parts: Record<"read" | "write" | "near" | "fill", string> } },
+): StrategyChoice {
+  const { parts } = presets.get(name);
+  const part = (registry: { get(n: string): { options: { parse(v: unknown): unknown } } }, n: string) => ({
+    name: n,
+    options: registry.get(n).options.parse({}),
+  });
+  return {
+    name,
+    read: part(readParts, parts.read),
+    write: part(writeParts, parts.write),
+    near: part(nearParts, parts.near),
+    fill: part(fillParts, parts.fill),
+  };
+}

@@ -1,0 +1,72 @@
+// near: broadcast — Redis client-side caching in broadcast mode. When a write is acknowledged, its node
+// publishes an invalidation through the global cache's pub/sub (one hop to the cache); every other node
+// with a near cache drops the key when its copy arrives. Each receiving node has its own delivery link:
+// a latency model and a loss probability, each drawing from the node's own seeded streams, so another
+// node's messages never shift its numbers. The message really goes through Redis (PUBLISH/SUBSCRIBE);
+// when each node applies it is decided by the engine, so live runs stay byte-identical.
+import type { MaybePromise } from "../../backends/types.ts";
+import { latencySampler } from "../../model/latency.ts";
+import type { Operation } from "../../model/operation.ts";
+import type { Key } from "../../model/oracle.ts";
+import { TALLY } from "../../model/tally.ts";
+import type { SimNode } from "../../model/world.ts";
+import { latency, numberIn, strict } from "../../plugin/options.ts";
+import type { LatencyModel } from "../../scenario/types.ts";
+import type { NearPart } from "../part.ts";
+import { background } from "../steps.ts";
+
+export interface BroadcastOptions {
+  latency: LatencyModel;
+  loss: number;
+}
+
+const options = strict({
+  latency: latency
+    .default({ dist: "constant", valueUs: 1_000 })
+    .describe("delivery latency from the cache to each receiving node"),
+  loss: numberIn(0, 1).default(0).describe("probability that one node's copy of a message is lost"),
+});
+
+interface Delivery {
+  node: SimNode;
+  key: Key;
+}
+
+export const broadcastNear: NearPart<BroadcastOptions> = {
+  name: "broadcast",
+  summary:
+    "a write publishes an invalidation that every other node applies when it arrives (client-side caching, broadcast mode)",
+  options,
+  usesGlobalTier: true,
+  create({ world }, { latency: model, loss }) {
+    const { scheduler, globalCache, tally, rng, nodes } = world;
+    const links = nodes.map((node) => ({
+      node,
+      delayUs: latencySampler(model, rng.stream(`near:broadcast:${node.name}:latency`)),
+      lossRng: rng.stream(`near:broadcast:${node.name}:loss`),
+    }));
+
+    const apply = (_received: unknown, d: Delivery) => {
+      d.node.cache?.delete(d.key.name);
+      tally.bump(d.node.index, TALLY.invalidationsApplied);
+    };
+    const atBroker = (op: Operation) => {
+      const published: MaybePromise<void> = globalCache.publishAtCache(op);
+      for (const link of links) {
+        if (link.node === op.node || link.node.cache === null) continue;
+        tally.bump(op.node.index, TALLY.invalidationsSent);
+        if (loss > 0 && link.lossRng.next() < loss) {
+          tally.bump(link.node.index, TALLY.invalidationsLost);
+          continue;
+        }
+        scheduler.afterResult(published, link.delayUs(), apply, { node: link.node, key: op.key });
+      }
+    };
+    return {
+      written(op) {
+        globalCache.shardFor(op.key);
+        scheduler.after(op.node.cacheHopUs(), atBroker, background(op));
+      },
+    };
+  },
+};

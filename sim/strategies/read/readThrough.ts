@@ -1,0 +1,58 @@
+// read: read-through — check the key's shard; on a miss read the database, fill the shard, and answer
+// once the fill is acknowledged (the cache "loads itself", so the reader waits for the fill).
+//
+// The other global-tier read paths are this pipeline with a hook or two (`globalReadPath`): cache-aside
+// answers before filling, refresh-ahead acts after a hit, stale-while-revalidate answers some expired
+// entries itself.
+import type { Operation } from "../../model/operation.ts";
+import type { World } from "../../model/world.ts";
+import { strict } from "../../plugin/options.ts";
+import type { GlobalAccess, ReadPart, ReadPath } from "../part.ts";
+import { fillNear, finishRead } from "../steps.ts";
+
+export interface GlobalReadHooks {
+  /** Answer from the database first and fill the cache afterwards (cache-aside). */
+  answerBeforeFill?: boolean;
+  /** Runs after a hit has been answered. */
+  afterHit?(op: Operation): void;
+  /** Sees an expired entry first; returns true when it has answered the read itself. */
+  expired?(op: Operation): boolean;
+}
+
+const nothingMore = () => {};
+
+export function globalReadPath(world: World, access: GlobalAccess, hooks: GlobalReadHooks = {}): ReadPath {
+  const { afterHit, expired } = hooks;
+  const filled = (op: Operation) => {
+    fillNear(world, op);
+    finishRead(world, op, "database");
+  };
+  const fromDatabase = hooks.answerBeforeFill
+    ? (op: Operation) => {
+        filled(op);
+        access.fill(op, nothingMore);
+      }
+    : (op: Operation) => access.fill(op, filled);
+  const looked = (op: Operation) => {
+    if (op.found === "hit") {
+      fillNear(world, op);
+      finishRead(world, op, "global");
+      if (afterHit !== undefined) afterHit(op);
+      return;
+    }
+    if (op.found === "expired") {
+      if (expired?.(op)) return;
+      world.recorder.globalExpiration(op.node.index);
+    }
+    world.database.read(op, fromDatabase);
+  };
+  return { read: (op) => access.lookup(op, looked) };
+}
+
+export const readThrough: ReadPart<Record<string, never>> = {
+  name: "read-through",
+  summary: "a miss reads the database and fills the global cache before answering",
+  options: strict({}),
+  usesGlobalTier: true,
+  create: ({ world, access }) => globalReadPath(world, access),
+};

@@ -1,0 +1,65 @@
+// The steps every strategy shares: start a read at the node's own cache, start a write, put a value
+// into the node's cache, finish an operation (record it, then tell whoever waits for it), flush.
+import type { ServedFrom } from "../metrics/opCounters.ts";
+import { Operation } from "../model/operation.ts";
+import type { Key } from "../model/oracle.ts";
+import type { SimNode, World } from "../model/world.ts";
+import type { OpDone } from "./strategy.ts";
+
+/**
+ * Starts a read: a local hit is served and recorded at once (and null returned); otherwise the new
+ * operation is returned for the read path to carry further.
+ */
+export function startRead(world: World, node: SimNode, key: Key, done: OpDone | undefined): Operation | null {
+  const op = new Operation(node, key, world.nextOpId(), world.scheduler.nowUs);
+  op.versionAtStart = key.version;
+  if (done !== undefined) op.done = done;
+  const hit = node.cache?.get(key.name, op.startUs);
+  if (hit === undefined) return op;
+  op.value = hit.value;
+  op.version = hit.version;
+  finishRead(world, op, "local");
+  return null;
+}
+
+export function startWrite(
+  world: World,
+  node: SimNode,
+  key: Key,
+  value: string,
+  done: OpDone | undefined,
+): Operation {
+  const op = new Operation(node, key, world.nextOpId(), world.scheduler.nowUs);
+  op.value = value;
+  if (done !== undefined) op.done = done;
+  return op;
+}
+
+/** Fills the node's own cache with what the operation carries, as of now (its TTL starts now). */
+export function fillNear(world: World, op: Operation): void {
+  op.node.cache?.set(op.key.name, op.value, op.version, world.scheduler.nowUs);
+}
+
+export function finishRead(world: World, op: Operation, servedFrom: ServedFrom): void {
+  world.recorder.read(op, world.scheduler.nowUs, servedFrom);
+  if (op.done !== null) op.done();
+}
+
+export function finishWrite(world: World, op: Operation): void {
+  world.recorder.write(op, world.scheduler.nowUs);
+  if (op.done !== null) op.done();
+}
+
+/** A copy of op for work that goes on in the background after op itself has finished. */
+export function background(op: Operation): Operation {
+  const bg = new Operation(op.node, op.key, -1, op.startUs);
+  bg.value = op.value;
+  bg.version = op.version;
+  return bg;
+}
+
+/** Empties the node's cache now and records the flush. */
+export function flushLocal(world: World, node: SimNode): void {
+  node.cache?.clear();
+  world.recorder.flush(node.index, world.nextOpId(), world.scheduler.nowUs);
+}
