@@ -1,4 +1,5 @@
-// Guards the local cache: LRU order, capacity never exceeded, TTL from fill (reads do not extend it).
+// Guards the local cache with LRU: LRU order, capacity never exceeded (entries and bytes), TTL from fill
+// (reads do not extend it), delete, and the byte counters.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LruCache } from "../sim/model/lruCache.ts";
@@ -93,5 +94,49 @@ describe("LruCache", () => {
     c.clear();
     expect(c.size).toBe(0);
     expect(c.evictions).toBe(0);
+  });
+
+  it("deletes an entry without counting an eviction, and reports whether it was there", () => {
+    const c = new LruCache({ capacity: 2, ttlUs: 0 });
+    c.set("a", "1", 1, 0);
+    expect(c.delete("a")).toBe(true);
+    expect(c.delete("a")).toBe(false);
+    expect(c.get("a", 1)).toBeUndefined();
+    c.set("b", "2", 1, 2);
+    c.set("c", "3", 1, 3);
+    expect(c.evictions).toBe(0);
+    expect(c.keysByRecency()).toEqual(["c", "b"]);
+  });
+
+  it("bounds by bytes (UTF-8 length by default, or the size given) and counts evicted bytes", () => {
+    const c = new LruCache({ capacity: 0, capacityBytes: 10, ttlUs: 0 });
+    c.set("a", "1234", 1, 0); // 4 bytes
+    c.set("b", "é€", 1, 0); // 2 + 3 = 5 bytes
+    expect(c.usedBytes).toBe(9);
+    c.set("c", "xy", 1, 0); // 11 > 10: "a" goes
+    expect(c.keysByRecency()).toEqual(["c", "b"]);
+    expect(c.evictedBytes).toBe(4);
+    expect(c.set("big", "v", 1, 0, 11)).toBe(false); // larger than the whole cache
+    expect(c.rejections).toBe(1);
+    expect(c.usedBytes).toBe(7);
+  });
+
+  it("bounds by entries and bytes at once", () => {
+    const c = new LruCache({ capacity: 2, capacityBytes: 100, ttlUs: 0 });
+    c.set("a", "1", 1, 0);
+    c.set("b", "2", 1, 0);
+    c.set("c", "3", 1, 0);
+    expect(c.size).toBe(2);
+    expect(c.evictions).toBe(1);
+  });
+
+  it("re-inserts an entry whose size changed, keeping the byte count exact", () => {
+    const c = new LruCache({ capacity: 0, capacityBytes: 10, ttlUs: 0 });
+    c.set("a", "12345", 1, 0);
+    c.set("b", "12345", 1, 0);
+    c.set("a", "1234567", 2, 1); // a grows to 7: b (now the oldest) goes
+    expect(c.keysByRecency()).toEqual(["a"]);
+    expect(c.usedBytes).toBe(7);
+    expect(c.evictedBytes).toBe(5);
   });
 });
