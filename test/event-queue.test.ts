@@ -4,22 +4,102 @@ import { describe, expect, it } from "vitest";
 import { EventQueue } from "../sim/core/eventQueue.ts";
 import { Scheduler, SimulationError } from "../sim/core/scheduler.ts";
 
+/** Pops everything, returning what each event's fn returns. */
+function drain(q: EventQueue): unknown[] {
+  const out: unknown[] = [];
+  while (q.peekTimeUs() !== Number.POSITIVE_INFINITY) {
+    const slot = q.pop();
+    const fn = q.fns[slot] as (arg: unknown) => unknown;
+    const arg = q.args[slot];
+    q.free(slot);
+    out.push(fn(arg));
+  }
+  return out;
+}
+
 describe("EventQueue", () => {
   it("pops by time, then by the order events were pushed", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const q = new EventQueue();
         times.forEach((t, i) => {
-          q.push(t, () => i, undefined);
+          q.push(t, 0, 1, () => [t, i], undefined, undefined);
         });
-        const popped: Array<[number, number]> = [];
-        for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push([e.timeUs, e.fn(e.arg) as number]);
         const expected = times
           .map((t, i) => [t, i] as [number, number])
           .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-        expect(popped).toEqual(expected);
+        expect(drain(q)).toEqual(expected);
       }),
     );
+  });
+
+  it("keeps (time, priority high to low, scheduling order) through pushes, pops and cancels", () => {
+    type Op = { op: "push"; t: number; p: number } | { op: "pop" } | { op: "cancel"; which: number };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        op: fc.constant("push" as const),
+        t: fc.integer({ min: 0, max: 30 }),
+        p: fc.integer({ min: -8, max: 7 }),
+      }),
+      fc.record({ op: fc.constant("pop" as const) }),
+      fc.record({ op: fc.constant("cancel" as const), which: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
+        const q = new EventQueue();
+        // The model: every event ever pushed, and whether it still waits.
+        const events: Array<{ t: number; p: number; seq: number; handle: number; waiting: boolean }> = [];
+        let floorUs = 0;
+        for (const o of ops) {
+          if (o.op === "push") {
+            const t = floorUs + o.t;
+            const seq = events.length;
+            const handle = q.push(t, o.p, 1, () => seq, undefined, undefined);
+            events.push({ t, p: o.p, seq, handle, waiting: true });
+          } else if (o.op === "cancel") {
+            if (events.length === 0) continue;
+            const e = events[o.which % events.length] as (typeof events)[number];
+            const slot = q.slotOf(e.handle);
+            expect(slot >= 0).toBe(e.waiting);
+            if (slot >= 0) q.kill(slot);
+            e.waiting = false;
+            // A second cancel, or one after the slot went to another event, finds nothing.
+            expect(q.slotOf(e.handle)).toBe(-1);
+          } else {
+            const waiting = events.filter((e) => e.waiting);
+            const nextUs = q.peekTimeUs();
+            if (waiting.length === 0) {
+              expect(nextUs).toBe(Number.POSITIVE_INFINITY);
+              continue;
+            }
+            waiting.sort((a, b) => a.t - b.t || b.p - a.p || a.seq - b.seq);
+            const first = waiting[0] as (typeof events)[number];
+            const slot = q.pop();
+            expect([nextUs, (q.fns[slot] as () => number)()]).toEqual([first.t, first.seq]);
+            q.free(slot);
+            first.waiting = false;
+            floorUs = nextUs;
+          }
+          expect(q.size).toBe(events.filter((e) => e.waiting).length);
+        }
+        const rest = events.filter((e) => e.waiting).sort((a, b) => a.t - b.t || b.p - a.p || a.seq - b.seq);
+        expect(drain(q)).toEqual(rest.map((e) => e.seq));
+        for (const e of events) expect(q.slotOf(e.handle)).toBe(-1);
+      }),
+    );
+  });
+
+  it("keeps order and frees the dead when most of a large heap is cancelled", () => {
+    const q = new EventQueue();
+    const handles: number[] = [];
+    for (let i = 0; i < 5000; i++) handles.push(q.push(i % 97, 0, 1, () => i, undefined, undefined));
+    for (let i = 0; i < 5000; i++) if (i % 5 !== 0) q.kill(q.slotOf(handles[i] as number));
+    expect(q.size).toBe(1000);
+    const expected = [...Array(5000).keys()]
+      .filter((i) => i % 5 === 0)
+      .sort((a, b) => (a % 97) - (b % 97) || a - b);
+    expect(drain(q)).toEqual(expected);
+    for (const h of handles) expect(q.slotOf(h)).toBe(-1);
   });
 });
 

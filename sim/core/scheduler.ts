@@ -1,15 +1,17 @@
 // The virtual-time kernel. Time is an integer number of microseconds; events at the same instant run
-// in the order they were scheduled. Work that waits on a backend is scheduled with `afterResult`: the
-// request is issued now, and the scheduler waits for its answer only when the continuation is due. So
-// independent requests overlap (a real server sees them pipelined) while the order in which events run
-// never depends on when a promise happens to settle.
+// by priority (higher first; 0 unless asked) and then in the order they were scheduled. Work that waits
+// on a backend is scheduled with `afterResult`: the request is issued now, and the scheduler waits for
+// its answer only when the continuation is due. So independent requests overlap (a real server sees them
+// pipelined) while the order in which events run never depends on when a promise happens to settle.
+//
+// Every way of scheduling returns a handle that `cancel` accepts. Background events (`background`) and
+// tickers (`addTicker`) run only while other work keeps the run going: a periodic flusher or refresher
+// never pins an otherwise finished run.
 
-import { EventQueue } from "./eventQueue.ts";
+import { EventQueue, PRIORITY_MAX, PRIORITY_MIN } from "./eventQueue.ts";
+import { SimulationError } from "./simulationError.ts";
 
-/** A user-facing failure of a run (event limit, a backend gone); the CLI prints its message only. */
-export class SimulationError extends Error {
-  override name = "SimulationError";
-}
+export { SimulationError } from "./simulationError.ts";
 
 /**
  * A run stopped because its AbortSignal fired (SIGINT/SIGTERM in the CLI). It carries the virtual time
@@ -25,16 +27,8 @@ export class RunAborted extends SimulationError {
   }
 }
 
-/** How many events run between two looks at the abort signal (a power of two minus one, as a mask). */
-const ABORT_CHECK_MASK = 1023;
-
-/** Why a delay or a time was refused, naming the value (NaN, 1.5, -3, Infinity, 2^53…). */
-function badTime(what: string, value: number): SimulationError {
-  return new SimulationError(
-    `cannot schedule an event with ${what} ${value}: expected a whole number of microseconds ` +
-      `from 0 to ${Number.MAX_SAFE_INTEGER}`,
-  );
-}
+/** How many events run between two looks at the abort signal. */
+const ABORT_CHECK_EVENTS = 1024;
 
 export type EndReason = "duration" | "idle";
 
@@ -44,42 +38,74 @@ export interface RunStats {
   endUs: number;
 }
 
+/** A handle on a scheduled event, for `cancel`. A plain number: scheduling allocates nothing for it. */
+export type EventHandle = number;
+
+// What a slot holds (the queue's `kind`). DAEMON is a flag on top of the other three.
+const CALL = 1; // fn(arg)
+const CALL_WITH = 2; // fn(value, arg), the value already known
+const AWAIT = 3; // fn(answer, arg), once the Pending in `value` has settled
+const DAEMON = 8;
+const KIND_MASK = 7;
+
 /** A backend answer on its way to the continuation that needs it. */
-interface Pending<T, A> {
-  settled: boolean;
-  value: T | undefined;
-  error: unknown;
-  promise: Promise<unknown>;
-  fn: (value: T, arg: A) => void;
-  arg: A;
-}
-
-const RETRY = Symbol("retry");
-
-/** The event that hands a pending answer on; it asks the run loop to wait if the answer is not in yet. */
-function deliver<T, A>(pending: Pending<T, A>): unknown {
-  if (!pending.settled) return RETRY;
-  if (pending.error !== undefined) throw pending.error;
-  pending.fn(pending.value as T, pending.arg);
-  return undefined;
-}
-
-/** Hands a value that is already known to its continuation. */
-function deliverNow<T, A>(ready: { value: T; fn: (value: T, arg: A) => void; arg: A }): void {
-  ready.fn(ready.value, ready.arg);
+class Pending {
+  settled = false;
+  value: unknown = undefined;
+  error: unknown = undefined;
+  /** Settles (never rejects) when the answer is in. */
+  readonly promise: Promise<void>;
+  constructor(result: Promise<unknown>) {
+    this.promise = result.then(
+      (v) => {
+        this.settled = true;
+        this.value = v;
+      },
+      (e: unknown) => {
+        this.settled = true;
+        this.error = e ?? new Error("backend request failed");
+      },
+    );
+  }
 }
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
   return typeof (x as { then?: unknown } | null)?.then === "function";
 }
 
+/** For an answer nobody waits for any more: its failure is dropped on purpose, not left unhandled. */
+function ignore(): void {}
+
+/** Why a delay or a time was refused, naming the value (NaN, 1.5, -3, Infinity, 2^53…). */
+function badTime(what: string, value: number): SimulationError {
+  return new SimulationError(
+    `cannot schedule an event with ${what} ${value}: expected a whole number of microseconds ` +
+      `from 0 to ${Number.MAX_SAFE_INTEGER}`,
+  );
+}
+
+function checkPriority(priority: number): void {
+  if (!(Number.isInteger(priority) && priority >= PRIORITY_MIN && priority <= PRIORITY_MAX)) {
+    throw new SimulationError(
+      `cannot schedule an event with priority ${priority}: expected a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`,
+    );
+  }
+}
+
+interface Ticker {
+  intervalUs: number;
+  nextUs: number;
+  fn: (boundaryUs: number) => void;
+}
+
 export class Scheduler {
   private readonly queue = new EventQueue();
   private now = 0;
   private eventsRun = 0;
-  private tickIntervalUs = 0;
+  /** Live events that are not background work: the run is idle when this is 0. */
+  private work = 0;
+  private readonly tickers: Ticker[] = [];
   private nextTickUs = Number.POSITIVE_INFINITY;
-  private onTick: (boundaryUs: number) => void = () => {};
 
   get nowUs(): number {
     return this.now;
@@ -89,89 +115,180 @@ export class Scheduler {
     return this.eventsRun;
   }
 
-  /** Runs `fn(arg)` at virtual time now + delayUs (delay >= 0, integer). */
-  after<A>(delayUs: number, fn: (arg: A) => void, arg: A): void;
-  after(delayUs: number, fn: () => void): void;
-  after<A>(delayUs: number, fn: (arg: A) => void, arg?: A): void {
+  /** Events waiting that keep the run going (background events and tickers not counted). */
+  get workPending(): number {
+    return this.work;
+  }
+
+  /** The time now + delayUs, or an error naming the delay if it is not a whole, non-negative number. */
+  private timeAfter(delayUs: number): number {
     const timeUs = this.now + delayUs;
     if (!(Number.isSafeInteger(delayUs) && delayUs >= 0 && timeUs <= Number.MAX_SAFE_INTEGER))
       throw badTime("delay", delayUs);
-    this.queue.push(timeUs, fn, arg as A);
+    return timeUs;
+  }
+
+  private schedule(
+    timeUs: number,
+    priority: number,
+    kind: number,
+    fn: (...args: never[]) => unknown,
+    arg: unknown,
+    value: unknown,
+  ): EventHandle {
+    if (priority !== 0) checkPriority(priority);
+    if ((kind & DAEMON) === 0) this.work++;
+    return this.queue.push(timeUs, priority, kind, fn, arg, value);
+  }
+
+  /**
+   * Runs `fn(arg)` at virtual time now + delayUs (a whole number ≥ 0). Among events at one instant,
+   * higher `priority` (a whole number from -8 to 7, default 0) runs first, then scheduling order.
+   */
+  after<A>(delayUs: number, fn: (arg: A) => void, arg: A, priority?: number): EventHandle;
+  after(delayUs: number, fn: () => void): EventHandle;
+  after<A>(delayUs: number, fn: (arg: A) => void, arg?: A, priority = 0): EventHandle {
+    return this.schedule(this.timeAfter(delayUs), priority, CALL, fn, arg, undefined);
   }
 
   /** Runs `fn(arg)` at an absolute virtual time, which must not be in the past. */
-  at<A>(timeUs: number, fn: (arg: A) => void, arg: A): void;
-  at(timeUs: number, fn: () => void): void;
-  at<A>(timeUs: number, fn: (arg: A) => void, arg?: A): void {
+  at<A>(timeUs: number, fn: (arg: A) => void, arg: A, priority?: number): EventHandle;
+  at(timeUs: number, fn: () => void): EventHandle;
+  at<A>(timeUs: number, fn: (arg: A) => void, arg?: A, priority = 0): EventHandle {
     if (!Number.isSafeInteger(timeUs) || timeUs < 0) throw badTime("time", timeUs);
     if (timeUs < this.now)
       throw new SimulationError(`cannot schedule an event at ${timeUs}us: it is before now (${this.now}us)`);
-    this.queue.push(timeUs, fn, arg as A);
+    return this.schedule(timeUs, priority, CALL, fn, arg, undefined);
+  }
+
+  /**
+   * Background work: runs `fn(arg)` at now + delayUs, but only if other work keeps the run going that
+   * long. A run with nothing left but background events is idle and ends, leaving them unrun.
+   */
+  background<A>(delayUs: number, fn: (arg: A) => void, arg: A, priority?: number): EventHandle;
+  background(delayUs: number, fn: () => void): EventHandle;
+  background<A>(delayUs: number, fn: (arg: A) => void, arg?: A, priority = 0): EventHandle {
+    return this.schedule(this.timeAfter(delayUs), priority, CALL | DAEMON, fn, arg, undefined);
   }
 
   /**
    * Runs `fn(result, arg)` at now + delayUs, where result is a backend answer that may still be on its
-   * way. A plain value is passed straight through; a promise is waited for only when `fn` is due.
+   * way. A plain value is passed straight through; a promise is waited for only when `fn` is due. A
+   * failed request fails the run, even if its continuation falls after the run's end, unless the event
+   * was cancelled first.
    */
-  afterResult<T, A>(result: T | Promise<T>, delayUs: number, fn: (value: T, arg: A) => void, arg: A): void;
-  afterResult<T>(result: T | Promise<T>, delayUs: number, fn: (value: T) => void): void;
-  afterResult<T, A>(result: T | Promise<T>, delayUs: number, fn: (value: T, arg: A) => void, arg?: A): void {
-    const timeUs = this.now + delayUs;
-    if (!(Number.isSafeInteger(delayUs) && delayUs >= 0 && timeUs <= Number.MAX_SAFE_INTEGER))
-      throw badTime("delay", delayUs);
-    if (!isPromise(result)) {
-      this.queue.push(timeUs, deliverNow<T, A>, { value: result, fn, arg: arg as A });
-      return;
-    }
-    const pending: Pending<T, A> = {
-      settled: false,
-      value: undefined,
-      error: undefined,
-      promise: result,
-      fn,
-      arg: arg as A,
-    };
-    pending.promise = result.then(
-      (v) => {
-        pending.settled = true;
-        pending.value = v;
-      },
-      (e: unknown) => {
-        pending.settled = true;
-        pending.error = e ?? new Error("backend request failed");
-      },
-    );
-    this.queue.push(timeUs, deliver<T, A>, pending);
+  afterResult<T, A>(
+    result: T | Promise<T>,
+    delayUs: number,
+    fn: (value: T, arg: A) => void,
+    arg: A,
+  ): EventHandle;
+  afterResult<T>(result: T | Promise<T>, delayUs: number, fn: (value: T) => void): EventHandle;
+  afterResult<T, A>(
+    result: T | Promise<T>,
+    delayUs: number,
+    fn: (value: T, arg: A) => void,
+    arg?: A,
+  ): EventHandle {
+    const timeUs = this.timeAfter(delayUs);
+    if (!isPromise(result)) return this.schedule(timeUs, 0, CALL_WITH, fn, arg, result);
+    return this.schedule(timeUs, 0, AWAIT, fn, arg, new Pending(result));
+  }
+
+  /**
+   * The first of an answer and a deadline: exactly one of `fn(result, arg)` at now + delayUs and
+   * `onTimeout(arg)` at now + timeoutUs runs. The answer wins only if it is due strictly before the
+   * deadline; otherwise it is dropped (never delivered later), and its failure, if it fails, is
+   * swallowed because nobody is waiting for it. Which one runs is decided now, from virtual times only,
+   * so it never depends on how fast a real backend answers. The handle cancels whichever was scheduled.
+   */
+  afterResultWithin<T, A>(
+    result: T | Promise<T>,
+    delayUs: number,
+    timeoutUs: number,
+    fn: (value: T, arg: A) => void,
+    onTimeout: (arg: A) => void,
+    arg: A,
+  ): EventHandle {
+    const deadlineUs = this.timeAfter(timeoutUs);
+    if (this.timeAfter(delayUs) < deadlineUs) return this.afterResult(result, delayUs, fn, arg);
+    if (isPromise(result)) result.then(undefined, ignore);
+    return this.schedule(deadlineUs, 0, CALL, onTimeout, arg, undefined);
+  }
+
+  /**
+   * Cancels a waiting event: it will not run, does not count as an event and no longer keeps the run
+   * going; a cancelled backend answer is dropped, failure included. Returns true if the event was still
+   * waiting, false if it had already run or been cancelled (then nothing happens). The first of several
+   * events can be built on this: whichever runs first cancels the others, and a late one learns from
+   * `false` that it lost.
+   */
+  cancel(handle: EventHandle): boolean {
+    const queue = this.queue;
+    const slot = queue.slotOf(handle);
+    if (slot < 0) return false;
+    const kind = queue.kinds[slot] as number;
+    if ((kind & DAEMON) === 0) this.work--;
+    // A cancelled backend answer is simply forgotten: its Pending already handles a failure.
+    queue.kill(slot);
+    return true;
   }
 
   /**
    * Calls `fn(boundaryUs)` at every multiple of intervalUs, before any event at or after that boundary
-   * runs. Ticks are not work: they do not keep an otherwise idle run going.
+   * runs. Ticks are not work: they do not keep an otherwise idle run going, and do not count as events.
+   * Several tickers may coexist; at a boundary where more than one is due they run in the order they
+   * were added.
    */
+  addTicker(intervalUs: number, fn: (boundaryUs: number) => void): void {
+    if (!(Number.isSafeInteger(intervalUs) && intervalUs > 0)) {
+      throw new SimulationError(
+        `cannot tick every ${intervalUs}us: expected a whole number of microseconds greater than 0`,
+      );
+    }
+    const nextUs = (Math.floor(this.now / intervalUs) + 1) * intervalUs;
+    this.tickers.push({ intervalUs, nextUs, fn });
+    if (nextUs < this.nextTickUs) this.nextTickUs = nextUs;
+  }
+
+  /** Same as addTicker (a second ticker is added, never replaces the first); kept for existing callers. */
   setTicker(intervalUs: number, fn: (boundaryUs: number) => void): void {
-    if (!(intervalUs > 0)) throw new Error(`tick interval must be > 0, got ${intervalUs}`);
-    this.tickIntervalUs = intervalUs;
-    this.nextTickUs = (Math.floor(this.now / intervalUs) + 1) * intervalUs;
-    this.onTick = fn;
+    this.addTicker(intervalUs, fn);
+  }
+
+  /** Runs every ticker due at the earliest boundary, in the order they were added. */
+  private tick(): void {
+    const boundaryUs = this.nextTickUs;
+    let nextUs = Number.POSITIVE_INFINITY;
+    for (const ticker of this.tickers) {
+      if (ticker.nextUs === boundaryUs) {
+        ticker.fn(boundaryUs);
+        ticker.nextUs += ticker.intervalUs;
+      }
+      if (ticker.nextUs < nextUs) nextUs = ticker.nextUs;
+    }
+    this.nextTickUs = nextUs;
   }
 
   /**
-   * Runs events until none is left (idle), the next one is at or past endUs (duration), or eventsMax
-   * events have run (an error: a scenario that never settles is a bug the user should hear about).
-   * Either way it ends, every backend request still on its way is waited for first, and the first of
-   * them (in the order their answers were due) that failed fails the run: a failure whose answer would
-   * have come after the end is still a failure. When `signal` fires, the run stops within 1,024 events
-   * (or as soon as the backend answer it is waiting for arrives) with a `RunAborted`.
+   * Runs events until no work is left (idle: only background events, if any), the next event is at or
+   * past endUs (duration), or eventsMax events have run (an error: a scenario that never settles is a
+   * bug the user should hear about). Either way it ends, every backend request still on its way is
+   * waited for first, and the first of them (in the order their answers were due) that failed fails the
+   * run: a failure whose answer would have come after the end is still a failure. When `signal` fires,
+   * the run stops within 1,024 events (or as soon as the backend answer it is waiting for arrives) with
+   * a `RunAborted`.
    */
   async run(endUs: number, eventsMax: number, signal?: AbortSignal): Promise<RunStats> {
     const queue = this.queue;
     let stats: RunStats;
+    let untilAbortCheck = 0;
     for (;;) {
-      const nextUs = queue.peekTimeUs();
-      if (nextUs === Number.POSITIVE_INFINITY) {
+      if (this.work === 0) {
         stats = { endReason: "idle", events: this.eventsRun, endUs: this.now };
         break;
       }
+      const nextUs = queue.peekTimeUs();
       if (nextUs >= endUs) {
         this.now = endUs;
         stats = { endReason: "duration", events: this.eventsRun, endUs };
@@ -183,19 +300,35 @@ export class Scheduler {
             "raise limits.events in the scenario if the workload really needs more",
         );
       }
-      if ((this.eventsRun & ABORT_CHECK_MASK) === 0 && signal?.aborted)
-        throw new RunAborted(this.now, signal.reason);
-      while (nextUs >= this.nextTickUs) {
-        this.onTick(this.nextTickUs);
-        this.nextTickUs += this.tickIntervalUs;
-      }
-      const event = queue.pop() as NonNullable<ReturnType<EventQueue["pop"]>>;
-      this.now = event.timeUs;
-      if (event.fn(event.arg) === RETRY) {
-        // Not answered yet: wait for this answer (others settle meanwhile), then run the same event.
-        await (event.arg as Pending<unknown, unknown>).promise;
+      if (--untilAbortCheck < 0) {
         if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
-        event.fn(event.arg);
+        untilAbortCheck = ABORT_CHECK_EVENTS - 1;
+      }
+      if (nextUs >= this.nextTickUs) {
+        // A ticker may schedule events; look at the queue again after each boundary.
+        this.tick();
+        continue;
+      }
+      const slot = queue.pop();
+      const kind = queue.kinds[slot] as number;
+      const fn = queue.fns[slot] as (a: unknown, b?: unknown) => void;
+      const arg = queue.args[slot];
+      const value = queue.values[slot];
+      queue.free(slot);
+      this.now = nextUs;
+      if ((kind & DAEMON) === 0) this.work--;
+      const what = kind & KIND_MASK;
+      if (what === CALL) fn(arg);
+      else if (what === CALL_WITH) fn(value, arg);
+      else {
+        const pending = value as Pending;
+        if (!pending.settled) {
+          // Not answered yet: wait for this answer (others settle meanwhile), then deliver it.
+          await pending.promise;
+          if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
+        }
+        if (pending.error !== undefined) throw pending.error;
+        fn(pending.value, arg);
       }
       this.eventsRun++;
     }
@@ -205,9 +338,11 @@ export class Scheduler {
 
   /** Waits for every backend answer never delivered (all already issued) and throws the first failure. */
   private async undeliveredFailure(): Promise<void> {
-    const undelivered: Pending<unknown, unknown>[] = [];
-    for (const event of this.queue.snapshot())
-      if (event.fn === deliver) undelivered.push(event.arg as Pending<unknown, unknown>);
+    const queue = this.queue;
+    const undelivered: Pending[] = [];
+    for (const slot of queue.liveSlots())
+      if (((queue.kinds[slot] as number) & KIND_MASK) === AWAIT)
+        undelivered.push(queue.values[slot] as Pending);
     if (undelivered.length === 0) return;
     await Promise.all(undelivered.map((p) => p.promise));
     for (const p of undelivered) if (p.error !== undefined) throw p.error;
