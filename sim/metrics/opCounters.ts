@@ -1,5 +1,5 @@
 // What is counted for one node (or the total) over some span of virtual time.
-import { type Histogram, newHistogram } from "./latencyHistogram.ts";
+import { ExactHistogram } from "./exactHistogram.ts";
 
 export type ServedFrom = "local" | "global" | "database";
 
@@ -17,25 +17,25 @@ export class OpCounters {
   expirations = 0;
   /** Global-cache entries found past their shard's TTL by this node's reads. */
   globalExpirations = 0;
-  readonly readLatencyUs: Histogram = newHistogram();
-  readonly writeLatencyUs: Histogram = newHistogram();
-  readonly stalenessAgeUs: Histogram = newHistogram();
+  readonly readLatencyUs = new ExactHistogram();
+  readonly writeLatencyUs = new ExactHistogram();
+  readonly stalenessAgeUs = new ExactHistogram();
 
   recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null): void {
     this.reads++;
     if (servedFrom === "local") this.localHits++;
     else if (servedFrom === "global") this.globalHits++;
     else this.dbReads++;
-    this.readLatencyUs.recordValue(latencyUs);
+    this.readLatencyUs.record(latencyUs);
     if (stalenessAgeUs !== null) {
       this.staleReads++;
-      this.stalenessAgeUs.recordValue(stalenessAgeUs);
+      this.stalenessAgeUs.record(stalenessAgeUs);
     }
   }
 
   recordWrite(latencyUs: number): void {
     this.writes++;
-    this.writeLatencyUs.recordValue(latencyUs);
+    this.writeLatencyUs.record(latencyUs);
   }
 
   /** Adds another span's counts into this one (for totals). */

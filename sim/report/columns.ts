@@ -1,7 +1,7 @@
 // The report's metric columns, declared once: name, meaning and how to compute each from a node's
 // counters. summary.csv, timeseries.csv, the console table, expectations and the README all come from
 // this list.
-import type { Histogram } from "../metrics/latencyHistogram.ts";
+import type { ExactHistogram } from "../metrics/exactHistogram.ts";
 import type { OpCounters } from "../metrics/opCounters.ts";
 
 export interface MetricColumn {
@@ -19,12 +19,12 @@ function ratio(numerator: number, denominator: number): string {
   return denominator === 0 ? "" : (numerator / denominator).toFixed(6);
 }
 
-function percentile(h: Histogram, p: number): string {
-  return h.totalCount === 0 ? "" : String(h.getValueAtPercentile(p));
+function percentile(h: ExactHistogram, p: number): string {
+  return h.count === 0 ? "" : String(h.percentile(p));
 }
 
-function maximum(h: Histogram): string {
-  return h.totalCount === 0 ? "" : String(h.maxValue);
+function maximum(h: ExactHistogram): string {
+  return h.count === 0 ? "" : String(h.max);
 }
 
 export const METRIC_COLUMNS: readonly MetricColumn[] = [

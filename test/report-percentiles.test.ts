@@ -1,0 +1,174 @@
+// Guards exact percentiles: the histogram agrees with nearest rank on a sorted array for any values,
+// merging and resetting keep it exact, and a constant-latency run reports the exact hop sum.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ExactHistogram } from "../sim/metrics/exactHistogram.ts";
+import { runToTexts, scenarioFromText } from "./support/runText.ts";
+
+/** Nearest rank on the sorted values: the smallest v with at least ⌈p/100·N⌉ values ≤ v. */
+function nearestRank(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
+  return sorted[rank - 1] as number;
+}
+
+const PERCENTILES = [0.1, 1, 25, 50, 75, 90, 95, 99, 99.9, 100];
+
+/** Small values (dense pages), values near the page boundary and huge ones (the sparse map). */
+const microseconds = fc.oneof(
+  fc.integer({ min: 0, max: 3000 }),
+  fc.integer({ min: (1 << 14) - 5, max: (1 << 14) + 5 }),
+  fc.integer({ min: 0, max: 100_000 }),
+  fc.integer({ min: 0, max: 366 * 24 * 3_600_000_000 }),
+);
+
+function histogramOf(values: readonly number[]): ExactHistogram {
+  const h = new ExactHistogram();
+  for (const v of values) h.record(v);
+  return h;
+}
+
+describe("ExactHistogram", () => {
+  it("gives the nearest-rank percentile of a sorted array, and the exact count and maximum", () => {
+    fc.assert(
+      fc.property(fc.array(microseconds, { minLength: 1, maxLength: 300 }), (values) => {
+        const h = histogramOf(values);
+        expect(h.count).toBe(values.length);
+        expect(h.max).toBe(Math.max(...values));
+        for (const p of PERCENTILES) {
+          const found = h.percentile(p) as number;
+          expect(found, `p${p}`).toBe(nearestRank(values, p));
+          expect(found).toBeLessThanOrEqual(h.max);
+        }
+      }),
+    );
+  });
+
+  it("merges exactly: a + b has the percentiles of the concatenated values, and b is unchanged", () => {
+    fc.assert(
+      fc.property(
+        fc.array(microseconds, { maxLength: 100 }),
+        fc.array(microseconds, { maxLength: 100 }),
+        (a, b) => {
+          const merged = histogramOf(a);
+          const other = histogramOf(b);
+          merged.add(other);
+          const all = [...a, ...b];
+          expect(merged.count).toBe(all.length);
+          expect(other.count).toBe(b.length);
+          for (const p of PERCENTILES) {
+            expect(merged.percentile(p)).toBe(all.length === 0 ? undefined : nearestRank(all, p));
+            expect(other.percentile(p)).toBe(b.length === 0 ? undefined : nearestRank(b, p));
+          }
+        },
+      ),
+    );
+  });
+
+  it("forgets everything on reset and is exact again when reused", () => {
+    fc.assert(
+      fc.property(
+        fc.array(microseconds, { maxLength: 100 }),
+        fc.array(microseconds, { minLength: 1, maxLength: 100 }),
+        (first, second) => {
+          const h = histogramOf(first);
+          h.reset();
+          expect(h.count).toBe(0);
+          expect(h.max).toBe(0);
+          expect(h.percentile(50)).toBeUndefined();
+          for (const v of second) h.record(v);
+          for (const p of PERCENTILES) expect(h.percentile(p)).toBe(nearestRank(second, p));
+        },
+      ),
+    );
+  });
+
+  it("reports a constant exactly, including values HdrHistogram rounded up", () => {
+    for (const value of [0, 2047, 2048, 4000, 6000, 14_000, 1_000_000, 3_600_000_000]) {
+      const h = new ExactHistogram();
+      for (let i = 0; i < 1000; i++) h.record(value);
+      for (const p of PERCENTILES) expect(h.percentile(p)).toBe(value);
+    }
+  });
+
+  it("counts beyond 2^32 of one value without wrapping", () => {
+    const big = new ExactHistogram();
+    big.record(6000);
+    const doubled = new ExactHistogram();
+    // 33 doublings by merging a histogram into a copy of itself: 2^33 values of 6000.
+    doubled.add(big);
+    for (let i = 0; i < 33; i++) {
+      const copy = new ExactHistogram();
+      copy.add(doubled);
+      doubled.add(copy);
+    }
+    expect(doubled.count).toBe(2 ** 33);
+    doubled.record(7000);
+    expect(doubled.percentile(100)).toBe(7000);
+    expect(doubled.percentile(99.9)).toBe(6000);
+  });
+
+  it("refuses values that are not non-negative integers (a bug upstream, not data)", () => {
+    const h = new ExactHistogram();
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 53, Number.POSITIVE_INFINITY]) {
+      expect(() => h.record(bad), String(bad)).toThrow(/non-negative integers/);
+    }
+    expect(() => histogramOf([1]).percentile(0)).toThrow(RangeError);
+    expect(() => histogramOf([1]).percentile(101)).toThrow(RangeError);
+  });
+});
+
+describe("percentile columns in a run", () => {
+  // Every read misses the global cache: cache GET (2 × 500 us), database (2 × 2 ms), cache SET
+  // (2 × 500 us) = 6,000 us. Every write: database (2 × 2 ms) then cache SET (2 × 500 us) = 5,000 us.
+  const scenario = `
+name: constant
+seed: 1
+duration: 1s
+strategy: global
+defaults:
+  cache: { capacity: 0 }
+  network: { cache: 500us, database: 2ms }
+nodes: [A]
+globalCache: { shards: [s1, s2] }
+data:
+  values: { k1: a, k2: b, k3: c, k4: d, k5: e }
+workloads:
+  - node: A
+    script:
+      - { at: 0ms, op: read, key: k1 }
+      - { at: 10ms, op: read, key: k2 }
+      - { at: 20ms, op: read, key: k3 }
+      - { at: 30ms, op: write, key: k4, value: x }
+      - { at: 40ms, op: read, key: k5 }
+      - { at: 50ms, op: write, key: k1, value: y }
+report: { interval: 100ms }
+expect:
+  - metric: read_latency_p50_us
+    equals: 6000
+  - metric: read_latency_p99_us
+    equals: 6000
+  - metric: write_latency_p50_us
+    equals: 5000
+`;
+
+  it("reports p50 = p95 = p99 = the hop sum when every read takes the same time", async () => {
+    const { result, files } = await runToTexts(scenarioFromText(scenario));
+    expect(result.expectations.map((e) => [e.found, e.passed])).toEqual([
+      ["6000", true],
+      ["6000", true],
+      ["5000", true],
+    ]);
+    const [header, ...rows] = (files["summary.csv"] as string).trim().split("\n");
+    const columns = (header as string).split(",");
+    for (const row of rows) {
+      const cells = row.split(",");
+      const cell = (name: string) => cells[columns.indexOf(name)];
+      expect(cell("reads")).toBe("4");
+      expect(cell("write_latency_p99_us")).toBe("5000");
+      for (const name of ["read_latency_p50_us", "read_latency_p95_us", "read_latency_p99_us"]) {
+        expect(cell(name), name).toBe("6000");
+      }
+    }
+  });
+});
