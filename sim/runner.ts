@@ -20,6 +20,7 @@ import type { SimNode, World } from "./model/world.ts";
 import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
 import { CsvFile } from "./report/csvFile.ts";
 import { OutputDir } from "./report/outputDir.ts";
+import { timeseriesRows } from "./report/timeseriesRows.ts";
 import { isScript, type Scenario } from "./scenario/types.ts";
 import { strategyPresets } from "./strategies/catalogue.ts";
 import { composeStrategy, presetChoice } from "./strategies/compose.ts";
@@ -121,7 +122,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nodes,
       oracle,
       scenario.report.intervalUs,
-      (timeUs, node, counters) => timeseries.writeRow([String(timeUs), node, ...metricCells(counters)]),
+      timeseriesRows(timeseries),
       trace,
     );
     let opCount = 0;

@@ -1,4 +1,5 @@
-// Guards the CSV writer: byte-exact output, csv-stringify quoting, chunked writes and misuse errors.
+// Guards the CSV writer: byte-exact output, csv-stringify quoting, preformatted tails, chunked writes and
+// misuse errors.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CsvFile, formatCsvLine } from "../sim/report/csvFile.ts";
+import { CsvFile, formatCells, formatCsvLine } from "../sim/report/csvFile.ts";
 
 let dir: string;
 
@@ -104,6 +105,37 @@ describe("CsvFile", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("writes the same bytes with a tail formatted once (formatCells) as with writeRow", async () => {
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom(",", '"', "\n", "a", "1", " ") }),
+      fc.integer(),
+      fc.constant(""),
+    );
+    const rowsOf = fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 6 });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(rowsOf, fc.integer({ min: 1, max: 3 }), async (rows, split) => {
+        n += 1;
+        const whole = CsvFile.open(path.join(dir, `whole${n}.csv`), ["a", "b", "c", "d"]);
+        const tailed = CsvFile.open(path.join(dir, `tailed${n}.csv`), ["a", "b", "c", "d"]);
+        for (const row of rows) {
+          whole.writeRow(row);
+          tailed.writeRowWithTail(row.slice(0, split), formatCells(row.slice(split)));
+        }
+        await whole.close();
+        await tailed.close();
+        expect(tailed.rowCount).toBe(rows.length);
+        expect(fs.readFileSync(path.join(dir, `tailed${n}.csv`), "utf8")).toBe(
+          fs.readFileSync(path.join(dir, `whole${n}.csv`), "utf8"),
+        );
+      }),
+      { numRuns: 200 },
+    );
+    const file = CsvFile.open(path.join(dir, "short.csv"), ["a", "b", "c"]);
+    expect(() => file.writeRowWithTail(["x"], formatCells(["y"]))).toThrow(/2 cells, header has 3/);
+    await file.close();
   });
 
   it("writes the same bytes as csv-stringify for a whole file", async () => {

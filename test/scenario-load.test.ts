@@ -680,9 +680,18 @@ limits: { events: 1e11, traceRows: -1 }
     ]);
   });
 
-  it("cap timeseries rows (duration / report.interval)", () => {
+  it("cap timeseries rows: intervals × (nodes + total)", () => {
     expect(lines(`duration: 10s\nreport: { interval: 1us }\n${MINIMAL}`)).toEqual([
-      `${FILE}:2:21: report.interval: expected an interval of at least 10us (at most 1,000,000 timeseries rows over the 10s run), found "1us"`,
+      `${FILE}:2:21: report.interval: expected an interval of at least 20us (at most 1,000,000 timeseries rows, 2 per interval, over the 10s run), found "1us"`,
+    ]);
+    // 100,000 intervals are fine for one node (200,000 rows) but not for 999 (100,000,000 rows).
+    expect(parse(`duration: 10s\nreport: { interval: 100us }\n${MINIMAL}`).report.intervalUs).toBe(100);
+    const manyNodes = MINIMAL.replace(
+      "nodes: [A]",
+      `nodes: [A, ${Array.from({ length: 998 }, (_, i) => `n${i}`).join(", ")}]`,
+    );
+    expect(lines(`duration: 10s\nreport: { interval: 100us }\n${manyNodes}`)).toEqual([
+      `${FILE}:2:21: report.interval: expected an interval of at least 10ms (at most 1,000,000 timeseries rows, 1000 per interval, over the 10s run), found "100us"`,
     ]);
   });
 

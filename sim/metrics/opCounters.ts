@@ -38,6 +38,18 @@ export class OpCounters {
     this.writeLatencyUs.record(latencyUs);
   }
 
+  /** True when nothing at all was counted: such a span costs nothing to merge or report. */
+  isEmpty(): boolean {
+    return (
+      this.reads === 0 &&
+      this.writes === 0 &&
+      this.flushes === 0 &&
+      this.evictions === 0 &&
+      this.expirations === 0 &&
+      this.globalExpirations === 0
+    );
+  }
+
   /** Adds another span's counts into this one (for totals). */
   add(other: OpCounters): void {
     this.reads += other.reads;

@@ -12,8 +12,11 @@ export interface RecorderNode {
   cache: LocalCache | null;
 }
 
-/** Receives one timeseries row: interval start, node name (or "total"), and the counters. */
-export type IntervalSink = (timeUs: number, node: string, counters: OpCounters) => void;
+/**
+ * Receives one timeseries row: interval start, node name (or "total"), and the counters; `empty` says
+ * nothing was counted, so the row's cells are those of any empty span.
+ */
+export type IntervalSink = (timeUs: number, node: string, counters: OpCounters, empty: boolean) => void;
 
 interface NodeState {
   name: string;
@@ -160,7 +163,7 @@ export class Recorder {
 
   private closeInterval(): void {
     const total = this.intervalTotal;
-    total.reset();
+    let totalEmpty = true;
     for (const state of this.nodes) {
       const interval = state.interval;
       const cache = state.cache;
@@ -170,13 +173,20 @@ export class Recorder {
         state.evictionsSeen = cache.evictions;
         state.expirationsSeen = cache.expirations;
       }
-      this.intervalSink(this.intervalStartUs, state.name, interval);
+      // Fine intervals are mostly empty: an empty one is written from cached cells and merged nowhere.
+      if (interval.isEmpty()) {
+        this.intervalSink(this.intervalStartUs, state.name, interval, true);
+        continue;
+      }
+      this.intervalSink(this.intervalStartUs, state.name, interval, false);
       // Operations are counted once, per interval; the run's counts are the sum of its intervals.
       state.run.add(interval);
       total.add(interval);
+      totalEmpty = false;
       interval.reset();
     }
-    this.intervalSink(this.intervalStartUs, "total", total);
+    this.intervalSink(this.intervalStartUs, "total", total, totalEmpty);
+    if (!totalEmpty) total.reset();
     this.intervalStartUs += this.intervalUs;
   }
 }

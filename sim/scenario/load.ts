@@ -270,11 +270,13 @@ class Resolver {
       intervalUs: input.report?.interval ?? DEFAULTS.report.intervalUs,
       trace: input.report?.trace ?? DEFAULTS.report.trace,
     };
-    if (Math.ceil(durationUs / report.intervalUs) > LIMITS.timeseriesRows) {
-      const minUs = Math.ceil(durationUs / LIMITS.timeseriesRows);
+    // Each interval is a row per node plus a total row.
+    const rowsPerInterval = nodes.length + 1;
+    if (Math.ceil(durationUs / report.intervalUs) * rowsPerInterval > LIMITS.timeseriesRows) {
+      const minUs = Math.ceil(durationUs / Math.floor(LIMITS.timeseriesRows / rowsPerInterval));
       this.at.expect(
         ["report", "interval"],
-        `an interval of at least ${formatDurationUs(minUs)} (at most ${formatCount(LIMITS.timeseriesRows)} timeseries rows over the ${formatDurationUs(durationUs)} run)`,
+        `an interval of at least ${formatDurationUs(minUs)} (at most ${formatCount(LIMITS.timeseriesRows)} timeseries rows, ${formatCount(rowsPerInterval)} per interval, over the ${formatDurationUs(durationUs)} run)`,
       );
     }
     return {

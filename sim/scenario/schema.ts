@@ -42,7 +42,7 @@ export const LIMITS = {
   expectations: 10_000,
   eventsMax: 1e10,
   traceRowsMax: 10_000_000,
-  /** duration / report.interval: a 1us interval over 60s would be 60M timeseries rows. */
+  /** (duration / report.interval) × (nodes + 1): a 1us interval over 60s would be 60M rows a node. */
   timeseriesRows: 1_000_000,
   seed: Number.MAX_SAFE_INTEGER,
 } as const;
