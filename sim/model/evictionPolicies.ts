@@ -3,14 +3,35 @@
 // `eviction/` plus a line here.
 import type { PluginChoice } from "../plugin/registry.ts";
 import { Registry } from "../plugin/registry.ts";
+import { arc } from "./eviction/arc.ts";
+import { belady } from "./eviction/belady.ts";
+import { clock } from "./eviction/clock.ts";
+import { fifo } from "./eviction/fifo.ts";
+import { lfu } from "./eviction/lfu.ts";
 import { lru } from "./eviction/lru.ts";
 import type { EvictionPolicy, PolicyContext } from "./eviction/policy.ts";
+import { s3fifo } from "./eviction/s3fifo.ts";
+import { sieve } from "./eviction/sieve.ts";
+import { slru } from "./eviction/slru.ts";
+import { wtinylfu } from "./eviction/wtinylfu.ts";
 import { LocalCache, type LocalCacheFactory } from "./localCache.ts";
 
-export const evictionPolicies = new Registry("eviction policy", [lru], "policy");
+export const evictionPolicies = new Registry(
+  "eviction policy",
+  [lru, fifo, clock, lfu, sieve, s3fifo, arc, slru, wtinylfu, belady],
+  "policy",
+);
 
+/** Policies that need next-access information, which only a replay that knows the future can give. */
+const CLAIRVOYANT = new Set(["belady"]);
+
+/** The policies a simulation can use (Belady needs the future, so only `cachesim mrc` offers it). */
 export function evictionPolicyNames(): string[] {
-  return evictionPolicies.names();
+  return evictionPolicies.names().filter((name) => !CLAIRVOYANT.has(name));
+}
+
+export function isClairvoyant(name: string): boolean {
+  return CLAIRVOYANT.has(name);
 }
 
 /** A factory for caches with the named policy, its options taken from `options` (defaults filled in). */

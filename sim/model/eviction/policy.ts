@@ -36,6 +36,9 @@ export class CacheNode implements CacheEntry {
 
 /** What a policy may ask of the cache it serves. */
 export interface PolicyHost {
+  /** The cache's bound in entries (0 = none) and in bytes (0 = none). */
+  readonly capacity: number;
+  readonly capacityBytes: number;
   /** The capacity in the policy's units: entries, or bytes when the cache is bounded by bytes. */
   readonly capacityUnits: number;
   /** Units held by cached entries now. */

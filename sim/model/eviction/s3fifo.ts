@@ -1,0 +1,155 @@
+// S3-FIFO (libCacheSim `S3FIFO.c`, Yang et al., SOSP '23): a small FIFO (smallRatio of the capacity), a
+// main FIFO (the rest) and a ghost FIFO of evicted keys (ghostRatio of the capacity).
+// - A new key enters the small queue, or the main queue if it is in the ghost (it is then removed from
+//   the ghost). Before the first eviction, once the small queue is full, new keys go to main.
+// - A hit adds one to the entry's count.
+// - Eviction takes from the main queue if main is over its size or small is empty, else from small.
+//   From small: the oldest entry moves to main if its count reached moveToMainThreshold (count reset),
+//   else it is evicted and its key goes to the ghost. From main: the oldest entry with a count goes back
+//   to main's head with min(count, 3) - 1; the first with count 0 is evicted.
+// - An entry the size of the small queue or larger is not cached (libCacheSim refuses it too); by
+//   entries that means the small queue must hold at least 2.
+// The ghost is consulted when the key is inserted (libCacheSim: when the miss is looked up, just before).
+import type { z } from "zod";
+import { intIn, numberIn, strict } from "../../plugin/options.ts";
+import type { Plugin } from "../../plugin/registry.ts";
+import { GhostQueue } from "./ghostQueue.ts";
+import { NodeList } from "./list.ts";
+import type { CacheNode, EvictionPolicy, PolicyContext, PolicyHost } from "./policy.ts";
+
+const SMALL = 0;
+const MAIN = 1;
+
+export class S3FifoPolicy implements EvictionPolicy {
+  readonly insertsFirst = false;
+  readonly small = new NodeList();
+  readonly main = new NodeList();
+  readonly ghost = new GhostQueue();
+  private readonly smallUnits: number;
+  private readonly mainUnits: number;
+  private readonly ghostUnits: number;
+  private hitOnGhost = false;
+  private hasEvicted = false;
+
+  constructor(
+    private readonly host: PolicyHost,
+    smallRatio: number,
+    ghostRatio: number,
+    private readonly moveToMainThreshold: number,
+  ) {
+    const capacity = host.capacityUnits;
+    this.smallUnits = Math.floor(capacity * smallRatio);
+    this.mainUnits = capacity - this.smallUnits;
+    this.ghostUnits = Math.floor(capacity * ghostRatio);
+  }
+
+  canInsert(node: CacheNode): boolean {
+    return node.units < this.smallUnits || (node.units === this.smallUnits && this.ghost.has(node.key));
+  }
+
+  beforeInsert(node: CacheNode): void {
+    this.hitOnGhost = this.ghostUnits > 0 && this.ghost.remove(node.key);
+  }
+
+  onInsert(node: CacheNode): void {
+    node.freq = 0;
+    if (this.hitOnGhost) {
+      this.hitOnGhost = false;
+      this.toMain(node);
+    } else if (!this.hasEvicted && this.small.units >= this.smallUnits) this.toMain(node);
+    else {
+      node.segment = SMALL;
+      this.small.prepend(node);
+    }
+  }
+
+  onHit(node: CacheNode): void {
+    node.freq++;
+  }
+
+  onRemove(node: CacheNode): void {
+    (node.segment === SMALL ? this.small : this.main).remove(node);
+  }
+
+  evict(): void {
+    this.hasEvicted = true;
+    if (this.main.units > this.mainUnits || this.small.units === 0) this.evictMain();
+    else this.evictSmall();
+  }
+
+  clear(): void {
+    this.small.clear();
+    this.main.clear();
+    this.ghost.clear();
+    this.hitOnGhost = false;
+    this.hasEvicted = false;
+  }
+
+  private toMain(node: CacheNode): void {
+    node.segment = MAIN;
+    this.main.prepend(node);
+  }
+
+  private evictSmall(): void {
+    while (this.small.units > 0) {
+      const oldest = this.small.tail as CacheNode;
+      this.small.remove(oldest);
+      if (oldest.freq >= this.moveToMainThreshold) {
+        oldest.freq = 0;
+        this.toMain(oldest);
+        continue;
+      }
+      this.remember(oldest);
+      this.host.evict(oldest);
+      return;
+    }
+  }
+
+  private evictMain(): void {
+    while (this.main.units > 0) {
+      const oldest = this.main.tail as CacheNode;
+      if (oldest.freq >= 1) {
+        oldest.freq = Math.min(oldest.freq, 3) - 1;
+        this.main.moveToHead(oldest);
+        continue;
+      }
+      this.main.remove(oldest);
+      this.host.evict(oldest);
+      return;
+    }
+  }
+
+  /** The ghost FIFO sees the evicted key as a request: present, nothing happens; else it is added. */
+  private remember(node: CacheNode): void {
+    if (this.ghostUnits === 0 || this.ghost.has(node.key) || node.units > this.ghostUnits) return;
+    while (this.ghost.units + node.units > this.ghostUnits) this.ghost.dropOldest();
+    this.ghost.push(node.key, node.units);
+  }
+}
+
+const options = strict({
+  smallRatio: numberIn(0, 1, { minExclusive: true })
+    .default(0.1)
+    .describe("share of the capacity for the small FIFO (libCacheSim small-size-ratio)"),
+  ghostRatio: numberIn(0, 10)
+    .default(0.9)
+    .describe("ghost FIFO size as a share of the capacity (libCacheSim ghost-size-ratio)"),
+  moveToMainThreshold: intIn(1, 1000)
+    .default(2)
+    .describe("hits an entry needs in the small FIFO to move to main (libCacheSim move-to-main-threshold)"),
+});
+
+export const s3fifo: Plugin<z.infer<typeof options>, PolicyContext, EvictionPolicy> = {
+  name: "s3fifo",
+  summary: "S3-FIFO: a small probationary FIFO, a main FIFO with 2-bit reinsertion, and a ghost queue",
+  options,
+  create: ({ host }, o) => {
+    const small = Math.floor(host.capacityUnits * o.smallRatio);
+    if (small < 2) {
+      throw new Error(
+        `s3fifo: the small queue would hold ${small} (capacity ${host.capacityUnits} × smallRatio ${o.smallRatio}); it needs at least 2 to admit anything: raise the capacity or smallRatio`,
+      );
+    }
+    return new S3FifoPolicy(host, o.smallRatio, o.ghostRatio, o.moveToMainThreshold);
+  },
+};

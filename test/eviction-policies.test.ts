@@ -1,0 +1,212 @@
+// Guards each eviction policy's own behaviour on short sequences traced by hand through its reference
+// implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady; Caffeine's
+// simulator for W-TinyLFU), and the frequency sketch's 64-bit arithmetic against BigInt.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { ArcPolicy } from "../sim/model/eviction/arc.ts";
+import { FrequencySketch, mulHi32, sketchIndex } from "../sim/model/eviction/frequencySketch.ts";
+import { evictionPolicies, evictionPolicy } from "../sim/model/evictionPolicies.ts";
+import type { LocalCache } from "../sim/model/localCache.ts";
+
+function cacheOf(name: string, capacity: number, options: Record<string, unknown> = {}, next?: () => number) {
+  return evictionPolicy(
+    name,
+    options,
+  )({
+    capacity,
+    ttlUs: 0,
+    ...(next ? { oracle: { nextAccess: next } } : {}),
+  });
+}
+
+function fill(cache: LocalCache, ...keys: string[]): void {
+  for (const k of keys) cache.set(k, "v", 1, 0);
+}
+
+const held = (cache: LocalCache) => cache.keys().sort();
+
+describe("policies against their references", () => {
+  it("fifo ignores reads", () => {
+    const c = cacheOf("fifo", 2);
+    fill(c, "a", "b");
+    c.get("a", 0);
+    fill(c, "c");
+    expect(held(c)).toEqual(["b", "c"]);
+  });
+
+  it("clock gives a read entry a second round", () => {
+    const c = cacheOf("clock", 2);
+    fill(c, "a", "b");
+    c.get("a", 0);
+    fill(c, "c"); // a: bit cleared and moved to the head; b goes
+    expect(held(c)).toEqual(["a", "c"]);
+    fill(c, "d"); // a is now the oldest, with its bit clear
+    expect(held(c)).toEqual(["c", "d"]);
+  });
+
+  it("lfu evicts the lowest count, the first to reach it on a tie", () => {
+    const c = cacheOf("lfu", 3);
+    fill(c, "a", "b", "c");
+    c.get("a", 0);
+    c.get("b", 0);
+    fill(c, "d");
+    expect(held(c)).toEqual(["a", "b", "d"]);
+    const tie = cacheOf("lfu", 2);
+    fill(tie, "x", "y");
+    tie.get("x", 0);
+    tie.get("y", 0);
+    fill(tie, "z"); // x and y both count 2; x got there first
+    expect(held(tie)).toEqual(["y", "z"]);
+  });
+
+  it("sieve moves its hand from the tail towards the head and keeps it there", () => {
+    const c = cacheOf("sieve", 3);
+    fill(c, "a", "b", "c");
+    c.get("a", 0);
+    fill(c, "d"); // hand: a (visited, cleared) -> b (evicted); hand rests on c
+    expect(held(c)).toEqual(["a", "c", "d"]);
+    fill(c, "e"); // c unvisited: evicted
+    expect(held(c)).toEqual(["a", "d", "e"]);
+  });
+
+  it("s3fifo sends a key evicted from small to the ghost, and a ghost hit straight to main", () => {
+    const c = cacheOf("s3fifo", 20); // small 2, main 18, ghost 18
+    for (let i = 1; i <= 20; i++) fill(c, `k${i}`); // k1, k2 in small; k3..k20 in main (small was full)
+    fill(c, "k21"); // evicts from small: k1 (never read) to the ghost
+    expect(c.has("k1")).toBe(false);
+    fill(c, "k1"); // ghost hit: small evicts k2, k1 enters main
+    expect(c.has("k2")).toBe(false);
+    expect(c.has("k1")).toBe(true);
+    fill(c, "k22"); // main is over its 18: its oldest, k3, goes
+    expect(c.has("k3")).toBe(false);
+    expect(c.evictions).toBe(3);
+  });
+
+  it("s3fifo moves a small entry read twice to main instead of evicting it", () => {
+    const c = cacheOf("s3fifo", 20);
+    for (let i = 1; i <= 20; i++) fill(c, `k${i}`);
+    c.get("k1", 0);
+    c.get("k1", 0);
+    fill(c, "k21"); // k1 (count 2) moves to main; k2 is evicted
+    expect(c.has("k1")).toBe(true);
+    expect(c.has("k2")).toBe(false);
+  });
+
+  it("arc learns from a B1 ghost hit", () => {
+    const c = cacheOf("arc", 2);
+    const arc = c.policy as ArcPolicy;
+    fill(c, "a", "b");
+    c.get("a", 0); // a to T2
+    fill(c, "c"); // REPLACE: |T1| = 1 > p = 0, so b goes to B1
+    expect(held(c)).toEqual(["a", "c"]);
+    expect(arc.b1.has("b")).toBe(true);
+    fill(c, "b"); // B1 hit: p = 1; REPLACE evicts T2's tail a into B2; b enters T2
+    expect(arc.p).toBe(1);
+    expect(held(c)).toEqual(["b", "c"]);
+    expect(arc.b2.has("a")).toBe(true);
+    expect(arc.t2.keys()).toEqual(["b"]);
+  });
+
+  it("slru inserts into the lowest segment with room and demotes on promotion", () => {
+    const c = cacheOf("slru", 4); // 4 segments of 1
+    fill(c, "a", "b", "c", "d"); // a in 0, b in 1, c in 2, d in 3
+    fill(c, "e"); // no segment has room: a (tail of segment 0) goes; e into 0
+    expect(held(c)).toEqual(["b", "c", "d", "e"]);
+    c.get("e", 0); // e up to 1, which demotes b to 0
+    fill(c, "f"); // evicts the tail of segment 0: b
+    expect(held(c)).toEqual(["c", "d", "e", "f"]);
+  });
+
+  it("wtinylfu rejects a cold candidate and admits one seen more often than the victim", () => {
+    const c = cacheOf("wtinylfu", 100); // window 1, main 99
+    for (let i = 0; i < 100; i++) fill(c, `k${i}`); // k99 in the window, k0..k98 in probation
+    expect(c.evictions).toBe(0);
+    fill(c, "x"); // candidate k99 (count 1) against victim k0 (count 1): k99 is rejected
+    expect(c.has("k99")).toBe(false);
+    expect(c.rejections).toBe(1);
+    for (let i = 0; i < 5; i++) c.get("x", 0);
+    fill(c, "y"); // candidate x (count 6) beats k0 (count 1)
+    expect(c.has("x")).toBe(true);
+    expect(c.has("k0")).toBe(false);
+    expect(c.rejections).toBe(1);
+    expect(c.evictions).toBe(2);
+  });
+
+  it("belady evicts the entry needed furthest in the future", () => {
+    const stream = ["a", "b", "c", "a", "b"];
+    const nextOf = stream.map((k, i) => {
+      const j = stream.indexOf(k, i + 1);
+      return j < 0 ? Number.POSITIVE_INFINITY : j;
+    });
+    let at = 0;
+    const c = cacheOf("belady", 2, {}, () => nextOf[at] as number);
+    let misses = 0;
+    for (at = 0; at < stream.length; at++) {
+      const key = stream[at] as string;
+      if (c.get(key, 0) === undefined) {
+        misses++;
+        c.set(key, "v", 1, 0);
+      }
+    }
+    expect(misses).toBe(4); // a, b, c (evicting b, needed at 4, not a at 3), then b again
+  });
+
+  it("belady refuses to run without next-access information", () => {
+    expect(() => cacheOf("belady", 2)).toThrow(/next-access information/);
+  });
+
+  it("s3fifo and slru refuse capacities too small to hold anything", () => {
+    expect(() => cacheOf("s3fifo", 10)).toThrow(/small queue would hold 1/);
+    expect(() => cacheOf("slru", 3)).toThrow(/hold nothing/);
+  });
+
+  it("wtinylfu's jitter needs a seeded stream", () => {
+    expect(() => cacheOf("wtinylfu", 100, { jitter: true })).toThrow(/seeded random stream/);
+  });
+});
+
+describe("frequency sketch", () => {
+  it("multiplies 32-bit halves exactly", () => {
+    const samples = [0, 1, 0xffffffff, 0x97cb3127, 0x12345678, 0x80000000, 0xdeadbeef];
+    for (const a of samples)
+      for (const b of samples) {
+        const expected = Number((BigInt(a) * BigInt(b)) >> 32n);
+        expect(mulHi32(a, b)).toBe(expected);
+      }
+  });
+
+  it("indexes like Java's 64-bit long arithmetic", () => {
+    const seeds = [0xc3a5c85c97cb3127n, 0xb492b66fbe98f273n, 0x9ae16a3b2f90404fn, 0xcbf29ce484222325n];
+    const items = [0, 1, -1, 123456789, -987654321, 0x7fffffff, -0x80000000];
+    for (const item of items)
+      for (let i = 0; i < 4; i++) {
+        let hash = BigInt.asIntN(64, (seeds[i] as bigint) * BigInt(item));
+        hash = BigInt.asIntN(64, hash + (hash >> 32n));
+        const expected = Number(BigInt.asIntN(32, hash)) & 0xffff;
+        expect(sketchIndex(item, i, 0xffff)).toBe(expected);
+      }
+  });
+
+  it("counts to 15 at most and halves every counter after 10 × width additions", () => {
+    const sketch = new FrequencySketch(16);
+    for (let i = 0; i < 20; i++) sketch.increment("hot");
+    expect(sketch.frequency("hot")).toBe(15);
+    expect(sketch.frequency("cold")).toBeLessThanOrEqual(15);
+    // 160 additions trigger the reset; "hot" saturated early, so fill with other keys.
+    for (let i = 0; i < 400; i++) sketch.increment(`k${i}`);
+    expect(sketch.frequency("hot")).toBeLessThan(15);
+  });
+});
+
+describe("README", () => {
+  const readme = readFileSync("README.md", "utf8");
+  it("has a row for every policy, naming each option", () => {
+    for (const plugin of evictionPolicies.all()) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${plugin.name}\` |`));
+      expect(row, plugin.name).toBeDefined();
+      const shape = (plugin.options as unknown as { shape: Record<string, unknown> }).shape;
+      for (const option of Object.keys(shape))
+        expect(row, `${plugin.name}.${option}`).toContain(`\`${option}\``);
+    }
+  });
+});
