@@ -1,0 +1,82 @@
+// LRU's miss ratio at every size in one pass (Mattson et al., 1970). A request's stack distance is the
+// number of distinct keys requested since the key's previous request, itself included; LRU of capacity C
+// (entries) hits exactly the requests whose distance is at most C. The distance is counted with a
+// Fenwick tree over request positions holding a 1 at each key's latest position: O(log n) a request.
+import type { Request } from "./replay.ts";
+
+export interface StackDistances {
+  requests: number;
+  /** Requests for keys never seen before: a miss at every size. */
+  coldMisses: number;
+  /** distanceCounts[d] = requests at stack distance d (d >= 1). */
+  distanceCounts: number[];
+}
+
+class GrowingFenwick {
+  private tree = new Int32Array(1024);
+
+  add(position: number, delta: number): void {
+    if (position >= this.tree.length - 1) this.grow(position);
+    for (let i = position + 1; i < this.tree.length; i += i & -i)
+      this.tree[i] = (this.tree[i] as number) + delta;
+  }
+
+  /** Sum over positions 0..position. */
+  prefix(position: number): number {
+    let sum = 0;
+    for (let i = Math.min(position + 1, this.tree.length - 1); i > 0; i -= i & -i)
+      sum += this.tree[i] as number;
+    return sum;
+  }
+
+  /** Doubles the tree; rebuilt from the point values so the sums stay right. */
+  private grow(position: number): void {
+    const old = this.tree;
+    const values = new Int32Array(old.length);
+    // Recover point values (value[i] = prefix(i) - prefix(i - 1)) before resizing.
+    let previous = 0;
+    for (let p = 0; p < old.length - 1; p++) {
+      const now = this.prefix(p);
+      values[p] = now - previous;
+      previous = now;
+    }
+    let size = old.length;
+    while (position >= size - 1) size *= 2;
+    this.tree = new Int32Array(size);
+    for (let p = 0; p < old.length - 1; p++) if (values[p] !== 0) this.add(p, values[p] as number);
+  }
+}
+
+export function stackDistances(requests: Iterable<Request>): StackDistances {
+  const lastAt = new Map<string, number>();
+  const tree = new GrowingFenwick();
+  const counts: number[] = [0];
+  let coldMisses = 0;
+  let position = 0;
+  for (const { key } of requests) {
+    const previous = lastAt.get(key);
+    if (previous === undefined) coldMisses++;
+    else {
+      // Keys whose latest request lies after `previous`, plus this key itself.
+      const distance = tree.prefix(position - 1) - tree.prefix(previous) + 1;
+      counts[distance] = (counts[distance] ?? 0) + 1;
+      tree.add(previous, -1);
+    }
+    tree.add(position, 1);
+    lastAt.set(key, position);
+    position++;
+  }
+  for (let d = 0; d < counts.length; d++) counts[d] ??= 0;
+  return { requests: position, coldMisses, distanceCounts: counts };
+}
+
+/** LRU misses at each capacity (entries), from the distances. */
+export function lruMisses(distances: StackDistances, capacities: readonly number[]): number[] {
+  // Requests with distance > C miss: a suffix sum over the histogram.
+  const counts = distances.distanceCounts;
+  const beyond = new Array<number>(counts.length + 1).fill(0);
+  for (let d = counts.length - 1; d >= 0; d--) beyond[d] = (beyond[d + 1] as number) + (counts[d] as number);
+  return capacities.map(
+    (c) => distances.coldMisses + (c + 1 < beyond.length ? (beyond[c + 1] as number) : 0),
+  );
+}
