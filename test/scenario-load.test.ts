@@ -532,7 +532,7 @@ describe("cross-field checks", () => {
       ),
     ).toEqual([
       `${FILE}:5:5: workloads[0]: expected either \`script:\` or \`generator:\` in one workload, not both, found a mapping { node, script, generator }`,
-      `${FILE}:8:5: workloads[1]: expected a workload: { node, script: [...] } or { nodes, generator: {...} } (one of \`script:\`, \`generator:\`, \`ycsb:\`), found a mapping { node }`,
+      `${FILE}:8:5: workloads[1]: expected a workload: { node, script: [...] } or { nodes, generator: {...} } (one of \`script:\`, \`generator:\`, \`ycsb:\`, \`trace:\`), found a mapping { node }`,
     ]);
   });
 

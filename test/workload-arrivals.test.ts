@@ -30,13 +30,14 @@ async function run(
     requestsMax,
     issue(_index, done) {
       timesUs.push(scheduler.nowUs);
-      if (done === undefined) return;
+      if (done === undefined) return true;
       inFlight++;
       inFlightMax = Math.max(inFlight, inFlightMax);
       scheduler.after(latencyUs, () => {
         inFlight--;
         done();
       });
+      return true;
     },
   };
   driver.start(scheduler, source);

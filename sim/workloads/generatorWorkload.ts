@@ -106,6 +106,7 @@ export class GeneratorWorkload implements Workload {
           const index = sampler.next();
           strategy.read(node, keyAt(index), () => write(node, index, done));
         }
+        return true;
       },
     });
   }

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { Registry } from "../plugin/registry.ts";
 import { type GeneratorSpec, generatorOptions } from "./generatorSpec.ts";
 import { GeneratorWorkload } from "./generatorWorkload.ts";
+import { traceKind } from "./traceWorkload.ts";
 import type { WorkloadKind } from "./workload.ts";
 import { ycsbKind } from "./ycsb.ts";
 
@@ -22,4 +23,5 @@ const generatorKind: WorkloadKind<GeneratorSpec> = {
 export const workloadKinds = new Registry<WorkloadKind>("workload kind", [
   generatorKind,
   ycsbKind,
+  traceKind,
 ] as WorkloadKind[]);

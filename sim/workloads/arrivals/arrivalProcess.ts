@@ -11,10 +11,16 @@ export interface RequestSource {
   /** How many requests to issue in all; Infinity for no limit but the run's duration. */
   readonly requestsMax: number;
   /**
-   * Issues request number `index` now. A closed loop passes `done`, which the workload calls once when
-   * the request has finished (or was abandoned); open-loop processes pass undefined.
+   * Asked by open-loop processes just before issuing a request: whether another one will follow it (a
+   * trace that is about to run out says no, so no arrival is scheduled past its end).
    */
-  issue(index: number, done: (() => void) | undefined): void;
+  more?(): boolean;
+  /**
+   * Issues request number `index` now, and says whether there was one to issue (false: the source has
+   * run out). A closed loop passes `done`, which the workload calls once when the request has finished
+   * (or was abandoned); open-loop processes pass undefined.
+   */
+  issue(index: number, done: (() => void) | undefined): boolean;
 }
 
 export interface ArrivalDriver {
@@ -50,7 +56,7 @@ export function openLoop(nextUs: (fromUs: number) => number): ArrivalDriver {
       if (!Number.isFinite(arrivalUs)) return;
       const arrive = () => {
         const index = issued++;
-        if (issued < requestsMax) {
+        if (issued < requestsMax && (source.more === undefined || source.more())) {
           arrivalUs = nextUs(arrivalUs);
           if (Number.isFinite(arrivalUs)) scheduler.at(Math.round(arrivalUs), arrive);
         }

@@ -35,6 +35,7 @@ export const closedLoop: ArrivalProcess<{
           if (issued >= requestsMax) return;
           const index = issued++;
           let finished = false;
+          // A source that has run out issues nothing, and the client stops.
           source.issue(index, () => {
             if (finished) throw new Error(`closed loop: request ${index} reported finished twice`);
             finished = true;
