@@ -3,7 +3,11 @@
 import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { reportCommand } from "./commands/report.ts";
+import { sweepCommand } from "./commands/sweep.ts";
+import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
+import { RunProgress } from "./progress/progressBar.ts";
 import { METRIC_COLUMNS } from "./report/columns.ts";
 import { runCompare } from "./report/compareCommand.ts";
 import { OutputDirError } from "./report/outputDir.ts";
@@ -56,6 +60,7 @@ async function runCommand(args: {
   live: boolean;
   trace: boolean;
   quiet: boolean;
+  html: boolean;
 }) {
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),
@@ -74,8 +79,21 @@ async function runCommand(args: {
   );
   // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
   const stopwatch = new Stopwatch();
-  const result = await runScenario(scenario, { outDir });
+  const progress = new RunProgress(scenario.durationUs, { quiet: args.quiet });
+  let result: RunResult;
+  try {
+    result = await runScenario(scenario, {
+      outDir,
+      onProgress: (us, requests) => progress.update(us, requests),
+    });
+  } finally {
+    progress.stop();
+  }
   const wallSeconds = stopwatch.elapsedSeconds();
+  if (args.html) {
+    const { writeHtmlReport } = await import("./report/html/writeReport.ts");
+    result.files.push(...(await writeHtmlReport(outDir)));
+  }
   if (scenario.backend.mode === "live") say(`backends: ${result.backends.cache}; ${result.backends.records}`);
 
   say("");
@@ -113,6 +131,10 @@ async function runCommand(args: {
 
 async function main(): Promise<number> {
   let exitCode = EXIT_OK;
+  // Commands under sim/commands/ report their exit code through this.
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
   const parser = yargs(hideBin(process.argv))
     .scriptName("cachesim")
     .usage("$0 <command> [options]\n\nA deterministic discrete-event simulator of caching strategies.")
@@ -134,9 +156,15 @@ async function main(): Promise<number> {
             default: false,
             describe: "write trace.csv for generated workloads too (up to limits.traceRows rows)",
           })
-          .option("quiet", { type: "boolean", default: false, describe: "print only failures" }),
+          .option("html", {
+            type: "boolean",
+            default: false,
+            describe: "also write report.html and the charts as SVG",
+          })
+          .option("quiet", { type: "boolean", default: false, describe: "print only failures; no progress" }),
       async (a) => {
         exitCode = await runCommand({
+          html: a.html,
           scenario: a.scenario,
           seed: a.seed,
           out: a.out,
@@ -180,6 +208,9 @@ async function main(): Promise<number> {
         for (const s of strategyDefinitions()) console.log(`${s.name.padEnd(10)} ${s.summary}`);
       },
     )
+    .command(sweepCommand(setExitCode))
+    .command(workerCommand(setExitCode))
+    .command(reportCommand(setExitCode))
     .demandCommand(1, "name a command: run, compare, doctor or strategies")
     .strict()
     .help()

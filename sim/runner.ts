@@ -35,6 +35,11 @@ export interface RunOptions {
   backends?: Backends;
   /** Called when the simulation has finished and everything it built is still alive (benchmarks). */
   afterSimulation?: () => void;
+  /**
+   * Called at every report interval boundary with the virtual time reached and the requests started so
+   * far (progress display). It only observes: nothing it does reaches the simulation or a report.
+   */
+  onProgress?: (virtualUs: number, requests: number) => void;
 }
 
 export interface RunResult {
@@ -167,7 +172,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       });
     });
 
-    scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => recorder.tick(boundaryUs));
+    const onProgress = options.onProgress;
+    scheduler.setTicker(scenario.report.intervalUs, (boundaryUs) => {
+      recorder.tick(boundaryUs);
+      onProgress?.(boundaryUs, opCount);
+    });
     const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax);
     options.afterSimulation?.();
     // The run covered [0, end): an idle run's last event happened at endUs itself.

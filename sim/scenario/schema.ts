@@ -403,6 +403,8 @@ export function scenarioSchema(known: KnownNames) {
       traceRows: intIn(0, LIMITS.traceRowsMax).optional(),
     }).optional(),
     backend: choice(BACKEND_MODES).optional(),
+    // Read by `cachesim sweep` (sim/sweep/plan.ts checks it); a plain run ignores it.
+    sweep: z.unknown().optional(),
   });
 }
 

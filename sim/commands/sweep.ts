@@ -1,0 +1,147 @@
+// `cachesim sweep <scenario> --set path=values ...`: runs a scenario over a grid of field values and
+// writes sweep.csv (and sweep-stats.csv with --seeds), optionally report.html with charts.
+import os from "node:os";
+import path from "node:path";
+import type { CommandModule } from "yargs";
+import { SweepProgress } from "../progress/progressBar.ts";
+import { Stopwatch } from "../report/stopwatch.ts";
+import { ScenarioError } from "../scenario/errors.ts";
+import { type Executor, PointFailedError } from "../sweep/executor.ts";
+import { LocalExecutor } from "../sweep/localExecutor.ts";
+import { prepareSweep, runSweep } from "../sweep/runSweep.ts";
+
+interface SweepArgs {
+  scenario: string;
+  set: string[];
+  seeds?: number;
+  seed?: number;
+  jobs?: number;
+  out?: string;
+  "keep-points"?: string;
+  queue?: string;
+  "queue-name"?: string;
+  html: boolean;
+  quiet: boolean;
+}
+
+/** Threads at most, whatever --jobs says: each holds a whole simulation. */
+const JOBS_MAX = 256;
+
+export function sweepCommand(setExitCode: (code: number) => void): CommandModule<object, SweepArgs> {
+  return {
+    command: "sweep <scenario>",
+    describe: "run a scenario over a grid of field values; writes sweep.csv (one row per point)",
+    builder: (y) =>
+      y
+        .positional("scenario", { type: "string", demandOption: true, describe: "a scenario YAML file" })
+        .option("set", {
+          type: "string",
+          array: true,
+          default: [],
+          describe:
+            "path=values: a list (defaults.cache.ttl=1s,5s,30s) or a range (1s..60s*2, 0.5..0.99+0.05); several make a grid",
+        })
+        .option("seeds", {
+          type: "number",
+          describe: "runs per point over derived seeds (seed, seed+1, ...): adds mean and 95 % CI",
+        })
+        .option("seed", { type: "number", describe: "root seed, replacing the scenario's own" })
+        .option("jobs", {
+          type: "number",
+          describe: "points run at once on worker threads (default: the machine's cores)",
+        })
+        .option("out", { type: "string", describe: "report folder (default: reports/<scenario name>-sweep)" })
+        .option("keep-points", {
+          type: "string",
+          describe: "keep every point's full report in this folder (point-0001, ...)",
+        })
+        .option("queue", {
+          type: "string",
+          describe: "run the points on `cachesim worker` processes through this Redis (redis://host:port/db)",
+        })
+        .option("queue-name", { type: "string", describe: "queue name (default cachesim-sweep)" })
+        .option("html", {
+          type: "boolean",
+          default: false,
+          describe: "also write report.html and the charts as SVG",
+        })
+        .option("quiet", {
+          type: "boolean",
+          default: false,
+          describe: "print only failures; no progress",
+        }) as never,
+    handler: async (args) => {
+      setExitCode(await sweep(args));
+    },
+  };
+}
+
+async function sweep(args: SweepArgs): Promise<number> {
+  const say = (line: string) => {
+    if (!args.quiet) console.log(line);
+  };
+  try {
+    const jobs = args.jobs ?? Math.max(1, os.availableParallelism());
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > JOBS_MAX) {
+      console.error(`cachesim sweep: --jobs takes a whole number from 1 to ${JOBS_MAX}, found ${args.jobs}`);
+      return 2;
+    }
+    if (args.queue !== undefined && args["keep-points"] !== undefined) {
+      console.error(
+        "cachesim sweep: --keep-points writes folders where a point runs; it cannot be used with --queue",
+      );
+      return 2;
+    }
+    const prepared = prepareSweep({
+      file: args.scenario,
+      sets: args.set,
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(args.seeds !== undefined ? { seeds: args.seeds } : {}),
+      ...(args.out !== undefined ? { outDir: args.out } : {}),
+      ...(args["keep-points"] !== undefined ? { keepPointsDir: args["keep-points"] } : {}),
+    });
+    let executor: Executor;
+    if (args.queue !== undefined) {
+      const { QueueExecutor } = await import("../sweep/queue/queueExecutor.ts");
+      executor = await QueueExecutor.connect(args.queue, args["queue-name"]);
+    } else {
+      executor = new LocalExecutor(Math.min(jobs, prepared.runs));
+    }
+    const where =
+      args.queue !== undefined ? "on the queue's workers" : `on ${Math.min(jobs, prepared.runs)} thread(s)`;
+    say(
+      `cachesim: sweeping ${prepared.file} over ${prepared.plan.fields.map((f) => f.path).join(", ")}: ` +
+        `${prepared.plan.pointCount} points${prepared.seeds !== undefined ? ` x ${prepared.seeds} seeds` : ""}, ${where}`,
+    );
+    const stopwatch = new Stopwatch();
+    const progress = new SweepProgress(prepared.runs, { quiet: args.quiet });
+    let result: Awaited<ReturnType<typeof runSweep>>;
+    try {
+      result = await runSweep(prepared, executor, (done) => progress.update(done));
+    } finally {
+      progress.stop();
+      await executor.close();
+    }
+    const files = [...result.files];
+    if (args.html) {
+      const { writeHtmlReport } = await import("../report/html/writeReport.ts");
+      files.push(...(await writeHtmlReport(result.outDir)));
+    }
+    say(`${result.runs} runs, ${result.events} events, ${stopwatch.elapsedSeconds().toFixed(2)}s wall clock`);
+    say(`reports: ${files.map((f) => path.join(result.outDir, f)).join(", ")}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (
+      error instanceof PointFailedError ||
+      (error instanceof Error && ["OutputDirError", "QueueError", "ReportError"].includes(error.name))
+    ) {
+      console.error(`cachesim: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

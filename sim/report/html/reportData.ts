@@ -1,0 +1,92 @@
+// Reads a report folder for the HTML report: a run's summary.csv and timeseries.csv (and trace.csv when
+// present), or a sweep's sweep.csv (and sweep-stats.csv). Cells stay text; charts pick numbers out.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { METRIC_COLUMNS } from "../columns.ts";
+
+export class ReportError extends Error {
+  override readonly name = "ReportError";
+}
+
+export interface Table {
+  header: string[];
+  rows: Array<Record<string, string>>;
+}
+
+/** Rows read from one CSV at most: the charts of a larger file would be unreadable anyway. */
+export const ROWS_MAX = 200_000;
+
+export function readTable(file: string): Table {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ReportError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, to: ROWS_MAX + 1 }) as string[][];
+  } catch (error) {
+    throw new ReportError(`${file}: not valid CSV: ${(error as Error).message}`);
+  }
+  const [header, ...body] = records;
+  if (header === undefined) throw new ReportError(`${file}: empty file, expected a CSV header line`);
+  return {
+    header,
+    rows: body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ""]))),
+  };
+}
+
+export interface RunData {
+  kind: "run";
+  summary: Table;
+  timeseries: Table;
+  trace: Table | null;
+}
+
+export interface SweepData {
+  kind: "sweep";
+  /** The swept fields, in column order. */
+  fields: string[];
+  sweep: Table;
+  stats: Table | null;
+}
+
+const METRIC_NAMES = new Set(METRIC_COLUMNS.map((c) => c.name));
+
+/** The leading columns of a sweep file that are not metrics, seed or stat: the swept fields. */
+export function sweptFields(header: readonly string[]): string[] {
+  const first = header.findIndex((name) => METRIC_NAMES.has(name));
+  return header
+    .slice(0, first < 0 ? header.length : first)
+    .filter((name) => name !== "seed" && name !== "stat");
+}
+
+export function readReportFolder(folder: string): RunData | SweepData {
+  const at = (name: string) => path.join(folder, name);
+  if (!existsSync(folder)) throw new ReportError(`no such folder: ${folder}`);
+  if (existsSync(at("sweep.csv"))) {
+    const sweep = readTable(at("sweep.csv"));
+    const fields = sweptFields(sweep.header);
+    if (fields.length === 0)
+      throw new ReportError(`${at("sweep.csv")}: no swept-value columns before the metrics`);
+    return {
+      kind: "sweep",
+      fields,
+      sweep,
+      stats: existsSync(at("sweep-stats.csv")) ? readTable(at("sweep-stats.csv")) : null,
+    };
+  }
+  if (existsSync(at("summary.csv")) && existsSync(at("timeseries.csv"))) {
+    return {
+      kind: "run",
+      summary: readTable(at("summary.csv")),
+      timeseries: readTable(at("timeseries.csv")),
+      trace: existsSync(at("trace.csv")) ? readTable(at("trace.csv")) : null,
+    };
+  }
+  throw new ReportError(
+    `${folder} holds neither a run's reports (summary.csv, timeseries.csv) nor a sweep's (sweep.csv)`,
+  );
+}

@@ -1,0 +1,281 @@
+// A whole sweep: plan the points, validate every one of them before any runs, run them on an executor
+// (this machine's threads or a job queue), and write sweep.csv (one row per point, or per point and
+// seed) and, with several seeds, sweep-stats.csv (mean and 95 % interval per point). Rows are stored by
+// index as they come back, so the files are the same bytes whatever ran the points and in what order.
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { METRIC_COLUMNS } from "../report/columns.ts";
+import { CsvFile } from "../report/csvFile.ts";
+import { OutputDir } from "../report/outputDir.ts";
+import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../scenario/errors.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { parseScenario } from "../scenario/load.ts";
+import { LIMITS } from "../scenario/schema.ts";
+import type { Executor, IndexedTask } from "./executor.ts";
+import { applyOverrides, OverrideError } from "./override.ts";
+import { buildPlan, SEEDS_MAX, type SweepPlan } from "./plan.ts";
+import { meanCi95, statCell } from "./stats.ts";
+
+export interface SweepOptions {
+  file: string;
+  /** `--set path=values`, in command-line order. */
+  sets: readonly string[];
+  /** --seed: the root seed, replacing the file's. */
+  seed?: number;
+  /** --seeds: runs per point, over derived seeds; undefined: the file's sweep.seeds, else one run. */
+  seeds?: number;
+  /** Report folder; default reports/<scenario name>-sweep. */
+  outDir?: string;
+  /** Keep every point's full report in this folder (point-0001, ...). */
+  keepPointsDir?: string;
+}
+
+/** What validation found out, everything the run needs. */
+export interface PreparedSweep {
+  file: string;
+  text: string;
+  plan: SweepPlan;
+  /** Runs per point; undefined: one run, no seed column. */
+  seeds: number | undefined;
+  /** The root seed of each point (the file's, --seed, or a swept `seed`). */
+  pointSeeds: number[];
+  scenarioName: string;
+  outDir: string;
+  keepPointsDir: string | undefined;
+  header: string[];
+  runs: number;
+}
+
+export interface SweepResult {
+  outDir: string;
+  files: string[];
+  points: number;
+  runs: number;
+  events: number;
+}
+
+function readScenarioText(file: string): string {
+  const cannot = (reason: string) => new ScenarioError([problemMessage(file, "", undefined, reason)]);
+  let size: number;
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw cannot("cannot read the scenario: it is a directory, not a file");
+    size = stats.size;
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw cannot(code === "ENOENT" ? "no such file" : `cannot read the scenario: ${String(error)}`);
+  }
+  if (size > LIMITS.fileBytes) throw cannot(`the file is ${size} bytes, more than ${LIMITS.fileBytes}`);
+  return readFileSync(file, "utf8");
+}
+
+/** Validates every point; throws one ScenarioError listing every problem, each naming its points. */
+export function prepareSweep(options: SweepOptions): PreparedSweep {
+  const { file } = options;
+  const text = readScenarioText(file);
+  const plan = buildPlan(file, text, options.sets);
+  const seeds = options.seeds ?? plan.fileSeeds;
+  if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1 || seeds > SEEDS_MAX)) {
+    throw new ScenarioError([
+      problemMessage(
+        "--seeds",
+        "",
+        undefined,
+        `expected a whole number from 1 to ${SEEDS_MAX}, found ${seeds}`,
+      ),
+    ]);
+  }
+  if (seeds !== undefined && plan.fields.some((f) => f.path === "seed")) {
+    throw new ScenarioError([
+      problemMessage(
+        "--seeds",
+        "",
+        undefined,
+        "the sweep already varies seed; use either --seeds or a sweep over seed",
+      ),
+    ]);
+  }
+  const known = knownNames();
+  // Problem text -> the points it occurs in, so one mistake in every point reads as one line.
+  const grouped = new Map<string, { problem: ScenarioProblem; points: number[] }>();
+  const pointSeeds: number[] = [];
+  let scenarioName = "";
+  for (let i = 0; i < plan.pointCount; i++) {
+    const point = plan.point(i);
+    try {
+      const scenario = parseScenario(applyOverrides(text, point.overrides), file, {
+        ...known,
+        ...(options.seed !== undefined ? { seedOverride: options.seed } : {}),
+      });
+      if (i === 0) scenarioName = scenario.name;
+      pointSeeds.push(scenario.seed);
+      if (seeds !== undefined && scenario.seed + seeds - 1 > LIMITS.seed) {
+        throw new ScenarioError([
+          problemMessage(
+            file,
+            "seed",
+            undefined,
+            `seed ${scenario.seed} + ${seeds - 1} derived seeds passes ${LIMITS.seed}`,
+          ),
+        ]);
+      }
+      if (scenario.backend.mode !== "memory") {
+        throw new ScenarioError([
+          problemMessage(
+            file,
+            "backend",
+            undefined,
+            "sweeps run on the in-memory backends; remove backend: live for a sweep",
+          ),
+        ]);
+      }
+    } catch (error) {
+      const problems =
+        error instanceof ScenarioError
+          ? error.problems
+          : error instanceof OverrideError
+            ? [problemMessage("--set", error.path, undefined, error.message)]
+            : undefined;
+      if (problems === undefined) throw error;
+      for (const problem of problems) {
+        // Positions may differ between points (a value of another length moves what follows it).
+        const key = formatProblem({ ...problem, line: undefined, column: undefined });
+        const entry = grouped.get(key) ?? { problem, points: [] };
+        entry.points.push(i);
+        grouped.set(key, entry);
+      }
+    }
+  }
+  if (grouped.size > 0) {
+    throw new ScenarioError(
+      [...grouped.values()].map(({ problem, points }) => ({
+        ...problem,
+        message: `${problem.message} (${whichPoints(plan, points)})`,
+      })),
+    );
+  }
+  const header = [
+    ...plan.fields.map((f) => f.path),
+    ...(seeds !== undefined ? ["seed"] : []),
+    ...METRIC_COLUMNS.map((c) => c.name),
+  ];
+  const clash = header.find((name, i) => header.indexOf(name) !== i);
+  if (clash !== undefined) {
+    throw new ScenarioError([
+      problemMessage("--set", clash, undefined, `${clash} would name two columns of sweep.csv`),
+    ]);
+  }
+  return {
+    file,
+    text,
+    plan,
+    seeds,
+    pointSeeds,
+    scenarioName,
+    outDir: options.outDir ?? path.join("reports", `${scenarioName}-sweep`),
+    keepPointsDir: options.keepPointsDir,
+    header,
+    runs: plan.pointCount * (seeds ?? 1),
+  };
+}
+
+function whichPoints(plan: SweepPlan, points: number[]): string {
+  const total = plan.pointCount;
+  if (points.length === total && total > 1) return `all ${total} sweep points`;
+  const shown = points.slice(0, 3).map((i) => `point ${i + 1} of ${total}: ${plan.describe(plan.point(i))}`);
+  const more = points.length > 3 ? `; and ${points.length - 3} more points` : "";
+  return `sweep ${shown.join("; ")}${more}`;
+}
+
+/** The tasks in row order; texts are made as they are asked for, not all at once. */
+export function* sweepTasks(prepared: PreparedSweep): Generator<IndexedTask> {
+  const { plan, seeds } = prepared;
+  const total = plan.pointCount;
+  for (let i = 0; i < total; i++) {
+    const point = plan.point(i);
+    const text = applyOverrides(prepared.text, point.overrides);
+    const rootSeed = prepared.pointSeeds[i] as number;
+    for (let k = 0; k < (seeds ?? 1); k++) {
+      // Seed k of a point is its root seed + k: seed 0 is the plain run, and `cachesim run --seed`
+      // with the number in sweep.csv's seed column reproduces any row.
+      const seed = seeds === undefined ? rootSeed : rootSeed + k;
+      const index = i * (seeds ?? 1) + k;
+      yield {
+        index,
+        label: `point ${i + 1} of ${total} (${plan.describe(point)}${seeds !== undefined ? `, seed ${seed}` : ""})`,
+        task: {
+          file: prepared.file,
+          text,
+          seed,
+          keepDir:
+            prepared.keepPointsDir === undefined
+              ? null
+              : path.resolve(prepared.keepPointsDir, `point-${String(index + 1).padStart(4, "0")}`),
+        },
+      };
+    }
+  }
+}
+
+/** Runs a prepared sweep on the executor and writes its reports; nothing is written if a point fails. */
+export async function runSweep(
+  prepared: PreparedSweep,
+  executor: Executor,
+  onRunDone?: (done: number, total: number) => void,
+): Promise<SweepResult> {
+  const rows: Array<string[] | undefined> = new Array(prepared.runs);
+  let done = 0;
+  let events = 0;
+  await executor.runAll(sweepTasks(prepared), (index, outcome) => {
+    rows[index] = outcome.cells;
+    events += outcome.events;
+    done++;
+    onRunDone?.(done, prepared.runs);
+  });
+  const output = await OutputDir.create(prepared.outDir);
+  try {
+    const files = ["sweep.csv"];
+    const sweepCsv = CsvFile.open(output.path("sweep.csv"), prepared.header);
+    const { plan, seeds } = prepared;
+    for (let i = 0; i < plan.pointCount; i++) {
+      const labels = plan.point(i).labels;
+      for (let k = 0; k < (seeds ?? 1); k++) {
+        const index = i * (seeds ?? 1) + k;
+        const cells = rows[index];
+        if (cells === undefined) throw new Error(`no result for run ${index + 1}`);
+        const seedCell = seeds === undefined ? [] : [String((prepared.pointSeeds[i] as number) + k)];
+        sweepCsv.writeRow([...labels, ...seedCell, ...cells]);
+      }
+    }
+    await sweepCsv.close();
+    if (seeds !== undefined) {
+      files.push("sweep-stats.csv");
+      const statsCsv = CsvFile.open(output.path("sweep-stats.csv"), [
+        ...plan.fields.map((f) => f.path),
+        "stat",
+        ...METRIC_COLUMNS.map((c) => c.name),
+      ]);
+      for (let i = 0; i < plan.pointCount; i++) {
+        const labels = plan.point(i).labels;
+        const perSeed = rows.slice(i * seeds, (i + 1) * seeds) as string[][];
+        const stats = METRIC_COLUMNS.map((_, c) =>
+          meanCi95(
+            perSeed
+              .map((cells) => cells[c] ?? "")
+              .filter((cell) => cell !== "")
+              .map(Number),
+          ),
+        );
+        statsCsv.writeRow([...labels, "mean", ...stats.map((s) => statCell(s?.mean))]);
+        statsCsv.writeRow([...labels, "ci95", ...stats.map((s) => statCell(s?.ci95))]);
+      }
+      await statsCsv.close();
+    }
+    await output.commit();
+    return { outDir: prepared.outDir, files, points: plan.pointCount, runs: prepared.runs, events };
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
+}
