@@ -3,7 +3,10 @@
 // tolerance, everything else must be equal. Structural changes (columns or rows present in one file only,
 // reordered header) always count as differences beyond tolerance.
 import { parse } from "csv-parse/sync";
+import { METRIC_COLUMNS } from "./columns.ts";
 import { renderTable } from "./table.ts";
+
+const METRIC_NAMES = new Set(METRIC_COLUMNS.map((column) => column.name));
 
 /** Bad input: not CSV, empty, or two files that are not the same kind of report. */
 export class CompareError extends Error {
@@ -221,8 +224,8 @@ function chooseKeyColumns(a: ParsedCsv, b: ParsedCsv, requested: string[] | unde
     }
     return requested;
   }
-  const aKeys = DEFAULT_KEY_COLUMNS.filter((column) => a.header.includes(column));
-  const bKeys = DEFAULT_KEY_COLUMNS.filter((column) => b.header.includes(column));
+  const aKeys = defaultKeys(a.header);
+  const bKeys = defaultKeys(b.header);
   if (aKeys.join(",") !== bKeys.join(",")) {
     throw new CompareError(
       `${a.name} is keyed by ${describeKeys(aKeys)} but ${b.name} by ${describeKeys(bKeys)}: ` +
@@ -230,6 +233,17 @@ function chooseKeyColumns(a: ParsedCsv, b: ParsedCsv, requested: string[] | unde
     );
   }
   return aKeys;
+}
+
+/**
+ * time_us and node where the file has them; otherwise, for a sweep's files, the columns before the first
+ * metric (the swept values, then seed or stat), so rows pair up by the point they describe.
+ */
+function defaultKeys(header: readonly string[]): string[] {
+  const keys = DEFAULT_KEY_COLUMNS.filter((column) => header.includes(column));
+  if (keys.length > 0) return keys;
+  const firstMetric = header.findIndex((column) => METRIC_NAMES.has(column));
+  return firstMetric > 0 ? header.slice(0, firstMetric) : [];
 }
 
 function describeKeys(keys: string[]): string {
