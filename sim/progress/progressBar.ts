@@ -43,7 +43,7 @@ export class RunProgress {
   ) {
     this.bar = barFor(
       options,
-      "run {bar} {percentage}% | virtual {virtual} of {duration} | {requests} requests, {rate}/s | ETA {eta_formatted}",
+      "run {bar} {percentage}% | virtual {virtual} of {runLength} | {requests} requests, {rate}/s | ETA {eta_formatted}",
     );
     this.bar?.start(durationUs, 0, this.payload(0, 0));
   }
@@ -51,7 +51,7 @@ export class RunProgress {
   private payload(virtualUs: number, requests: number) {
     return {
       virtual: formatDurationUs(virtualUs),
-      duration: formatDurationUs(this.durationUs),
+      runLength: formatDurationUs(this.durationUs),
       requests,
       rate: perSecond(requests, this.stopwatch.elapsedSeconds()),
     };
