@@ -375,7 +375,7 @@ workloads:
       `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, ttl, eviction)`,
     ]);
     expect(lines(`${MINIMAL}colour: blue\n`)).toEqual([
-      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend)`,
+      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep)`,
     ]);
   });
 

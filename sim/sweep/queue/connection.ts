@@ -48,6 +48,9 @@ export async function openRedis(url: string): Promise<Redis> {
     lazyConnect: true,
     retryStrategy: () => null,
   });
+  // Connection errors reach the caller through connect() below; without a listener ioredis would also
+  // print each one. Later errors are reported by whoever uses the connection (the worker logs them).
+  redis.on("error", () => {});
   try {
     await redis.connect();
     await redis.ping();

@@ -3,8 +3,9 @@
 // (SIGTERM, SIGINT: the point under way finishes first) or, with idleExitMs, after that long without work.
 // Wall-clock timers here pace the worker, never a simulation (test/tidy.test.ts exempts this folder).
 import { UnrecoverableError, Worker } from "bullmq";
+import { Piscina } from "piscina";
 import { reasonOf } from "../executor.ts";
-import { type PointOutcome, runPoint } from "../runPoint.ts";
+import type { PointOutcome } from "../runPoint.ts";
 import { DEFAULT_QUEUE_NAME, openRedis, safeUrl } from "./connection.ts";
 import type { PointJob } from "./queueExecutor.ts";
 
@@ -25,6 +26,14 @@ export interface WorkerOptions {
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const redis = await openRedis(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  // The point runs on a thread of its own: a simulation keeps its thread busy for as long as it runs,
+  // and this thread must stay free to renew the point's lock, or the queue would think the worker dead.
+  const pool = new Piscina({
+    filename: new URL("../pointWorker.js", import.meta.url).href,
+    minThreads: 1,
+    maxThreads: 1,
+    concurrentTasksPerWorker: 1,
+  });
   let active = 0;
   let ran = 0;
   const worker = new Worker<PointJob, PointOutcome>(
@@ -32,7 +41,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     async (job) => {
       options.log(`running ${job.data.label}`);
       try {
-        const outcome = await runPoint(job.data.task);
+        const outcome: PointOutcome = await pool.run(job.data.task);
         ran++;
         options.log(`done    ${job.data.label}`);
         return outcome;
@@ -68,7 +77,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const stop = (why: string) => {
     if (stopping !== null) return stopping;
     options.log(`stopping (${why})${active > 0 ? ": finishing the point under way" : ""}`);
-    stopping = worker.close().then(() => redis.disconnect());
+    stopping = worker
+      .close()
+      .then(() => pool.destroy())
+      .then(() => redis.disconnect());
     return stopping;
   };
   const onSignal = (signal: NodeJS.Signals) => void stop(signal);
