@@ -3,6 +3,7 @@
 import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { mrcCommand } from "./commands/mrc.ts";
 import { reportCommand } from "./commands/report.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
@@ -211,6 +212,7 @@ async function main(): Promise<number> {
     .command(sweepCommand(setExitCode))
     .command(workerCommand(setExitCode))
     .command(reportCommand(setExitCode))
+    .command(mrcCommand(setExitCode))
     .demandCommand(1, "name a command: run, compare, doctor or strategies")
     .strict()
     .help()

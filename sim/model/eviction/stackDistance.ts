@@ -8,8 +8,11 @@ export interface StackDistances {
   requests: number;
   /** Requests for keys never seen before: a miss at every size. */
   coldMisses: number;
-  /** distanceCounts[d] = requests at stack distance d (d >= 1). */
+  coldBytes: number;
+  /** distanceCounts[d] = requests at stack distance d (d >= 1); distanceBytes[d] = their bytes. */
   distanceCounts: number[];
+  distanceBytes: number[];
+  bytes: number;
 }
 
 class GrowingFenwick {
@@ -51,32 +54,56 @@ export function stackDistances(requests: Iterable<Request>): StackDistances {
   const lastAt = new Map<string, number>();
   const tree = new GrowingFenwick();
   const counts: number[] = [0];
+  const countBytes: number[] = [0];
   let coldMisses = 0;
+  let coldBytes = 0;
+  let bytes = 0;
   let position = 0;
-  for (const { key } of requests) {
+  for (const { key, size } of requests) {
+    bytes += size;
     const previous = lastAt.get(key);
-    if (previous === undefined) coldMisses++;
-    else {
+    if (previous === undefined) {
+      coldMisses++;
+      coldBytes += size;
+    } else {
       // Keys whose latest request lies after `previous`, plus this key itself.
       const distance = tree.prefix(position - 1) - tree.prefix(previous) + 1;
       counts[distance] = (counts[distance] ?? 0) + 1;
+      countBytes[distance] = (countBytes[distance] ?? 0) + size;
       tree.add(previous, -1);
     }
     tree.add(position, 1);
     lastAt.set(key, position);
     position++;
   }
-  for (let d = 0; d < counts.length; d++) counts[d] ??= 0;
-  return { requests: position, coldMisses, distanceCounts: counts };
+  for (let d = 0; d < counts.length; d++) {
+    counts[d] ??= 0;
+    countBytes[d] ??= 0;
+  }
+  return {
+    requests: position,
+    coldMisses,
+    coldBytes,
+    distanceCounts: counts,
+    distanceBytes: countBytes,
+    bytes,
+  };
 }
 
 /** LRU misses at each capacity (entries), from the distances. */
 export function lruMisses(distances: StackDistances, capacities: readonly number[]): number[] {
-  // Requests with distance > C miss: a suffix sum over the histogram.
-  const counts = distances.distanceCounts;
-  const beyond = new Array<number>(counts.length + 1).fill(0);
-  for (let d = counts.length - 1; d >= 0; d--) beyond[d] = (beyond[d + 1] as number) + (counts[d] as number);
-  return capacities.map(
-    (c) => distances.coldMisses + (c + 1 < beyond.length ? (beyond[c + 1] as number) : 0),
-  );
+  return beyond(distances.distanceCounts, distances.coldMisses, capacities);
+}
+
+/** Bytes of the requests LRU misses at each capacity (entries). */
+export function lruMissBytes(distances: StackDistances, capacities: readonly number[]): number[] {
+  return beyond(distances.distanceBytes, distances.coldBytes, capacities);
+}
+
+/** cold + the sum of histogram[d] over d > C, for each C: requests beyond the capacity miss. */
+function beyond(histogram: readonly number[], cold: number, capacities: readonly number[]): number[] {
+  const suffix = new Array<number>(histogram.length + 1).fill(0);
+  for (let d = histogram.length - 1; d >= 0; d--)
+    suffix[d] = (suffix[d + 1] as number) + (histogram[d] as number);
+  return capacities.map((c) => cold + (c + 1 < suffix.length ? (suffix[c + 1] as number) : 0));
 }

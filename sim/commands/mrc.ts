@@ -1,0 +1,215 @@
+// `cachesim mrc <scenario> --sizes …`: the miss-ratio curve of each eviction policy over a scenario's
+// request stream, printed and written to mrc.csv. Until trace files can be read, the stream is the
+// scenario's own: its generator workloads' key draws (same seed, same named streams as a run) and its
+// scripts' keys, workload after workload. Every request, read or write, counts as an access: looked up,
+// and inserted on a miss. The input is a re-walkable iterator of (key, size), so a trace reader plugs in.
+import path from "node:path";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { RngStreams } from "../core/rng.ts";
+import { type MrcRow, missRatioCurves, type RequestSource } from "../model/eviction/mrc.ts";
+import type { Request } from "../model/eviction/replay.ts";
+import { evictionPolicies } from "../model/evictionPolicies.ts";
+import { valueBytes } from "../model/localCache.ts";
+import { CsvFile } from "../report/csvFile.ts";
+import { OutputDir, OutputDirError } from "../report/outputDir.ts";
+import { renderTable } from "../report/table.ts";
+import { ScenarioError } from "../scenario/errors.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { isScript, type Scenario } from "../scenario/types.ts";
+import type { GeneratorSpec } from "../workloads/generatorSpec.ts";
+import { keyDistributions } from "../workloads/keys/registry.ts";
+import { pluginOptions } from "../workloads/pluginField.ts";
+import { valueSizes } from "../workloads/sizes/sizes.ts";
+
+/** Points on one curve, and requests in one stream: enough for any curve worth plotting. */
+export const MRC_SIZES_MAX = 1_000;
+export const MRC_REQUESTS_MAX = 100_000_000;
+const SIZE_MAX = 1_000_000_000_000;
+
+export const MRC_HEADER = ["policy", "size", "requests", "misses", "miss_ratio", "byte_miss_ratio"] as const;
+
+class MrcInputError extends Error {}
+
+/** `100,200,500` or `100..1000+100` (from, to, step), or a mix separated by commas. */
+export function parseSizes(text: string): number[] {
+  const sizes: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const range = /^(\d+)\.\.(\d+)\+(\d+)$/.exec(part);
+    if (range) {
+      const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3])];
+      if (step < 1 || to < from)
+        throw new MrcInputError(`--sizes: "${part}" must read from..to+step with from ≤ to and step ≥ 1`);
+      if ((to - from) / step + 1 + sizes.length > MRC_SIZES_MAX)
+        throw new MrcInputError(`--sizes: at most ${MRC_SIZES_MAX} sizes`);
+      for (let s = from; s <= to; s += step) sizes.push(s);
+    } else if (/^\d+$/.test(part)) sizes.push(Number(part));
+    else throw new MrcInputError(`--sizes: expected sizes like 100,200 or 100..1000+100, found "${part}"`);
+  }
+  for (const s of sizes)
+    if (s < 1 || s > SIZE_MAX)
+      throw new MrcInputError(`--sizes: each size must be from 1 to ${SIZE_MAX}, found ${s}`);
+  if (sizes.length > MRC_SIZES_MAX) throw new MrcInputError(`--sizes: at most ${MRC_SIZES_MAX} sizes`);
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+export function parsePolicies(text: string | undefined): string[] {
+  if (text === undefined) return evictionPolicies.names();
+  const names = text.split(",").map((p) => p.trim());
+  for (const name of names)
+    if (!evictionPolicies.has(name))
+      throw new MrcInputError(
+        `--policies: unknown policy "${name}" (known: ${evictionPolicies.names().join(", ")})`,
+      );
+  return [...new Set(names)];
+}
+
+/** The scenario's requests as (key, size), the same every walk. */
+export function scenarioRequests(scenario: Scenario, byBytes: boolean): RequestSource {
+  let total = 0;
+  scenario.workloads.forEach((w, i) => {
+    if (isScript(w)) total += w.ops.length;
+    else if (w.kind === "generator") {
+      const spec = w.options as GeneratorSpec;
+      if (spec.requests <= 0)
+        throw new MrcInputError(`workloads[${i}]: the generator needs a request count (requests:) for mrc`);
+      if (byBytes && spec.valueSize === null)
+        throw new MrcInputError(`workloads[${i}]: sizes in bytes need the generator's valueSize`);
+      total += spec.requests;
+    } else
+      throw new MrcInputError(`workloads[${i}]: mrc reads generator and script workloads, not ${w.kind}`);
+  });
+  if (total > MRC_REQUESTS_MAX)
+    throw new MrcInputError(`the stream has ${total} requests; mrc takes at most ${MRC_REQUESTS_MAX}`);
+  return function* walk(): Generator<Request> {
+    const rng = new RngStreams(scenario.seed);
+    const request: Request = { key: "", size: 0 };
+    for (const [i, w] of scenario.workloads.entries()) {
+      if (isScript(w)) {
+        const lastSize = new Map<string, number>();
+        for (const op of w.ops) {
+          if (op.op === "flush") continue;
+          request.key = op.key;
+          if (op.op === "write") lastSize.set(op.key, valueBytes(op.value));
+          request.size = lastSize.get(op.key) ?? 0;
+          yield request;
+        }
+        continue;
+      }
+      const spec = w.options as GeneratorSpec;
+      const stream = (suffix: string) => rng.stream(`workload[${i}]:${suffix}`);
+      const dist = pluginOptions(spec.keys, "dist", ["count", "prefix"]);
+      const sampler = keyDistributions
+        .get(dist.name)
+        .create({ count: spec.keys.count, rng: stream("keys") }, dist.options);
+      const sizer =
+        spec.valueSize === null
+          ? null
+          : (() => {
+              const size = pluginOptions(spec.valueSize, "dist");
+              return valueSizes.get(size.name).create({ rng: stream("sizes") }, size.options);
+            })();
+      for (let n = 0; n < spec.requests; n++) {
+        request.key = `${spec.keys.prefix}${sampler.next()}`;
+        request.size = sizer === null ? 1 : sizer.next();
+        yield request;
+      }
+    }
+  };
+}
+
+interface MrcArgs {
+  input: string;
+  sizes: string;
+  policies?: string;
+  unit: "entries" | "bytes";
+  out?: string;
+  quiet: boolean;
+}
+
+async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
+  try {
+    const sizes = parseSizes(args.sizes);
+    const policies = parsePolicies(args.policies).map((name) => ({ name, options: {} }));
+    if (!/\.ya?ml$/i.test(args.input))
+      throw new MrcInputError(`${args.input}: give a scenario (.yaml); trace files are not read yet`);
+    const scenario = loadScenario(args.input, knownNames());
+    const byBytes = args.unit === "bytes";
+    const source = scenarioRequests(scenario, byBytes);
+    const outDir = args.out ?? path.join("reports", `${scenario.name}-mrc`);
+    const output = await OutputDir.create(outDir);
+    try {
+      const rows = missRatioCurves(source, { policies, sizes, byBytes });
+      const csv = CsvFile.open(output.path("mrc.csv"), MRC_HEADER);
+      for (const r of rows) csv.writeRow(csvCells(r));
+      await csv.close();
+      await output.commit();
+      if (!args.quiet) {
+        console.log(
+          renderTable(
+            ["policy", `size (${args.unit})`, "requests", "misses", "miss ratio", "byte miss ratio"],
+            rows.map((r) => [
+              r.policy,
+              r.size,
+              r.requests,
+              r.misses,
+              r.missRatio.toFixed(4),
+              r.byteMissRatio.toFixed(4),
+            ]),
+          ),
+        );
+        console.log(`wrote ${path.join(outDir, "mrc.csv")}`);
+      }
+      return 0;
+    } catch (error) {
+      await output.abort();
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof MrcInputError || error instanceof ScenarioError || error instanceof OutputDirError) {
+      console.error(`cachesim mrc: ${error.message}`);
+      return 2;
+    }
+    // A policy refusing its size (s3fifo, slru too small) is a user mistake too: say which.
+    if (error instanceof Error && /^(s3fifo|slru|belady|wtinylfu):/.test(error.message)) {
+      console.error(`cachesim mrc: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export function csvCells(r: MrcRow): (string | number)[] {
+  return [r.policy, r.size, r.requests, r.misses, r.missRatio.toFixed(6), r.byteMissRatio.toFixed(6)];
+}
+
+/** The command, for one registration line in cli.ts; `setExit` receives the exit code. */
+export function mrcCommand(setExit: (code: number) => void): CommandModule<object, MrcArgs> {
+  return {
+    command: "mrc <input>",
+    describe: "miss-ratio curves: each eviction policy's miss ratio at each cache size",
+    builder: (y: Argv) =>
+      y
+        .positional("input", { type: "string", demandOption: true, describe: "scenario file (.yaml)" })
+        .option("sizes", {
+          type: "string",
+          demandOption: true,
+          describe: "cache sizes: 100,200,500 or 100..1000+100 (from..to+step)",
+        })
+        .option("policies", { type: "string", describe: "comma-separated policies (default: all)" })
+        .option("unit", {
+          choices: ["entries", "bytes"] as const,
+          default: "entries" as const,
+          describe: "what a size counts",
+        })
+        .option("out", { type: "string", describe: "report folder (default: reports/<scenario>-mrc)" })
+        .option("quiet", {
+          type: "boolean",
+          default: false,
+          describe: "print nothing but errors",
+        }) as unknown as Argv<MrcArgs>,
+    handler: async (args) => {
+      setExit(await runMrc(args));
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Guards `cachesim mrc`: size lists and ranges, policy names, the scenario's request stream, LRU's
+// one-pass curve against replays, and the command as a user meets it (CSV written, bad input refused
+// with exit 2 and nothing written).
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { MRC_HEADER, parsePolicies, parseSizes, scenarioRequests } from "../sim/commands/mrc.ts";
+import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
+import { type Request, replay } from "../sim/model/eviction/replay.ts";
+import { knownNames } from "../sim/scenario/knownNames.ts";
+import { parseScenario } from "../sim/scenario/load.ts";
+
+const run = promisify(execFile);
+
+async function cachesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["sim/bin/cachesim.js", ...args], {
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const SCENARIO = `
+name: mrc-small
+seed: 3
+duration: 100s
+strategy: local
+nodes: [a, b]
+workloads:
+  - generator:
+      rate: 100
+      requests: 3000
+      keys: { count: 500, dist: zipf, s: 0.8, prefix: "k" }
+  - node: a
+    script:
+      - { at: 0ms, op: write, key: "x", value: "hello" }
+      - { at: 1ms, op: read, key: "x" }
+`;
+
+describe("parseSizes", () => {
+  it("reads lists, ranges and both, sorted and without repeats", () => {
+    expect(parseSizes("300,100,200")).toEqual([100, 200, 300]);
+    expect(parseSizes("100..500+100")).toEqual([100, 200, 300, 400, 500]);
+    expect(parseSizes("50, 100..300+100, 200")).toEqual([50, 100, 200, 300]);
+  });
+
+  it("refuses what is not a size", () => {
+    expect(() => parseSizes("0")).toThrow(/from 1/);
+    expect(() => parseSizes("ten")).toThrow(/found "ten"/);
+    expect(() => parseSizes("500..100+10")).toThrow(/from ≤ to/);
+    expect(() => parseSizes("1..100000+1")).toThrow(/at most 1000 sizes/);
+  });
+});
+
+describe("parsePolicies", () => {
+  it("defaults to every policy and names the known ones for an unknown one", () => {
+    expect(parsePolicies(undefined)).toContain("belady");
+    expect(() => parsePolicies("lru,nope")).toThrow(/unknown policy "nope" \(known: lru/);
+  });
+});
+
+describe("miss-ratio curves", () => {
+  const scenario = parseScenario(SCENARIO, "mrc-small.yaml", knownNames());
+  const source = scenarioRequests(scenario, false);
+  const requests: Request[] = Array.from(source(), (r) => ({ ...r }));
+
+  it("walks the scenario's stream the same way every time", () => {
+    expect(requests).toHaveLength(3002);
+    expect(Array.from(source(), (r) => r.key)).toEqual(requests.map((r) => r.key));
+    expect(new Set(requests.map((r) => r.key)).size).toBeGreaterThan(100);
+    expect(requests.at(-1)).toEqual({ key: "x", size: 5 });
+  });
+
+  it("gives LRU's one-pass curve the misses of a replay at each size, and every policy at every size", () => {
+    const sizes = [10, 50, 200];
+    const rows = missRatioCurves(source, {
+      policies: [
+        { name: "lru", options: {} },
+        { name: "sieve", options: {} },
+      ],
+      sizes,
+      byBytes: false,
+    });
+    expect(rows.map((r) => `${r.policy}@${r.size}`)).toEqual([
+      "lru@10",
+      "lru@50",
+      "lru@200",
+      "sieve@10",
+      "sieve@50",
+      "sieve@200",
+    ]);
+    for (const r of rows) {
+      const replayed = replay({ name: r.policy, options: {} }, { size: r.size, byBytes: false }, requests);
+      expect(r.misses, `${r.policy}@${r.size}`).toBe(replayed.misses);
+      expect(r.missRatio).toBeCloseTo(replayed.misses / 3002, 12);
+    }
+  });
+});
+
+describe("cachesim mrc", () => {
+  it("prints the curve and writes mrc.csv", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "s.yaml");
+    writeFileSync(file, SCENARIO);
+    const out = path.join(dir, "out");
+    const r = await cachesim(
+      "mrc",
+      file,
+      "--sizes",
+      "20..60+20",
+      "--policies",
+      "lru,fifo,belady",
+      "--out",
+      out,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("belady");
+    const csv = readFileSync(path.join(out, "mrc.csv"), "utf8").trimEnd().split("\n");
+    expect(csv[0]).toBe(MRC_HEADER.join(","));
+    expect(csv).toHaveLength(1 + 9);
+  }, 150_000);
+
+  it("refuses bad sizes with exit 2 and writes nothing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "s.yaml");
+    writeFileSync(file, SCENARIO);
+    const out = path.join(dir, "out");
+    const r = await cachesim("mrc", file, "--sizes", "10,x", "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('found "x"');
+    expect(existsSync(out)).toBe(false);
+  }, 150_000);
+});
