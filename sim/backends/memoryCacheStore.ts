@@ -1,19 +1,47 @@
-// In-process Redis stand-in: ioredis-mock, one isolated instance per run. ioredis-mock shares data
-// between instances with the same host:port/db, so each run gets a host name of its own.
+// In-process Redis stand-in: ioredis-mock, one isolated instance per run. ioredis-mock shares data (and
+// pub/sub) between instances with the same host:port/db, so each run gets a host name of its own.
+//
+// The conditional operations (setIfNewer, takeLease, fillLease) read and write the mock's own keyspace
+// synchronously, by the rules in conditionalOps.ts, which mirror the Lua scripts live Redis runs. That is
+// atomic (nothing runs in between) and in order with get/set/del, because the mock executes every command
+// synchronously when it is called and only hands the reply back later.
 import RedisMock from "ioredis-mock";
-import { fillLeaseRule, leaseEntry, setIfNewerRule, takeLeaseRule } from "./entryRules.ts";
-import type { CacheStore } from "./types.ts";
+import { fillLeaseStores, leaseAnswer, leaseEntry, setIfNewerStores } from "./conditionalOps.ts";
+import { Deliveries } from "./deliveries.ts";
+import type { CacheStore, LeaseAnswer } from "./types.ts";
 
 let instancesCreated = 0;
 
+type MockClient = InstanceType<typeof RedisMock>;
+
+/** ioredis-mock's keyspace (`redis.data`, untyped in @types/ioredis-mock): what its commands run against. */
+interface MockKeyspace {
+  get(key: string): unknown;
+  set(key: string, value: string): void;
+}
+
+/** The run's invalidation channel; the instance is the run's own, so the name need not be unique. */
+const CHANNEL = "cachesim:invalidations";
+
+const noop = () => {};
+
 export class MemoryCacheStore implements CacheStore {
   readonly description = "in-process Redis (ioredis-mock)";
-  private readonly redis: InstanceType<typeof RedisMock>;
+  private readonly redis: MockClient;
+  private readonly keyspace: MockKeyspace;
+  private subscriber: MockClient | null = null;
+  private subscribed: Promise<unknown> | null = null;
+  private readonly deliveries = new Deliveries();
   private closed = false;
 
   constructor() {
     instancesCreated += 1;
-    this.redis = new RedisMock({ host: `cachesim-run-${instancesCreated}`, port: 6379, lazyConnect: false });
+    this.redis = new RedisMock({
+      host: `cachesim-run-${instancesCreated}`,
+      port: 6379,
+      lazyConnect: false,
+    });
+    this.keyspace = (this.redis as unknown as { data: MockKeyspace }).data;
   }
 
   get(key: string): Promise<string | null> {
@@ -28,26 +56,37 @@ export class MemoryCacheStore implements CacheStore {
     await this.redis.del(key);
   }
 
-  async setIfNewer(key: string, entry: string, version: number, nowUs: number): Promise<number> {
-    if (!setIfNewerRule(await this.redis.get(key), version, nowUs)) return 0;
-    await this.redis.set(key, entry);
+  setIfNewer(key: string, entry: string, version: number, nowUs: number): number {
+    if (!setIfNewerStores(this.current(key), version, nowUs)) return 0;
+    this.keyspace.set(key, entry);
     return 1;
   }
 
-  async takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): Promise<string> {
-    const answer = takeLeaseRule(await this.redis.get(key), nowUs);
-    if (answer === "granted") await this.redis.set(key, leaseEntry(token, leaseExpiresAtUs));
+  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): LeaseAnswer {
+    const answer = leaseAnswer(this.current(key), nowUs);
+    if (answer === "granted") this.keyspace.set(key, leaseEntry(token, leaseExpiresAtUs));
     return answer;
   }
 
-  async fillLease(key: string, token: number, nowUs: number, entry: string): Promise<number> {
-    if (!fillLeaseRule(await this.redis.get(key), token, nowUs)) return 0;
-    await this.redis.set(key, entry);
+  fillLease(key: string, token: number, nowUs: number, entry: string): number {
+    if (!fillLeaseStores(this.current(key), token, nowUs)) return 0;
+    this.keyspace.set(key, entry);
     return 1;
   }
 
-  async publish(message: string): Promise<void> {
-    await this.redis.publish("cachesim:invalidations", message);
+  /** What the key holds as a string, or null (the engine stores only strings). */
+  private current(key: string): string | null {
+    const value = this.keyspace.get(key);
+    return typeof value === "string" ? value : null;
+  }
+
+  publish(message: string): Promise<void> {
+    const { framed, arrived } = this.deliveries.send(message);
+    // Publish only once the subscription stands, or the first message would reach nobody.
+    this.subscribe()
+      .then(() => this.redis.publish(CHANNEL, framed))
+      .catch((error: unknown) => this.deliveries.failOne(framed, error));
+    return arrived;
   }
 
   locate(): string | null {
@@ -57,8 +96,21 @@ export class MemoryCacheStore implements CacheStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.deliveries.failAll(new Error("the in-process cache store is closed"));
+    if (this.subscriber) this.subscriber.disconnect();
     // The instance is this run's alone, so emptying it touches nobody else's keys.
     await this.redis.flushall();
     this.redis.disconnect();
+  }
+
+  /** A second connection to the same in-process server, subscribed to the run's channel. */
+  private subscribe(): Promise<unknown> {
+    if (this.subscribed) return this.subscribed;
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on("message", (_channel: string, framed: string) => this.deliveries.received(framed));
+    this.subscribed = subscriber.subscribe(CHANNEL);
+    this.subscribed.catch(noop);
+    return this.subscribed;
   }
 }

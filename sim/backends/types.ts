@@ -10,10 +10,22 @@ export interface Record {
   version: number;
 }
 
+/** What `takeLease` answers: the lease is now the caller's, another holds a live one, or the live entry. */
+export type LeaseAnswer = "granted" | "held" | (string & {});
+
 /**
  * The global cache tier (Redis). Keys arrive already prefixed by shard (`node_a:User:1`); a store adds
- * its own run namespace where it shares a server with others. Values are opaque strings: the engine
- * encodes version and virtual expiry into them, because expiry follows the virtual clock, not the store's.
+ * its own run namespace where it shares a server with others. Values are opaque strings to `get`/`set`:
+ * the engine encodes version and virtual expiry into them, because expiry follows the virtual clock, not
+ * the store's. The conditional operations read that encoding (it is the engine's, in
+ * sim/model/globalCache.ts), each atomically and in one round trip:
+ *
+ * - value entry `<version>|<expiresAtUs>|n` (absent value) or `<version>|<expiresAtUs>|s<value>`;
+ * - tombstone `<version>|<expiresAtUs>|t`;
+ * - lease `L|<token>|<expiresAtUs>`.
+ *
+ * expiresAtUs 0 means never; an entry or lease is live at nowUs while nowUs < expiresAtUs. Every operation
+ * that needs "now" takes it as `nowUs`: expiry is virtual, never a Redis TTL.
  */
 export interface CacheStore {
   /** Secret-free words for messages, e.g. `in-process Redis (ioredis-mock)` or `redis 127.0.0.1:6379`. */
@@ -22,22 +34,22 @@ export interface CacheStore {
   set(key: string, value: string): MaybePromise<void>;
   del(key: string): MaybePromise<void>;
   /**
-   * Atomically SETs `entry` if the key is absent, holds a lease, or holds an entry (value or tombstone)
-   * that has expired at nowUs or has a version below `version`; 1 if set, 0 if refused. Entries are the
-   * engine's strings (sim/model/globalCache.ts): `<version>|<expiresAtUs>|…`, leases `L|<token>|<expiresAtUs>`.
+   * Compare-and-set by version: stores `entry` if the key is absent, holds a lease, holds an entry (value
+   * or tombstone) that has expired at nowUs, or holds one whose version is below `version`. 1 if stored,
+   * 0 if refused.
    */
   setIfNewer(key: string, entry: string, version: number, nowUs: number): MaybePromise<number>;
   /**
-   * Atomically: if the key is absent or holds an expired lease or entry, stores the lease
-   * `L|token|leaseExpiresAtUs` and answers "granted"; a live lease answers "held"; a live entry answers
-   * the entry itself.
+   * Asks for the right to fill a missing key. Absent, an expired lease or an expired entry: stores the
+   * lease `L|token|leaseExpiresAtUs` and answers "granted". A live lease: "held". A live entry (value or
+   * tombstone): that entry, as stored, and no lease (the caller decodes it: a hit, or a miss it may not fill).
    */
-  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): MaybePromise<string>;
-  /** Atomically SETs `entry` only if the key holds a live lease with this token; 1 if set, 0 if not. */
+  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): MaybePromise<LeaseAnswer>;
+  /** Stores `entry` only if the key holds a live lease with this token: 1 if stored, 0 if not. */
   fillLease(key: string, token: number, nowUs: number, entry: string): MaybePromise<number>;
   /**
-   * Publishes `message` on the run's own invalidation channel; resolves once the run's own subscriber
-   * has received it (so the engine can deliver it at a virtual time of its choosing).
+   * Broadcasts `message` on the run's own channel. Resolves once the run's own subscriber connection has
+   * received it, so the engine can deliver it at a virtual time of its choosing and wait only then.
    */
   publish(message: string): MaybePromise<void>;
   /** Which server holds the key, where there are several (Redis Cluster); null where there is one. */

@@ -7,7 +7,9 @@
 // the run is over; every later call rejects at once with the same BackendError.
 import { createRequire } from "node:module";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
-import type { CacheStore } from "../types.ts";
+import { CACHE_SCRIPTS, type ScriptCommands } from "../cacheScripts.ts";
+import { Deliveries } from "../deliveries.ts";
+import type { CacheStore, LeaseAnswer } from "../types.ts";
 import { BackendError } from "./backendError.ts";
 import { formatEndpoint, type RedisConfig, type RedisEndpoint, redact, redisPrefix } from "./config.ts";
 
@@ -17,6 +19,8 @@ const requireFromIoredis = createRequire(createRequire(import.meta.url).resolve(
 const calculateSlot = requireFromIoredis("cluster-key-slot") as (key: string) => number;
 
 export type RedisClient = Redis | Cluster;
+/** A client with the conditional operations defined on it (see cacheScripts.ts). */
+type ScriptedClient = RedisClient & ScriptCommands;
 
 export interface RedisConnectOptions {
   connectTimeoutMs: number;
@@ -354,24 +358,32 @@ async function checkStandalone(client: Redis, config: RedisConfig): Promise<void
   if (config.db !== 0) await client.select(config.db);
 }
 
+/**
+ * Defines the conditional operations on a client and loads their scripts on every master beforehand, so
+ * EVALSHA never meets NOSCRIPT: ioredis would then resend the script as EVAL, after commands issued later
+ * on the same connection, and per-key command order is what parity rests on.
+ */
+async function defineScripts(client: RedisClient): Promise<ScriptedClient> {
+  const servers: Redis[] = client instanceof Cluster ? client.nodes("master") : [client];
+  await Promise.all(
+    servers.flatMap((server) => CACHE_SCRIPTS.map((script) => server.script("LOAD", script.lua))),
+  );
+  for (const script of CACHE_SCRIPTS) client.defineCommand(script.name, { numberOfKeys: 1, lua: script.lua });
+  return client as ScriptedClient;
+}
+
 export class LiveRedisStore implements CacheStore {
-  // TEMPORARY until the live store's Lua scripts land.
-  setIfNewer(): never {
-    throw new Error("setIfNewer: not yet in the live store");
-  }
-  takeLease(): never {
-    throw new Error("takeLease: not yet in the live store");
-  }
-  fillLease(): never {
-    throw new Error("fillLease: not yet in the live store");
-  }
-  publish(): never {
-    throw new Error("publish: not yet in the live store");
-  }
   readonly description: string;
   /** Every key this run writes starts with this; nothing else does. */
   readonly prefix: string;
-  private client: RedisClient;
+  /** The run's invalidation channel, namespaced like its keys. */
+  readonly channel: string;
+  private client: ScriptedClient;
+  /** The dedicated subscriber connection, opened by the first publish. */
+  private subscriber: RedisClient | null = null;
+  private subscribing: Promise<void> | null = null;
+  private subscribed = false;
+  private readonly deliveries = new Deliveries();
   private readonly config: RedisConfig;
   private readonly options: LiveRedisOptions;
   /** Every key the run has asked to write, so that close() removes exactly those. */
@@ -379,17 +391,24 @@ export class LiveRedisStore implements CacheStore {
   private failure: BackendError | null = null;
   private closing: Promise<void> | null = null;
 
-  private constructor(client: RedisClient, config: RedisConfig, options: LiveRedisOptions) {
+  private constructor(client: ScriptedClient, config: RedisConfig, options: LiveRedisOptions) {
     this.client = client;
     this.config = config;
     this.options = options;
     this.description = config.description;
     this.prefix = redisPrefix(options.runId);
+    this.channel = `${this.prefix}invalidations`;
     this.watch(client);
   }
 
   static async open(config: RedisConfig, options: LiveRedisOptions): Promise<LiveRedisStore> {
-    return new LiveRedisStore(await connectRedis(config, options), config, options);
+    const client = await connectRedis(config, options);
+    try {
+      return new LiveRedisStore(await defineScripts(client), config, options);
+    } catch (error) {
+      client.disconnect();
+      throw explainRedisError(error, config);
+    }
   }
 
   /** The run's failure, once a server has let it down; null while all is well. */
@@ -422,8 +441,80 @@ export class LiveRedisStore implements CacheStore {
     return this.guard(this.client.del(this.prefix + key).then(noop, this.onError));
   }
 
+  setIfNewer(key: string, entry: string, version: number, nowUs: number): Promise<number> {
+    if (this.failure) return this.rejected();
+    const fullKey = this.prefix + key;
+    this.written.add(fullKey);
+    const reply = this.client.cachesimSetIfNewer(fullKey, entry, version, nowUs, this.options.safetyTtlMs);
+    return this.guard(reply.then(Number, this.onError));
+  }
+
+  takeLease(key: string, token: number, nowUs: number, leaseExpiresAtUs: number): Promise<LeaseAnswer> {
+    if (this.failure) return this.rejected();
+    const fullKey = this.prefix + key;
+    this.written.add(fullKey);
+    const reply = this.client.cachesimTakeLease(
+      fullKey,
+      token,
+      nowUs,
+      leaseExpiresAtUs,
+      this.options.safetyTtlMs,
+    );
+    return this.guard(reply.then(String, this.onError));
+  }
+
+  fillLease(key: string, token: number, nowUs: number, entry: string): Promise<number> {
+    if (this.failure) return this.rejected();
+    const fullKey = this.prefix + key;
+    this.written.add(fullKey);
+    const reply = this.client.cachesimFillLease(fullKey, token, nowUs, entry, this.options.safetyTtlMs);
+    return this.guard(reply.then(Number, this.onError));
+  }
+
+  publish(message: string): Promise<void> {
+    if (this.failure) return this.rejected();
+    const { framed, arrived } = this.deliveries.send(message);
+    const send = () => {
+      this.client.publish(this.channel, framed).then(noop, (error: unknown) => {
+        this.deliveries.failOne(framed, this.toBackendError(error));
+      });
+    };
+    // Once subscribed, PUBLISH goes out at once, in order with the run's other commands; the first one
+    // waits for the subscription, or it would reach nobody.
+    if (this.subscribed) send();
+    else
+      this.subscribe().then(send, (error: unknown) =>
+        this.deliveries.failOne(framed, this.toBackendError(error)),
+      );
+    return arrived;
+  }
+
   locate(key: string): string | null {
     return nodeForKey(this.client, this.prefix + key);
+  }
+
+  /** Opens the dedicated subscriber connection (a Cluster delivers PUBLISH to every node: one is enough). */
+  private subscribe(): Promise<void> {
+    this.subscribing ??= (async () => {
+      const subscriber = await connectRedis(this.config, this.options);
+      if (this.closing || this.failure) {
+        subscriber.disconnect();
+        throw this.failure ?? new Error(CONNECTION_CLOSED);
+      }
+      this.subscriber = subscriber;
+      subscriber.on("error", noop);
+      subscriber.on("message", (_channel: string, framed: string) => this.deliveries.received(framed));
+      const lost = () => {
+        if (this.closing) return;
+        const error = this.fail(new Error(CONNECTION_CLOSED));
+        this.deliveries.failAll(error);
+      };
+      subscriber.on("close", lost);
+      subscriber.on("end", lost);
+      await subscriber.subscribe(this.channel);
+      this.subscribed = true;
+    })();
+    return this.subscribing;
   }
 
   close(): Promise<void> {
@@ -478,7 +569,11 @@ export class LiveRedisStore implements CacheStore {
       code: code || "CONNECTION_LOST",
     });
     // Whatever is still queued on the other connections is failed at once too, rather than left to time out.
-    if (!this.closing) this.client.disconnect();
+    if (!this.closing) {
+      this.client.disconnect();
+      this.subscriber?.disconnect();
+    }
+    this.deliveries.failAll(this.failure);
     return this.failure;
   }
 
@@ -511,9 +606,18 @@ export class LiveRedisStore implements CacheStore {
   }
 
   private async shutDown(): Promise<void> {
+    this.deliveries.failAll(
+      this.failure ??
+        new BackendError(`${this.config.description}: the store is closed`, {
+          backend: "redis",
+          address: this.config.description,
+          code: "CLOSED",
+        }),
+    );
+    if (this.subscriber) this.subscriber.disconnect();
     const keys = [...this.written];
     let cleanupError: unknown = null;
-    let client = this.client;
+    let client: RedisClient = this.client;
     if (keys.length > 0) {
       try {
         // After a drop, the run's keys are still worth removing: a fresh connection, just for that.
