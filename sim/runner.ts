@@ -6,6 +6,8 @@ import { openBackends } from "./backends/openBackends.ts";
 import type { Backends } from "./backends/types.ts";
 import { RngStreams } from "./core/rng.ts";
 import { type RunStats, Scheduler, SimulationError } from "./core/scheduler.ts";
+import { writeFaultsReport } from "./faults/report.ts";
+import { faultLogFor, observedTally, scheduleFaults } from "./faults/schedule.ts";
 import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
 import type { OpCounters } from "./metrics/opCounters.ts";
 import { Recorder } from "./metrics/recorder.ts";
@@ -13,7 +15,7 @@ import { TraceLog } from "./metrics/traceLog.ts";
 import { Database } from "./model/database.ts";
 import { evictionPolicy } from "./model/evictionPolicies.ts";
 import { GlobalCache } from "./model/globalCache.ts";
-import { latencySampler } from "./model/latency.ts";
+import { nodeLinks } from "./model/link.ts";
 import { Oracle } from "./model/oracle.ts";
 import { NO_TALLY } from "./model/tally.ts";
 import type { SimNode, World } from "./model/world.ts";
@@ -110,6 +112,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const oracle = new Oracle(scenario.data.fill);
     await seedData(scenario, backends, oracle);
 
+    const shardNames = scenario.globalCache.shards.map((s) => s.name);
     const nodes: SimNode[] = scenario.nodes.map((spec, index) => ({
       index,
       name: spec.name,
@@ -117,8 +120,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         spec.cache.capacity > 0
           ? evictionPolicy(spec.cache.eviction)({ capacity: spec.cache.capacity, ttlUs: spec.cache.ttlUs })
           : null,
-      cacheHopUs: latencySampler(spec.network.cache, rng.stream(`link:${spec.name}:cache`)),
-      dbHopUs: latencySampler(spec.network.database, rng.stream(`link:${spec.name}:database`)),
+      ...nodeLinks(spec.name, spec.network, shardNames, rng),
+      invalidationLink: null,
+      epoch: 0,
+      up: true,
     }));
 
     const timeseries = CsvFile.open(output.path("timeseries.csv"), [...TIMESERIES_HEADER]);
@@ -131,7 +136,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       trace,
     );
     let opCount = 0;
-    const tally = NO_TALLY;
+    const faultLog = faultLogFor(scenario.faults, { scheduler, nodes }, scenario.report.intervalUs);
+    const tally = observedTally(faultLog, NO_TALLY);
     const world: World = {
       scheduler,
       nodes,
@@ -147,8 +153,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       tally,
       rng,
       nextOpId: () => opCount++,
+      faults: faultLog,
     };
     const paths = composeStrategy(world, presetChoice(scenario.strategy, strategyPresets));
+    if (scenario.faults !== null && faultLog !== null) scheduleFaults(scenario.faults, faultLog, world);
     const nodesByName = new Map(nodes.map((n) => [n.name, n]));
     const checks = prepareExpectations(
       scenario.expectations,
@@ -188,6 +196,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const row of summaryRows) summary.writeRow([row.node, ...metricCells(row.counters)]);
     await summary.close();
     const files = ["summary.csv", "timeseries.csv"];
+    if (faultLog !== null) {
+      await writeFaultsReport(
+        output.path("faults.csv"),
+        faultLog,
+        nodes,
+        stats.endUs,
+        scenario.report.intervalUs,
+      );
+      files.push("faults.csv");
+    }
     if (trace !== null) {
       const traceFile = CsvFile.open(output.path("trace.csv"), [...TRACE_HEADER]);
       for (const cells of trace.sorted()) traceFile.writeRow(cells);

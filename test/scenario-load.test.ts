@@ -78,6 +78,7 @@ describe("defaults", () => {
       report: { intervalUs: 1_000_000, trace: "auto" },
       limits: { eventsMax: 100_000_000, traceRowsMax: 100_000 },
       backend: { mode: "memory" },
+      faults: null,
     } satisfies Scenario);
   });
 
@@ -375,7 +376,7 @@ workloads:
       `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, ttl, eviction)`,
     ]);
     expect(lines(`${MINIMAL}colour: blue\n`)).toEqual([
-      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep)`,
+      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep, faults)`,
     ]);
   });
 

@@ -15,6 +15,7 @@
 import type { CacheStore, MaybePromise } from "../backends/types.ts";
 import type { Scheduler } from "../core/scheduler.ts";
 import { HashRing } from "./hashRing.ts";
+import { abandon, type Link, type RequestFaults } from "./link.ts";
 import type { Operation } from "./operation.ts";
 import type { Key } from "./oracle.ts";
 import { TALLY, type Tally, type TallyId } from "./tally.ts";
@@ -27,8 +28,15 @@ export interface Shard {
 }
 
 export class GlobalCache {
-  private readonly ring: HashRing<number>;
+  private ring: HashRing<number>;
   private readonly shards: Shard[];
+  /** Set when the run has faults; null keeps requests on the exact fault-free path. */
+  private faults: RequestFaults | null = null;
+  /** Per shard: whether it is up, and how often it came back empty (its prefix then changes). */
+  private readonly shardUp: boolean[];
+  private readonly shardRestarts: number[];
+  /** Keys routed since the ring last changed (kept only with faults, to re-route them). */
+  private routed: Key[] = [];
 
   constructor(
     private readonly store: CacheStore,
@@ -42,6 +50,61 @@ export class GlobalCache {
       shards.map((s, index) => ({ name: s.name, shard: index })),
       ringPoints,
     );
+    this.ringPoints = ringPoints;
+    this.shardUp = shards.map(() => true);
+    this.shardRestarts = shards.map(() => 0);
+  }
+
+  private readonly ringPoints: number;
+
+  /** Turns on timeouts and crash checks for every request from now on (the fault schedule does). */
+  enableFaults(faults: RequestFaults): void {
+    this.faults = faults;
+  }
+
+  /** The shards, in scenario order. */
+  get shardNames(): string[] {
+    return this.shards.map((s) => s.name);
+  }
+
+  /** Whether the shard is up. */
+  isShardUp(index: number): boolean {
+    return this.shardUp[index] as boolean;
+  }
+
+  /**
+   * Takes a shard down: requests that reach it time out, and the ring routes around it from now on (its
+   * keys move to the next shard, cold). At least one shard stays on the ring: with every shard down,
+   * keys keep their shard and every request times out.
+   */
+  shardDown(index: number): void {
+    this.shardUp[index] = false;
+    this.reroute();
+  }
+
+  /**
+   * Brings a shard back; it takes its keys again. With `keepContents` it serves what it held when it
+   * went down (values overwritten meanwhile come back: the classic hazard); else it comes back empty.
+   */
+  shardBack(index: number, keepContents: boolean): void {
+    this.shardUp[index] = true;
+    if (!keepContents) {
+      // A fresh prefix: what the shard held is out of reach, as after a restart without persistence.
+      const shard = this.shards[index] as Shard;
+      const restarts = ++(this.shardRestarts[index] as number);
+      shard.prefix = `${shard.name}~${restarts}:`;
+    }
+    this.reroute();
+  }
+
+  private reroute(): void {
+    const up = this.shards
+      .map((s, index) => ({ name: s.name, shard: index }))
+      .filter((s) => this.shardUp[s.shard]);
+    const members = up.length > 0 ? up : this.shards.map((s, index) => ({ name: s.name, shard: index }));
+    this.ring = new HashRing(members, this.ringPoints);
+    for (const key of this.routed) key.shardIndex = -1;
+    this.routed = [];
   }
 
   /** The key's shard; the ring is asked once per key and the answer kept on the key. */
@@ -49,6 +112,7 @@ export class GlobalCache {
     if (key.shardIndex < 0) {
       key.shardIndex = this.ring.lookup(key.name);
       key.storeKey = (this.shards[key.shardIndex] as Shard).prefix + key.name;
+      if (this.faults !== null) this.routed.push(key);
     }
     return this.shards[key.shardIndex] as Shard;
   }
@@ -129,12 +193,81 @@ export class GlobalCache {
     op.command = command;
     op.onAnswer = onAnswer;
     op.next = next;
-    this.scheduler.after(op.node.cacheHopUs(), this.atCache, op);
+    const link = op.node.cacheLinks[op.key.shardIndex] as Link;
+    if (this.faults === null) {
+      this.scheduler.after(link.hopUs(), this.atCache, op);
+      return;
+    }
+    // With faults: an operation of a node that crashed since it began goes no further, and the request
+    // may be lost on the way (then the node waits out its timeout).
+    if (op.epoch !== op.node.epoch) {
+      this.faults.dropped(op);
+      return;
+    }
+    op.failed = false;
+    op.sentUs = this.scheduler.nowUs;
+    op.sentShard = op.key.shardIndex;
+    if (link.delivers()) this.scheduler.after(link.hopUs(), this.atCacheFaulty, op);
+    else this.scheduler.after(this.faults.timeoutUs, this.timedOut, op);
   }
 
   private readonly atCache = (op: Operation) => {
     op.arrivedUs = this.scheduler.nowUs;
-    this.scheduler.afterResult(op.command(op), op.node.cacheHopUs(), op.onAnswer, op);
+    this.scheduler.afterResult(
+      op.command(op),
+      (op.node.cacheLinks[op.key.shardIndex] as Link).hopUs(),
+      op.onAnswer,
+      op,
+    );
+  };
+
+  /**
+   * At the cache, with faults. A down shard answers nothing; otherwise the command runs (even for a node
+   * that has crashed or given up meanwhile: the request was sent), and its answer comes back only if the
+   * link delivers it before the sender's deadline. A request that times out never completes later.
+   */
+  private readonly atCacheFaulty = (op: Operation) => {
+    const faults = this.faults as RequestFaults;
+    const nowUs = this.scheduler.nowUs;
+    const deadlineUs = op.sentUs + faults.timeoutUs;
+    const link = op.node.cacheLinks[op.sentShard] as Link;
+    if (this.shardUp[op.sentShard] && link.up) {
+      op.arrivedUs = nowUs;
+      const answer = op.command(op);
+      if (link.delivers()) {
+        const backUs = link.hopUs();
+        if (nowUs + backUs < deadlineUs) {
+          this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op);
+          return;
+        }
+      }
+      abandon(answer);
+    }
+    this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op);
+  };
+
+  private readonly answeredFaulty = (answer: unknown, op: Operation) => {
+    if (op.epoch !== op.node.epoch) {
+      (this.faults as RequestFaults).dropped(op);
+      return;
+    }
+    op.onAnswer(answer, op);
+  };
+
+  /** The sender gave up: the leg goes on as a failed miss (no entry, nothing stored, no lease). */
+  private readonly timedOut = (op: Operation) => {
+    const faults = this.faults as RequestFaults;
+    if (op.epoch !== op.node.epoch) {
+      faults.dropped(op);
+      return;
+    }
+    op.failed = true;
+    op.found = "miss";
+    op.stored = false;
+    op.leaseToken = 0;
+    op.servedBy = (this.shards[op.sentShard] as Shard).name;
+    faults.timedOut(op, "cache");
+    op.next(op);
   };
 
   private readonly issueGet = (op: Operation) => this.store.get(op.key.storeKey);

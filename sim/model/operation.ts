@@ -43,6 +43,13 @@ export class Operation {
   next: (op: Operation) => void = noNext;
   /** Called once when the operation has completed (closed-loop workloads wait for it). */
   done: (() => void) | null = null;
+  /** Whether the last request timed out (its link or peer was down, or the answer came too late). */
+  failed = false;
+  /** When the current request left the node, and the shard it was sent to (faults only). */
+  sentUs = 0;
+  sentShard = -1;
+  /** The node's epoch when the operation began; a crash since then drops it (world.ts). */
+  readonly epoch: number;
 
   constructor(
     readonly node: SimNode,
@@ -50,7 +57,9 @@ export class Operation {
     /** Numbers operations in the order they start (the trace's order); -1 for background work. */
     readonly opId: number,
     readonly startUs: number,
-  ) {}
+  ) {
+    this.epoch = node.epoch;
+  }
 }
 
 function noNext(op: Operation): void {

@@ -6,8 +6,9 @@ import type { Scheduler } from "../core/scheduler.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import type { Database } from "./database.ts";
 import type { GlobalCache } from "./globalCache.ts";
-import type { LatencySampler } from "./latency.ts";
+import type { Link } from "./link.ts";
 import type { LocalCache } from "./localCache.ts";
+import type { Operation } from "./operation.ts";
 import type { Tally } from "./tally.ts";
 
 export interface SimNode {
@@ -15,10 +16,21 @@ export interface SimNode {
   name: string;
   /** null when the node keeps no local cache (capacity 0). */
   cache: LocalCache | null;
-  /** One-way delay to the global cache tier. */
-  cacheHopUs: LatencySampler;
-  /** One-way delay to the system of record. */
-  dbHopUs: LatencySampler;
+  /** The node's link to each global-cache shard, by shard index (they share one latency stream). */
+  cacheLinks: readonly Link[];
+  /** The node's link to the system of record. */
+  databaseLink: Link;
+  /** The node's link to the message broker (the global cache's pub/sub). */
+  brokerLink: Link;
+  /** The broker's delivery link to this node, when invalidations are broadcast (near: broadcast). */
+  invalidationLink: Link | null;
+  /**
+   * Bumped when the node crashes: an operation begun in an earlier epoch belongs to a node that has
+   * since lost its memory, and is dropped wherever it next turns up.
+   */
+  epoch: number;
+  /** False while the node is crashed: it starts nothing. */
+  up: boolean;
 }
 
 export interface World {
@@ -32,4 +44,28 @@ export interface World {
   rng: RngStreams;
   /** Numbers operations in the order they start, for tie-breaking in the trace. */
   nextOpId(): number;
+  /** The run's faults (sim/faults), or null in a run without any: every fault check is then skipped. */
+  faults: WorldFaults | null;
 }
+
+/** What strategy parts see of a run's faults. */
+export interface WorldFaults {
+  /** How long a node waits for an answer before it gives up on a request. */
+  readonly timeoutUs: number;
+  /** What a read does when the global cache does not answer: read the database, or fail. */
+  readonly readFallback: "database" | "fail";
+  /** When the database does not answer a read that found an expired global entry, serve that entry. */
+  readonly staleIfError: boolean;
+  /** Parts that keep per-node state (write-behind's queue) register to lose it when a node crashes. */
+  onCrash(listener: (node: SimNode) => void): void;
+  /** A read finished; the fault log counts stale reads in each fault's window. */
+  readFinished(op: Operation, nowUs: number): void;
+  /** An operation could not complete; it is counted, and whoever waits for it is told. */
+  failed(op: Operation, what: "read" | "write"): void;
+  /** An operation was started on a node that is down: refused, and `done` is told after the timeout. */
+  refuse(node: SimNode, done: (() => void) | undefined): void;
+  /** Counts something that happened because of a fault (writes lost in a crash, stale fallbacks, ...). */
+  count(nodeIndex: number, what: FaultCount, n?: number): void;
+}
+
+export type FaultCount = "writesLost" | "staleIfError" | "cacheUpdatesLost" | "refused";

@@ -10,6 +10,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Document, isAlias, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { faultsSection } from "../faults/section.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
@@ -96,6 +97,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     evictions: options.knownEvictions,
     metrics: options.knownMetrics,
     workloadKinds,
+    faults: faultsSection,
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -297,7 +299,29 @@ class Resolver {
         traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
       },
       backend: { mode: this.options.modeOverride ?? input.backend ?? DEFAULTS.backend.mode },
+      faults: this.faults(input, nodeNames, durationUs),
     };
+  }
+
+  /** The faults section, with the names it uses checked against the nodes and shards of the file. */
+  private faults(input: ScenarioInput, nodeNames: readonly string[], durationUs: number): Scenario["faults"] {
+    const spec = input.faults;
+    if (spec === undefined) return null;
+    const shardNames = this.globalCache(input).shards.map((s) => s.name);
+    spec.schedule.forEach((fault, i) => {
+      const where: Segment[] = ["faults", "schedule", i];
+      const o = fault.options as { atUs: number; node?: string; shard?: string };
+      if (o.node !== undefined && !nodeNames.includes(o.node))
+        this.at.expect([...where, "node"], `one of the scenario's nodes: ${listNames(nodeNames)}`);
+      if (o.shard !== undefined && !shardNames.includes(o.shard))
+        this.at.expect([...where, "shard"], `one of the global cache's shards: ${listNames(shardNames)}`);
+      if (o.atUs >= durationUs)
+        this.at.expect(
+          [...where, "at"],
+          `a time before the end of the run (${formatDurationUs(durationUs)})`,
+        );
+    });
+    return spec;
   }
 
   /** Where a node's or shard's name is written: the item itself in the bare-string shorthand. */

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Registry } from "../plugin/registry.ts";
 import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
-import type { LatencyModel } from "./types.ts";
+import type { FaultsSpec, LatencyModel } from "./types.ts";
 
 /** Caps on everything in a file that could make the loader or the run use unbounded time or memory. */
 export const LIMITS = {
@@ -64,6 +64,8 @@ export interface KnownNames {
   strategies: readonly string[];
   evictions: readonly string[];
   metrics: readonly string[];
+  /** The `faults:` section's schema (sim/faults/section.ts). */
+  faults: z.ZodType<FaultsSpec>;
   /** Workload kinds other than `script`, each parsing the field named after it. */
   workloadKinds: Registry<{ readonly name: string; readonly options: z.ZodType }>;
 }
@@ -118,7 +120,7 @@ const shardName = name(SHARD_NAME_RE, 'letters, digits, "_" and "-"');
 const scenarioName = name(SCENARIO_NAME_RE, 'letters, digits, ".", "_" and "-"');
 
 /** A reference to a node by name; whether it exists is checked in load.ts. */
-const nodeRef = z.string({ error: "expected a node name" });
+export const nodeRef = z.string({ error: "expected a node name" });
 
 function text(maxChars: number) {
   const error = `expected a string of at most ${formatCount(maxChars)} characters`;
@@ -168,7 +170,7 @@ export function duration(options: { positive?: boolean } = {}) {
   });
 }
 
-function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
+export function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   const error =
     min > 0
       ? `expected a list of ${formatCount(min)} to ${formatCount(max)} ${what}`
@@ -197,7 +199,10 @@ export function strict<S extends z.ZodRawShape>(shape: S) {
  * field) and reports only that schema's problems. zod's own unions would report every alternative's
  * problems at once, which for `{ dist: normal, mean: 2ms }` means complaining that it is not a string.
  */
-function dispatch<T>(expected: string, pick: (value: unknown) => z.ZodType<T> | undefined): z.ZodType<T> {
+export function dispatch<T>(
+  expected: string,
+  pick: (value: unknown) => z.ZodType<T> | undefined,
+): z.ZodType<T> {
   return z.unknown().transform((value, ctx): T => {
     const schema = pick(value);
     if (schema === undefined) {
@@ -405,6 +410,7 @@ export function scenarioSchema(known: KnownNames) {
     backend: choice(BACKEND_MODES).optional(),
     // Read by `cachesim sweep` (sim/sweep/plan.ts checks it); a plain run ignores it.
     sweep: z.unknown().optional(),
+    faults: known.faults.optional(),
   });
 }
 

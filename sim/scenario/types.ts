@@ -1,6 +1,9 @@
 // The resolved scenario: what the loader hands to the runner after parsing, validation and defaults.
 // Every duration is an integer number of microseconds; every field is filled (no optionals that the
 // runner must default), so the one place defaults live is sim/scenario/defaults.ts.
+import type { FaultsSpec } from "../faults/section.ts";
+
+export type { FaultsSpec };
 
 export type LatencyModel =
   | { dist: "constant"; valueUs: number }
@@ -133,4 +136,6 @@ export interface Scenario {
   report: ReportSpec;
   limits: LimitsSpec;
   backend: BackendSpec;
+  /** Scheduled faults and how nodes react to them; null when the file has no `faults:` section. */
+  faults: FaultsSpec | null;
 }

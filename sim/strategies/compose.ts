@@ -1,6 +1,6 @@
 // Builds a strategy from a loaded choice of parts: fill protection first (it wraps the global cache),
 // then the near-cache mode, then the read and write paths over both.
-import type { World } from "../model/world.ts";
+import type { World, WorldFaults } from "../model/world.ts";
 import { fillParts, nearParts, readParts, type StrategyChoice, writeParts } from "./catalogue.ts";
 import { flushLocal, startRead, startWrite } from "./steps.ts";
 import type { Strategy } from "./strategy.ts";
@@ -12,13 +12,22 @@ export function composeStrategy(world: World, choice: StrategyChoice): Strategy 
   const writes = writeParts.get(choice.write.name).create({ world, access, near }, choice.write.options);
   return {
     read(node, key, done) {
+      if (!node.up) {
+        (world.faults as WorldFaults).refuse(node, done);
+        return;
+      }
       const op = startRead(world, node, key, done);
       if (op !== null) reads.read(op);
     },
     write(node, key, value, done) {
+      if (!node.up) {
+        (world.faults as WorldFaults).refuse(node, done);
+        return;
+      }
       writes.write(startWrite(world, node, key, value, done));
     },
     flush(node) {
+      if (!node.up) return; // a crashed node's cache is already empty
       flushLocal(world, node);
     },
   };

@@ -3,7 +3,7 @@
 import type { ServedFrom } from "../metrics/opCounters.ts";
 import { Operation } from "../model/operation.ts";
 import type { Key } from "../model/oracle.ts";
-import type { SimNode, World } from "../model/world.ts";
+import type { SimNode, World, WorldFaults } from "../model/world.ts";
 import type { OpDone } from "./strategy.ts";
 
 /**
@@ -42,12 +42,35 @@ export function fillNear(world: World, op: Operation): void {
 
 export function finishRead(world: World, op: Operation, servedFrom: ServedFrom): void {
   world.recorder.read(op, world.scheduler.nowUs, servedFrom);
-  if (op.done !== null) op.done();
+  if (world.faults !== null) world.faults.readFinished(op, world.scheduler.nowUs);
+  const done = op.done;
+  if (done !== null) {
+    op.done = null;
+    done();
+  }
 }
 
 export function finishWrite(world: World, op: Operation): void {
   world.recorder.write(op, world.scheduler.nowUs);
-  if (op.done !== null) op.done();
+  const done = op.done;
+  if (done !== null) {
+    op.done = null;
+    done();
+  }
+}
+
+/**
+ * An operation that cannot complete because a request of its timed out and its part's fallback is to
+ * fail: counted as a failed read or write (not recorded as one), and whoever waits for it is told.
+ */
+export function failOp(world: World, op: Operation, what: "read" | "write"): void {
+  (world.faults as WorldFaults).failed(op, what);
+  op.done = null;
+}
+
+/** A cache update (SET, DEL) that timed out after its write committed: the cache keeps what it had. */
+export function cacheUpdateLost(world: World, op: Operation): void {
+  (world.faults as WorldFaults).count(op.node.index, "cacheUpdatesLost");
 }
 
 /** A copy of op for work that goes on in the background after op itself has finished. */

@@ -51,7 +51,7 @@ export const leaseFill: FillPart<LeaseOptions> = {
     };
     const ask = (op: Operation) => cache.takeLease(op, nextToken++, ttlUs, answered);
     const filled = (op: Operation) => {
-      if (!op.stored) tally.bump(op.node.index, TALLY.leaseVoidedFills);
+      if (!op.stored && !op.failed) tally.bump(op.node.index, TALLY.leaseVoidedFills);
       op.resume(op);
     };
 

@@ -28,7 +28,7 @@ export const versionedFill: FillPart<VersionedOptions> = {
   create({ world }, { tombstones, tombstoneTtlUs }) {
     const { globalCache: cache, tally } = world;
     const stored = (op: Operation) => {
-      if (!op.stored) tally.bump(op.node.index, TALLY.fillsRefused);
+      if (!op.stored && !op.failed) tally.bump(op.node.index, TALLY.fillsRefused);
       op.resume(op);
     };
     const conditional = (op: Operation, next: (op: Operation) => void, tombstoneUs: number | null) => {

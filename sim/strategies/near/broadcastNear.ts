@@ -6,6 +6,7 @@
 // when each node applies it is decided by the engine, so live runs stay byte-identical.
 import type { MaybePromise } from "../../backends/types.ts";
 import { latencySampler } from "../../model/latency.ts";
+import { Link } from "../../model/link.ts";
 import type { Operation } from "../../model/operation.ts";
 import type { Key } from "../../model/oracle.ts";
 import { TALLY } from "../../model/tally.ts";
@@ -30,6 +31,8 @@ const options = strict({
 interface Delivery {
   node: SimNode;
   key: Key;
+  /** The receiving node's epoch when the message was sent. */
+  epoch: number;
 }
 
 export const broadcastNear: NearPart<BroadcastOptions> = {
@@ -40,32 +43,48 @@ export const broadcastNear: NearPart<BroadcastOptions> = {
   usesGlobalTier: true,
   create({ world }, { latency: model, loss }) {
     const { scheduler, globalCache, tally, rng, nodes } = world;
-    const links = nodes.map((node) => ({
-      node,
-      delayUs: latencySampler(model, rng.stream(`near:broadcast:${node.name}:latency`)),
-      lossRng: rng.stream(`near:broadcast:${node.name}:loss`),
-    }));
+    // The broker's delivery link to each node, drawing from the node's own streams; faults act on it
+    // (invalidation-loss) through node.invalidationLink.
+    for (const node of nodes) {
+      const link = new Link(
+        `broker→${node.name}`,
+        `near:broadcast:${node.name}:loss`,
+        latencySampler(model, rng.stream(`near:broadcast:${node.name}:latency`)),
+        rng,
+      );
+      link.lossProbability = loss;
+      node.invalidationLink = link;
+    }
 
     const apply = (_received: unknown, d: Delivery) => {
+      if (d.epoch !== d.node.epoch) return; // the node crashed meanwhile: its cache is already empty
       d.node.cache?.delete(d.key.name);
       tally.bump(d.node.index, TALLY.invalidationsApplied);
     };
     const atBroker = (op: Operation) => {
       const published: MaybePromise<void> = globalCache.publishAtCache(op);
-      for (const link of links) {
-        if (link.node === op.node || link.node.cache === null) continue;
+      for (const node of nodes) {
+        if (node === op.node || node.cache === null) continue;
         tally.bump(op.node.index, TALLY.invalidationsSent);
-        if (loss > 0 && link.lossRng.next() < loss) {
-          tally.bump(link.node.index, TALLY.invalidationsLost);
+        const link = node.invalidationLink as Link;
+        if (!link.delivers()) {
+          tally.bump(node.index, TALLY.invalidationsLost);
           continue;
         }
-        scheduler.afterResult(published, link.delayUs(), apply, { node: link.node, key: op.key });
+        scheduler.afterResult(published, link.hopUs(), apply, { node, key: op.key, epoch: node.epoch });
       }
     };
     return {
       written(op) {
         globalCache.shardFor(op.key);
-        scheduler.after(op.node.cacheHopUs(), atBroker, background(op));
+        const link = op.node.brokerLink;
+        if (world.faults !== null && !link.delivers()) {
+          // The publisher is cut off from the broker: every node's copy is lost.
+          for (const node of nodes)
+            if (node !== op.node && node.cache !== null) tally.bump(node.index, TALLY.invalidationsLost);
+          return;
+        }
+        scheduler.after(link.hopUs(), atBroker, background(op));
       },
     };
   },

@@ -14,7 +14,8 @@ export function backgroundRefresh(world: World, access: GlobalAccess): (op: Oper
   const filled = (bg: Operation) => {
     inFlight.delete(bg.key);
   };
-  const read = (bg: Operation) => access.fill(bg, filled);
+  // A refresh whose database read timed out fills nothing; the next reader may start another.
+  const read = (bg: Operation) => (bg.failed ? filled(bg) : access.fill(bg, filled));
   return (op) => {
     if (inFlight.has(op.key)) return;
     inFlight.add(op.key);

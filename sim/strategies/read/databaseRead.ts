@@ -3,7 +3,7 @@
 import type { Operation } from "../../model/operation.ts";
 import { strict } from "../../plugin/options.ts";
 import type { ReadPart } from "../part.ts";
-import { fillNear, finishRead } from "../steps.ts";
+import { failOp, fillNear, finishRead } from "../steps.ts";
 
 export const databaseRead: ReadPart<Record<string, never>> = {
   name: "database",
@@ -12,6 +12,7 @@ export const databaseRead: ReadPart<Record<string, never>> = {
   usesGlobalTier: false,
   create({ world }) {
     const answered = (op: Operation) => {
+      if (op.failed) return failOp(world, op, "read");
       fillNear(world, op);
       finishRead(world, op, "database");
     };

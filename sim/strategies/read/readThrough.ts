@@ -5,10 +5,10 @@
 // answers before filling, refresh-ahead acts after a hit, stale-while-revalidate answers some expired
 // entries itself.
 import type { Operation } from "../../model/operation.ts";
-import type { World } from "../../model/world.ts";
+import type { World, WorldFaults } from "../../model/world.ts";
 import { strict } from "../../plugin/options.ts";
 import type { GlobalAccess, ReadPart, ReadPath } from "../part.ts";
-import { fillNear, finishRead } from "../steps.ts";
+import { failOp, fillNear, finishRead } from "../steps.ts";
 
 export interface GlobalReadHooks {
   /** Answer from the database first and fill the cache afterwards (cache-aside). */
@@ -23,17 +23,39 @@ const nothingMore = () => {};
 
 export function globalReadPath(world: World, access: GlobalAccess, hooks: GlobalReadHooks = {}): ReadPath {
   const { afterHit, expired } = hooks;
+  // A fill that times out is not waited for again: the read still answers with what the database said.
   const filled = (op: Operation) => {
     fillNear(world, op);
     finishRead(world, op, "database");
   };
+  // The database did not answer (faults only): serve an expired entry the lookup found, if allowed.
+  const databaseFailed = (op: Operation) => {
+    const faults = world.faults as WorldFaults;
+    if (faults.staleIfError && op.found === "expired") {
+      faults.count(op.node.index, "staleIfError");
+      finishRead(world, op, "global");
+    } else failOp(world, op, "read");
+  };
   const fromDatabase = hooks.answerBeforeFill
     ? (op: Operation) => {
+        if (op.failed) return databaseFailed(op);
         filled(op);
         access.fill(op, nothingMore);
       }
-    : (op: Operation) => access.fill(op, filled);
+    : (op: Operation) => {
+        if (op.failed) return databaseFailed(op);
+        access.fill(op, filled);
+      };
+  // The global cache did not answer (faults only): the part's fallback is the database, without a fill.
+  const fromDatabaseOnly = (op: Operation) => {
+    if (op.failed) return databaseFailed(op);
+    filled(op);
+  };
   const looked = (op: Operation) => {
+    if (op.failed) {
+      if ((world.faults as WorldFaults).readFallback === "fail") return failOp(world, op, "read");
+      return world.database.read(op, fromDatabaseOnly);
+    }
     if (op.found === "hit") {
       fillNear(world, op);
       finishRead(world, op, "global");

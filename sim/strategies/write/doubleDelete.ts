@@ -4,6 +4,7 @@
 import type { Operation } from "../../model/operation.ts";
 import { duration, strict } from "../../plugin/options.ts";
 import type { WritePart } from "../part.ts";
+import { cacheUpdateLost, failOp } from "../steps.ts";
 import { acknowledge } from "./writeThrough.ts";
 
 export interface DoubleDeleteOptions {
@@ -14,8 +15,6 @@ const options = strict({
   delay: duration().default(500_000).describe("how long after the acknowledgement the second DEL is sent"),
 }).transform((o): DoubleDeleteOptions => ({ delayUs: o.delay }));
 
-const nothingMore = () => {};
-
 export const doubleDelete: WritePart<DoubleDeleteOptions> = {
   name: "double-delete",
   summary: "DEL the global cache entry, commit to the database, DEL again after `delay`",
@@ -23,12 +22,20 @@ export const doubleDelete: WritePart<DoubleDeleteOptions> = {
   usesGlobalTier: true,
   create({ world, access, near }, { delayUs }) {
     const { globalCache, scheduler, database } = world;
-    const secondDelete = (op: Operation) => access.invalidate(op, nothingMore);
+    const secondDeleted = (op: Operation) => {
+      if (op.failed) cacheUpdateLost(world, op);
+    };
+    const secondDelete = (op: Operation) => access.invalidate(op, secondDeleted);
     const committed = (op: Operation) => {
+      if (op.failed) return failOp(world, op, "write");
       acknowledge(world, near, op);
       scheduler.after(delayUs, secondDelete, op);
     };
-    const deleted = (op: Operation) => database.write(op, committed);
+    // A first DEL that timed out is counted; the write goes on (the second DEL may still clean up).
+    const deleted = (op: Operation) => {
+      if (op.failed) cacheUpdateLost(world, op);
+      database.write(op, committed);
+    };
     return { write: (op) => globalCache.del(op, deleted) };
   },
 };

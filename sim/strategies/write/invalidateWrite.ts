@@ -4,6 +4,7 @@
 import type { Operation } from "../../model/operation.ts";
 import { strict } from "../../plugin/options.ts";
 import type { WritePart } from "../part.ts";
+import { cacheUpdateLost, failOp } from "../steps.ts";
 import { acknowledge } from "./writeThrough.ts";
 
 export const invalidateWrite: WritePart<Record<string, never>> = {
@@ -12,8 +13,13 @@ export const invalidateWrite: WritePart<Record<string, never>> = {
   options: strict({}),
   usesGlobalTier: true,
   create({ world, access, near }) {
-    const invalidated = (op: Operation) => acknowledge(world, near, op);
-    const committed = (op: Operation) => access.invalidate(op, invalidated);
+    // A DEL that times out leaves the old value in the cache (counted); the write is still acknowledged.
+    const invalidated = (op: Operation) => {
+      if (op.failed) cacheUpdateLost(world, op);
+      acknowledge(world, near, op);
+    };
+    const committed = (op: Operation) =>
+      op.failed ? failOp(world, op, "write") : access.invalidate(op, invalidated);
     return { write: (op) => world.database.write(op, committed) };
   },
 };

@@ -3,6 +3,7 @@
 import type { Operation } from "../../model/operation.ts";
 import { strict } from "../../plugin/options.ts";
 import type { WritePart } from "../part.ts";
+import { failOp } from "../steps.ts";
 import { acknowledge } from "./writeThrough.ts";
 
 export const writeAround: WritePart<Record<string, never>> = {
@@ -11,7 +12,8 @@ export const writeAround: WritePart<Record<string, never>> = {
   options: strict({}),
   usesGlobalTier: false,
   create({ world, near }) {
-    const committed = (op: Operation) => acknowledge(world, near, op);
+    const committed = (op: Operation) =>
+      op.failed ? failOp(world, op, "write") : acknowledge(world, near, op);
     return { write: (op) => world.database.write(op, committed) };
   },
 };

@@ -6,8 +6,10 @@
 // reserved at acknowledgement and committed in order, so nothing is coalesced. The report shows the
 // price: flush lag (acknowledgement to commit) and writes still pending.
 import type { Operation } from "../../model/operation.ts";
+import type { Key } from "../../model/oracle.ts";
 import { duration, intIn, strict } from "../../plugin/options.ts";
 import type { WritePart } from "../part.ts";
+import { failOp } from "../steps.ts";
 import { acknowledge } from "./writeThrough.ts";
 
 export interface WriteBehindOptions {
@@ -62,7 +64,46 @@ export const writeBehind: WritePart<WriteBehindOptions> = {
       }
       scheduleFlush();
     };
+    /**
+     * Takes writes out of the queue before they commit (faults only): their reserved versions are given
+     * back, and later writes of the same key move down one version each, so versions still commit in
+     * order, one by one.
+     */
+    const unqueue = (gone: (op: Operation) => boolean): Operation[] => {
+      const removed: Operation[] = [];
+      const kept: Operation[] = [];
+      // Per key, how many of its earlier (lower) versions were taken out so far.
+      const shift = new Map<Key, number>();
+      for (let i = head; i < queue.length; i++) {
+        const op = queue[i] as Operation;
+        const down = shift.get(op.key) ?? 0;
+        if (gone(op)) {
+          removed.push(op);
+          database.unreserve(op.key);
+          shift.set(op.key, down + 1);
+          tally.pending(op.node.index, -1);
+        } else {
+          op.version -= down;
+          kept.push(op);
+        }
+      }
+      queue = kept;
+      head = 0;
+      scheduleFlush();
+      return removed;
+    };
+    // A crashed node's unflushed writes were acknowledged and are lost (counted).
+    world.faults?.onCrash((node) => {
+      const lost = unqueue((op) => op.node === node);
+      if (lost.length > 0) world.faults?.count(node.index, "writesLost", lost.length);
+    });
     const stored = (op: Operation) => {
+      if (op.failed) {
+        // The cache did not take the write: it is not acknowledged, and never flushed.
+        unqueue((queued) => queued === op);
+        failOp(world, op, "write");
+        return;
+      }
       acknowledge(world, near, op);
       scheduleFlush();
     };

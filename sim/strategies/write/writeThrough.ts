@@ -4,7 +4,7 @@ import type { Operation } from "../../model/operation.ts";
 import type { World } from "../../model/world.ts";
 import { strict } from "../../plugin/options.ts";
 import type { NearMode, WritePart } from "../part.ts";
-import { fillNear, finishWrite } from "../steps.ts";
+import { cacheUpdateLost, failOp, fillNear, finishWrite } from "../steps.ts";
 
 /** What every write path does once the write is acknowledged at its node. */
 export function acknowledge(world: World, near: NearMode, op: Operation): void {
@@ -19,8 +19,12 @@ export const writeThrough: WritePart<Record<string, never>> = {
   options: strict({}),
   usesGlobalTier: true,
   create({ world, access, near }) {
-    const stored = (op: Operation) => acknowledge(world, near, op);
-    const committed = (op: Operation) => access.store(op, stored);
+    // A SET that times out leaves the cache with the old value (counted); the write is still acknowledged.
+    const stored = (op: Operation) => {
+      if (op.failed) cacheUpdateLost(world, op);
+      acknowledge(world, near, op);
+    };
+    const committed = (op: Operation) => (op.failed ? failOp(world, op, "write") : access.store(op, stored));
     return { write: (op) => world.database.write(op, committed) };
   },
 };

@@ -1,0 +1,80 @@
+// faults.csv: one row per scheduled fault (what happened between its start and its end, and how long
+// stale reads took to return to their level before it), then one row per node and a total for the
+// whole run (errors and timeouts per node and tier, dropped and refused operations, lost writes).
+import type { SimNode } from "../model/world.ts";
+import { CsvFile } from "../report/csvFile.ts";
+import { FAULT_COUNT_FIELDS, FaultCounts, type FaultLog } from "./faultLog.ts";
+
+/** Report columns of the counts, in FAULT_COUNT_FIELDS order. */
+export const FAULT_COUNT_COLUMNS: Readonly<Record<(typeof FAULT_COUNT_FIELDS)[number], string>> = {
+  reads: "reads",
+  staleReads: "stale_reads",
+  readsFailed: "reads_failed",
+  writesFailed: "writes_failed",
+  cacheTimeouts: "cache_timeouts",
+  databaseTimeouts: "db_timeouts",
+  databaseReadsIssued: "db_reads_issued",
+  opsDropped: "ops_dropped",
+  opsRefused: "ops_refused",
+  writesLost: "writes_lost",
+  staleIfError: "stale_if_error",
+  cacheUpdatesLost: "cache_updates_lost",
+};
+
+export const FAULTS_HEADER = [
+  "fault",
+  "kind",
+  "target",
+  "start_us",
+  "end_us",
+  "node",
+  ...FAULT_COUNT_FIELDS.map((f) => FAULT_COUNT_COLUMNS[f]),
+  "recovery_us",
+] as const;
+
+function cells(counts: FaultCounts): string[] {
+  return FAULT_COUNT_FIELDS.map((f) => String(counts[f]));
+}
+
+/** The rows of faults.csv, as text cells. */
+export function faultsRows(
+  log: FaultLog,
+  nodes: readonly SimNode[],
+  endUs: number,
+  intervalUs: number,
+): string[][] {
+  const rows: string[][] = [];
+  for (const w of log.windows) {
+    const recovery = w.recoveryUs(intervalUs);
+    rows.push([
+      String(w.index),
+      w.kind,
+      w.target,
+      String(w.startUs),
+      w.endUs === null ? "" : String(w.endUs),
+      "total",
+      ...cells(w.counts),
+      recovery === null ? "" : String(recovery),
+    ]);
+  }
+  const total = new FaultCounts();
+  nodes.forEach((node, i) => {
+    const counts = log.byNode[i] as FaultCounts;
+    total.add(counts);
+    rows.push(["run", "", "", "0", String(endUs), node.name, ...cells(counts), ""]);
+  });
+  rows.push(["run", "", "", "0", String(endUs), "total", ...cells(total), ""]);
+  return rows;
+}
+
+export async function writeFaultsReport(
+  path: string,
+  log: FaultLog,
+  nodes: readonly SimNode[],
+  endUs: number,
+  intervalUs: number,
+): Promise<void> {
+  const file = CsvFile.open(path, [...FAULTS_HEADER]);
+  for (const row of faultsRows(log, nodes, endUs, intervalUs)) file.writeRow(row);
+  await file.close();
+}
