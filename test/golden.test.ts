@@ -5,11 +5,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runToTexts, scenarioFromFile } from "./support/runText.ts";
+import { shippedScenarioFiles } from "./support/scenarioFiles.ts";
 
 const UPDATE = process.env.CACHESIM_UPDATE_GOLDEN === "1";
-const scenarioFiles = readdirSync("scenarios")
-  .filter((f) => f.endsWith(".yaml"))
-  .sort();
+const scenarioFiles = shippedScenarioFiles();
 
 describe("golden reports", () => {
   it("covers every scenario file", () => {

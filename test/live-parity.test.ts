@@ -1,13 +1,14 @@
-// Guards live-mode parity: every scenario in scenarios/ run against a real Redis (standalone and
+// Guards live-mode parity: every scenario in scenarios/ (and its folders, faults/ included) run against a real Redis (standalone and
 // Cluster) and a real SQLite file writes the same summary.csv, timeseries.csv and trace.csv as the
 // in-process run with the same seed, byte for byte (in Cluster mode the trace's shard column names the
 // cluster node that held each key, so that column alone may differ).
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
 import { runToTexts, scenarioFromFile } from "./support/runText.ts";
+import { shippedScenarioFiles } from "./support/scenarioFiles.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
 const CLUSTER_NODES = process.env.CACHESIM_TEST_REDIS_CLUSTER_NODES;
@@ -19,9 +20,7 @@ if (!CLUSTER_NODES)
     `live parity (Redis Cluster) skipped: CACHESIM_TEST_REDIS_CLUSTER_NODES is not set; ${START_HINT}`,
   );
 
-const scenarioFiles = readdirSync("scenarios")
-  .filter((f) => f.endsWith(".yaml"))
-  .sort();
+const scenarioFiles = shippedScenarioFiles();
 const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-parity-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,6 +44,7 @@ async function parity(file: string, env: NodeJS.ProcessEnv, cluster: boolean) {
   expect(Object.keys(live.files).sort()).toEqual(Object.keys(memory.files).sort());
   expect(live.files["summary.csv"], "summary.csv").toBe(memory.files["summary.csv"]);
   expect(live.files["timeseries.csv"], "timeseries.csv").toBe(memory.files["timeseries.csv"]);
+  expect(live.files["faults.csv"], "faults.csv").toBe(memory.files["faults.csv"]);
   if (memory.files["trace.csv"] !== undefined) {
     if (cluster) expect(withoutShard(live.files["trace.csv"])).toBe(withoutShard(memory.files["trace.csv"]));
     else expect(live.files["trace.csv"], "trace.csv").toBe(memory.files["trace.csv"]);
