@@ -23,7 +23,7 @@ export function syntheticTrace(): string {
   const sizeOf = (k: number) => 16 + ((Math.imul(k + 1, 2654435761) >>> 0) % 385);
   const lines: string[] = [];
   const scanAt = new Set([6_000, 14_000]);
-  for (let i = 0; lines.length < REQUESTS; i++) {
+  while (lines.length < REQUESTS) {
     if (scanAt.has(lines.length)) {
       for (let s = 0; s < 600 && lines.length < REQUESTS; s++)
         lines.push(`scan${lines.length}_${s} ${sizeOf(KEYS + s)}`);
