@@ -25,6 +25,9 @@ import type { RecordReader } from "./trace/traceFormat.ts";
 import type { Workload, WorkloadContext, WorkloadKind } from "./workload.ts";
 
 const SPREADS = ["column", "round-robin", "hash"] as const;
+/** Numeric keys below this are looked up by value (an array of at most this many slots: 8 MiB). */
+const NUMBER_KEYS_MAX = 1 << 20;
+const NUMBER_DIGITS_MAX = 7;
 const TIME_UNITS = { s: 1_000_000, ms: 1_000, us: 1, ns: 0.001 } as const;
 type TimeUnit = keyof typeof TIME_UNITS;
 
@@ -193,6 +196,38 @@ class TraceWorkload implements Workload {
       cWhere = pWhere;
       advance();
     };
+    // Most traces name keys by number (LIRS lines, oracleGeneral ids). Those are looked up in an array
+    // by value, which spares hashing a fresh string into the oracle's map for every request (measured:
+    // the map lookup was the largest single cost of a replay).
+    const byNumber: Array<Key | undefined> = [];
+    const resolveKey = (name: string): Key => {
+      const length = name.length;
+      if (length <= NUMBER_DIGITS_MAX) {
+        let value = 0;
+        let i = 0;
+        for (; i < length; i++) {
+          const c = name.charCodeAt(i) - 48;
+          if (c < 0 || c > 9) break;
+          value = value * 10 + c;
+        }
+        // Canonical decimal only ("07" is another key than "7").
+        if (
+          i === length &&
+          length > 0 &&
+          (length === 1 || name.charCodeAt(0) !== 48) &&
+          value < NUMBER_KEYS_MAX
+        ) {
+          let key = byNumber[value];
+          if (key === undefined) {
+            key = oracle.key(prefix === "" ? name : prefix + name);
+            while (byNumber.length < value) byNumber.push(undefined);
+            byNumber[value] = key;
+          }
+          return key;
+        }
+      }
+      return oracle.key(prefix === "" ? name : prefix + name);
+    };
     let turn = 0;
     const issueTaken = (done: (() => void) | undefined) => {
       let node: SimNode;
@@ -208,7 +243,7 @@ class TraceWorkload implements Workload {
         node = named;
       } else if (spread === "hash") node = nodes[(murmurhash.v3(cKey, 0) >>> 0) % nodes.length] as SimNode;
       else node = nodes[turn++ % nodes.length] as SimNode;
-      const key: Key = oracle.key(prefix === "" ? cKey : prefix + cKey);
+      const key = resolveKey(cKey);
       if (!cWrite) {
         strategy.read(node, key, done);
         return;
