@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 
-export const SCENARIO_FOLDERS = ["faults", "patterns"] as const;
+export const SCENARIO_FOLDERS = ["faults", "patterns", "workloads"] as const;
 
 export function shippedScenarioFiles(root = "scenarios"): string[] {
   const files = readdirSync(root).filter((f) => f.endsWith(".yaml"));

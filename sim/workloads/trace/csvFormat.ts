@@ -3,7 +3,7 @@
 //   key   required
 //   time  none: the trace has no times, and the workload then needs a rate
 //   op    read (read/get/r and write/set/put/update/w are recognised, in any case)
-//   size  none: writes get the workload's value sizes (or the bare tags)
+//   size  none: writes get the workload's value sizes (or the bare tags); an empty cell is no size too
 //   node  none: requests are spread over the nodes by the workload's `spread`
 // Parsed by csv-parse a batch of lines at a time (quoted fields, "" escapes); a field may not hold a
 // line break, so that every record is one line and messages can name it.
@@ -138,8 +138,8 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
           }
           if (index.size >= 0) {
             const text = cells[index.size] as string;
-            const size = Number(text);
-            if (text.trim() === "" || !Number.isInteger(size) || size < 0) {
+            const size = text.trim() === "" ? -1 : Number(text);
+            if (size !== -1 && (!Number.isInteger(size) || size < 0)) {
               throw traceError(
                 file,
                 where,
