@@ -1,10 +1,11 @@
 // Guards the scenario loader: defaults, shorthands, cross-field checks, limits and the wording and positions of its errors.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../sim/scenario/defaults.ts";
-import { ScenarioError } from "../sim/scenario/errors.ts";
+import { MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/scenario/errors.ts";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
@@ -425,7 +426,7 @@ report: { trace: sometimes }
     expect(out.length).toBeGreaterThan(0);
     expect(out[0]).toMatch(/^scenarios\/x\.yaml:3:1: invalid YAML: /);
     expect(lines("strategy: local\nstrategy: global\nnodes: [A]\n")).toEqual([
-      `${FILE}:2:1: invalid YAML: Map keys must be unique`,
+      `${FILE}:2:1: strategy: expected each key once in a mapping, found "strategy" again (first on line 1)`,
     ]);
     expect(lines("strategy: local\n---\nnodes: [A]\n")).toEqual([
       `${FILE}:2:1: invalid YAML: a scenario file holds one YAML document, but this one has a second \`---\``,
@@ -711,6 +712,97 @@ limits: { events: 1e11, traceRows: -1 }
   });
 });
 
+describe("hostile and heavy input", () => {
+  it("refuses keys that become the same text once YAML has typed them, instead of crashing the database", () => {
+    const withValues = (values: string) => `${MINIMAL}data:\n  values: ${values}\n`;
+    expect(lines(withValues('{ 1: a, "1": b }'))).toEqual([
+      `${FILE}:8:19: data.values["1"]: expected each key once in a mapping, found "1" again (first on line 8)`,
+    ]);
+    expect(lines(withValues('{ true: a, "true": b }'))).toEqual([
+      `${FILE}:8:22: data.values.true: expected each key once in a mapping, found "true" again (first on line 8)`,
+    ]);
+    expect(lines(withValues("{ &k foo: a, *k : b }"))).toEqual([
+      `${FILE}:8:24: data.values.foo: expected each key once in a mapping, found "foo" again (first on line 8)`,
+    ]);
+    expect(lines(withValues("{ 0x1: a, 1: b }"))[0]).toMatch(/data\.values\["1"\]: expected each key once/);
+  });
+
+  it("refuses YAML nested thousands deep with one line, not a stack overflow", () => {
+    const deep = `${MINIMAL}description: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    const out = lines(deep);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^scenarios\/x\.yaml:7:\d+: invalid YAML: nested more than 64 levels deep/);
+    // Deep enough to refuse, shallow enough for the YAML parser: the tree walk refuses it.
+    const hundred = `${MINIMAL}description: ${"[".repeat(100)}${"]".repeat(100)}\n`;
+    expect(lines(hundred)).toEqual([
+      `${FILE}:7:77: description${"[0]".repeat(63)}: invalid YAML: nested more than 64 levels deep (aliases included)`,
+    ]);
+  });
+
+  it("counts values as aliases expand them, and refuses a file that multiplies itself", () => {
+    // No anchor is used more than 99 times, yet the file stands for 800,000 script ops.
+    const block = Array.from({ length: 1000 }, (_, i) => `    - { at: 0ms, op: read, key: k${i} }`).join(
+      "\n",
+    );
+    const uses = (anchor: string, n: number, indent: string) =>
+      Array.from({ length: n }, () => `${indent}- *${anchor}`).join("\n");
+    const text = `strategy: local\nnodes: [A]\nx:\n  - &ops\n${block}\n  - &many\n${uses("ops", 99, "    ")}\nworkloads:\n${Array.from({ length: 8 }, () => "  - node: A\n    script: *many").join("\n")}\n`;
+    const out = lines(text);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/: invalid YAML: more than 2,500,000 values once aliases are expanded$/);
+    expect(lines(`${MINIMAL}description: &a [*a]\n`)[0]).toMatch(/invalid YAML: alias \*a /);
+  });
+
+  it("stops collecting problems well before an error-dense file takes minutes, and counts the rest", () => {
+    const fields = Array.from({ length: 5_000 }, (_, i) => `  f${i}: 1`).join("\n");
+    const error = failure(`${MINIMAL}report:\n${fields}\n`);
+    expect(error.problems).toHaveLength(MAX_PROBLEMS_COLLECTED);
+    const out = error.message.split("\n");
+    expect(out).toHaveLength(21);
+    expect(out[0]).toBe(`${FILE}:8:3: report: unknown field "f0" (expected one of: interval, trace)`);
+    expect(out[20]).toBe("...and 4980 more problems");
+  });
+
+  it("quotes names from the file escaped and cut short", () => {
+    const nul = "\\0".repeat(3000);
+    const out = lines(`${MINIMAL}report: { "${nul}": 1 }\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toBe(
+      `${FILE}:7:11: report: unknown field "${"\\u0000".repeat(40)}..." (expected one of: interval, trace)`,
+    );
+    expect(out[0]?.length).toBeLessThan(400);
+    expect(out[0]).not.toContain("\u0000");
+  });
+
+  it("keeps a key named __proto__ an ordinary (unknown) field", () => {
+    expect(lines(`${MINIMAL}report: { __proto__: { trace: never } }\n`)).toEqual([
+      `${FILE}:7:11: report: unknown field "__proto__" (expected one of: interval, trace)`,
+    ]);
+  });
+
+  it("bounds the consistent-hash ring (shards x ringPoints)", () => {
+    const shards = Array.from({ length: 1024 }, (_, i) => `s${i}`).join(", ");
+    const text = `strategy: global\nnodes: [A]\nglobalCache:\n  ringPoints: 10000\n  shards: [${shards}]\nworkloads:\n  - node: A\n    script: [{ at: 0ms, op: read, key: k }]\n`;
+    expect(lines(text)).toEqual([
+      `${FILE}:4:15: globalCache.ringPoints: expected at most 100,000 ring points in all (shards x ringPoints); with 1024 shards, ringPoints of at most 97, found 10000`,
+    ]);
+    expect(parse(text.replace("ringPoints: 10000", "ringPoints: 97")).globalCache.ringPoints).toBe(97);
+  });
+
+  it("refuses a uniform latency whose max is below its min", () => {
+    expect(
+      lines(
+        MINIMAL.replace(
+          "nodes: [A]",
+          "nodes:\n  - name: A\n    network: { database: { dist: uniform, min: 5ms, max: 1ms } }",
+        ),
+      ),
+    ).toEqual([
+      `${FILE}:4:58: nodes[0].network.database.max: expected a max no smaller than min (5ms), found "1ms"`,
+    ]);
+  });
+});
+
 describe("loadScenario", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-load-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -730,6 +822,15 @@ describe("loadScenario", () => {
     expect(() => loadScenario(dir, OPTIONS)).toThrow(
       `${dir}: cannot read the scenario: it is a directory, not a file`,
     );
+  });
+
+  it("refuses devices and pipes instead of reading them without bound (or waiting forever)", () => {
+    const notAFile = "cannot read the scenario: it is not a regular file (a device, pipe or socket)";
+    expect(() => loadScenario("/dev/zero", OPTIONS)).toThrow(`/dev/zero: ${notAFile}`);
+    expect(() => loadScenario("/dev/urandom", OPTIONS)).toThrow(`/dev/urandom: ${notAFile}`);
+    const fifo = path.join(dir, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => loadScenario(fifo, OPTIONS)).toThrow(`${fifo}: ${notAFile}`);
   });
 
   it("gives positions in the file for problems found on disk", () => {

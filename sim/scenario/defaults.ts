@@ -15,10 +15,12 @@ export const DEFAULTS = deepFreeze({
   description: "",
 
   /**
-   * Each node's local (in-process) cache. 1000 entries and 30s are typical of an in-memory cache that
-   * sits in front of a shared one; LRU because it is what such caches almost always use.
+   * Each node's local (in-process) cache. 30s is typical of an in-memory cache that sits in front of a
+   * shared one; LRU because it is what such caches almost always use. The capacity's default depends on
+   * the strategy (`defaultNodeCacheCapacity` in sim/strategies/catalogue.ts): 1000 entries when the
+   * node's cache is the only one, 0 (no near cache) over a global tier.
    */
-  nodeCache: { capacity: 1000, ttlUs: 30_000_000, eviction: "lru" } satisfies LocalCacheSpec,
+  nodeCache: { ttlUs: 30_000_000, eviction: "lru" } satisfies Omit<LocalCacheSpec, "capacity">,
 
   /**
    * One-way latency per link kind. 500us to a cache in the same data centre, 2ms to a database (a

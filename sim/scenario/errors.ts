@@ -4,6 +4,12 @@
 /** Problems beyond this many are summarised in one line: past a screenful, more lines only hide the first. */
 export const MAX_PROBLEMS_SHOWN = 20;
 
+/**
+ * Problems beyond this many are only counted, not built: locating and sorting each one costs time, and
+ * a file with 160,000 mistakes should say so in a second, not list them in minutes.
+ */
+export const MAX_PROBLEMS_COLLECTED = 1_000;
+
 export interface ScenarioProblem {
   /** The file as the user named it. */
   file: string;
@@ -22,11 +28,14 @@ export interface ScenarioProblem {
 
 export class ScenarioError extends Error {
   readonly problems: readonly ScenarioProblem[];
+  /** Further problems that were counted but not collected (see MAX_PROBLEMS_COLLECTED). */
+  readonly uncollected: number;
 
-  constructor(problems: readonly ScenarioProblem[]) {
-    super(formatProblems(problems));
+  constructor(problems: readonly ScenarioProblem[], uncollected = 0) {
+    super(formatProblems(problems, uncollected));
     this.name = "ScenarioError";
     this.problems = problems;
+    this.uncollected = uncollected;
     // Whatever ends up printing this (the CLI, Node's uncaught-exception handler) shows only the
     // problems: a stack trace points into the loader, which is not where the mistake is.
     this.stack = this.message;
@@ -76,9 +85,9 @@ export function formatProblem(p: ScenarioProblem): string {
   return p.path === "" ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
 }
 
-export function formatProblems(problems: readonly ScenarioProblem[]): string {
+export function formatProblems(problems: readonly ScenarioProblem[], uncollected = 0): string {
   const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem);
-  const hidden = problems.length - shown.length;
+  const hidden = problems.length - shown.length + uncollected;
   if (hidden > 0) shown.push(`...and ${hidden} more problem${hidden === 1 ? "" : "s"}`);
   return shown.join("\n");
 }
@@ -90,25 +99,52 @@ export function formatPath(segments: readonly PropertyKey[]): string {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (typeof segment === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) {
       out += out === "" ? segment : `.${segment}`;
-    } else out += `[${JSON.stringify(String(segment))}]`;
+    } else out += `[${quote(String(segment))}]`;
   }
   return out;
+}
+
+/** Longest stretch of the user's own text a message quotes; the rest is cut with "...". */
+const QUOTE_CHARS = 40;
+
+/**
+ * Text from the file, quoted for a message: control characters escaped (a NUL would end the line for
+ * some terminals and hide the rest), and cut to QUOTE_CHARS characters so one bad name cannot make a
+ * message thousands of characters long.
+ */
+export function quote(text: string): string {
+  let out = "";
+  let n = 0;
+  for (const ch of text) {
+    if (n === QUOTE_CHARS) return `"${out}..."`;
+    out += JSON.stringify(ch).slice(1, -1);
+    n += 1;
+  }
+  return `"${out}"`;
+}
+
+/** 10000000 -> "10,000,000"; written out by hand so messages do not depend on the ICU build. */
+export function formatCount(n: number): string {
+  if (!Number.isInteger(n) || Math.abs(n) < 10_000) return String(n);
+  const digits = String(Math.abs(n));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return n < 0 ? `-${grouped}` : grouped;
 }
 
 /** A short rendering of a value from the file, for "found ..." (long values are cut). */
 export function renderFound(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") {
-    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return JSON.stringify(cut);
-  }
+  if (typeof value === "string") return quote(value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
     return String(value);
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "object") {
     const keys = Object.keys(value);
-    const shown = keys.slice(0, 4).join(", ");
+    const shown = keys
+      .slice(0, 4)
+      .map((k) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? k : quote(k)))
+      .join(", ");
     return keys.length === 0 ? "an empty mapping" : `a mapping { ${shown}${keys.length > 4 ? ", ..." : ""} }`;
   }
   return typeof value;

@@ -6,9 +6,21 @@
 // A later stage runs only when the earlier ones passed: problems of stage 3 mean little in a file whose
 // shape is wrong.
 
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
-import { type Document, isAlias, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  type YAMLMap,
+} from "yaml";
 import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
@@ -16,8 +28,10 @@ import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
 import {
   formatPath,
+  MAX_PROBLEMS_COLLECTED,
   problem,
   problemMessage,
+  quote,
   renderFound,
   ScenarioError,
   type ScenarioProblem,
@@ -33,6 +47,15 @@ import {
   type ShardSpec,
   type WorkloadSpec,
 } from "./types.ts";
+import {
+  defaultNodeCacheCapacity,
+  STRATEGY_SLOTS,
+  type StrategyChoice,
+  type StrategySlot,
+  strategyPresets,
+  usesGlobalTier,
+} from "../strategies/catalogue.ts";
+import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 
 export interface LoadOptions {
   /** Registry names, e.g. ["local", "global"]. */
@@ -45,6 +68,8 @@ export interface LoadOptions {
   seedOverride?: number;
   /** From --live; replaces the file's backend. */
   modeOverride?: "memory" | "live";
+  /** Told of fields that have no effect under the chosen strategy (the file still loads). */
+  onWarning?: (warning: ScenarioProblem) => void;
 }
 
 /** A metric expectation names this instead of a node to mean the whole system. */
@@ -63,35 +88,54 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
   const lineCounter = new LineCounter();
-  // prettyErrors off: its messages quote the offending lines, which breaks one-line-per-problem.
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const positionAt = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const yamlProblem = (offset: number | undefined, message: string, segments: Segment[] = []) =>
+    problemMessage(
+      file,
+      formatPath(segments),
+      offset === undefined ? undefined : positionAt(offset),
+      message,
+    );
+  let doc: Document;
+  try {
+    // prettyErrors off: its messages quote the offending lines, which breaks one-line-per-problem.
+    // uniqueKeys off: yaml checks them in quadratic time; toPlainTree checks them in linear time, and
+    // by the text each key becomes (so `1` and "1" are the same key, as they are once loaded).
+    doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    throw new ScenarioError([yamlProblem(undefined, TOO_DEEP)]);
+  }
   if (doc.errors.length > 0) {
     throw new ScenarioError(
-      doc.errors.map((e) => {
+      doc.errors.slice(0, MAX_PROBLEMS_COLLECTED).map((e) => {
         // yaml's own wording here names its API (parseAllDocuments), which means nothing to the user.
         const reason =
           e.code === "MULTIPLE_DOCS"
             ? "a scenario file holds one YAML document, but this one has a second `---`"
-            : e.message;
-        return problemMessage(file, "", positionAt(e.pos[0]), `invalid YAML: ${reason}`);
+            : /Maximum call stack/.test(e.message)
+              ? TOO_DEEP.replace(/^invalid YAML: /, "")
+              : e.message;
+        return yamlProblem(e.pos[0], `invalid YAML: ${reason}`);
       }),
+      Math.max(0, doc.errors.length - MAX_PROBLEMS_COLLECTED),
     );
   }
 
-  let raw: unknown;
-  try {
-    // The alias cap stops "billion laughs" files from expanding into gigabytes.
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ScenarioError([problemMessage(file, "", undefined, `invalid YAML: ${reason}`)]);
+  const tree = toPlainTree(doc, (offset) => positionAt(offset).line);
+  if (tree.problems.length > 0) {
+    const shown = tree.problems.slice(0, MAX_PROBLEMS_COLLECTED);
+    throw new ScenarioError(
+      sortProblems(shown.map((p) => yamlProblem(p.offset, p.message, p.segments))),
+      tree.problems.length - shown.length,
+    );
   }
+  const raw = tree.value;
 
-  const located = new LocatedDoc(file, doc, raw, positionAt);
+  const located = new LocatedDoc(file, doc, raw, positionAt, tree.aliasTargets);
   const schema = scenarioSchema({
     strategies: options.knownStrategies,
     evictions: options.knownEvictions,
@@ -101,44 +145,73 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new ScenarioError(sortProblems(dedupe(parsed.error.issues.flatMap((i) => located.fromIssue(i)))));
+    for (const issue of parsed.error.issues) {
+      if (located.full()) {
+        located.skip(issue.code === "unrecognized_keys" ? issue.keys.length : 1);
+        continue;
+      }
+      for (const p of located.fromIssue(issue)) located.add(p);
+    }
+    throw located.error();
   }
 
   const resolver = new Resolver(located, options);
   const scenario = resolver.resolve(parsed.data);
-  if (located.problems.length > 0) throw new ScenarioError(sortProblems(dedupe(located.problems)));
+  if (located.hasProblems()) throw located.error();
   return scenario;
+}
+
+const TOO_DEEP = `invalid YAML: nested more than ${TREE_LIMITS.depth} levels deep; a scenario needs a handful`;
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /Maximum call stack/.test(error.message);
 }
 
 function readScenarioText(file: string): string {
   const cannot = (reason: string) => new ScenarioError([problemMessage(file, "", undefined, reason)]);
+  let fd: number | undefined;
   try {
-    const stats = statSync(file);
-    if (stats.isDirectory()) throw cannot("cannot read the scenario: it is a directory, not a file");
-    if (stats.size > LIMITS.fileBytes) throw tooBig(file, stats.size);
-    return readFileSync(file, "utf8");
+    // Checked before opening: opening a FIFO waits for a writer, and a device such as /dev/zero never
+    // ends, so only regular files are read, and never more than the size limit allows.
+    const refuseUnlessFile = (stats: Stats) => {
+      if (stats.isDirectory()) throw cannot("cannot read the scenario: it is a directory, not a file");
+      if (!stats.isFile()) {
+        throw cannot(
+          "cannot read the scenario: it is not a regular file (a device, pipe or socket); save the scenario to a file first",
+        );
+      }
+      if (stats.size > LIMITS.fileBytes) throw tooBig(file, stats.size);
+    };
+    refuseUnlessFile(statSync(file));
+    fd = openSync(file, "r");
+    refuseUnlessFile(fstatSync(fd));
+    // The file may grow between fstat and read: read at most one byte past the limit, so a file that
+    // did is refused rather than read without bound.
+    const buffer = Buffer.alloc(LIMITS.fileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) throw tooBig(file, length);
+    }
+    return buffer.toString("utf8", 0, length);
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw cannot("no such file");
     if (code === "EACCES" || code === "EPERM") throw cannot("cannot read the scenario: permission denied");
+    if (code === "EISDIR") throw cannot("cannot read the scenario: it is a directory, not a file");
     throw cannot(`cannot read the scenario: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 function tooBig(file: string, size: number): ScenarioError {
   const expected = `a scenario file of at most ${formatCount(LIMITS.fileBytes)} bytes`;
-  return new ScenarioError([problem(file, "", undefined, expected, `${formatCount(size)} bytes`)]);
-}
-
-function dedupe(problems: readonly ScenarioProblem[]): ScenarioProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.path}\u0000${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const found = size > LIMITS.fileBytes + 1 ? `${formatCount(size)} bytes` : "more";
+  return new ScenarioError([problem(file, "", undefined, expected, found)]);
 }
 
 /** File order reads best; problems without a position go last. Array sort is stable. */
@@ -147,26 +220,84 @@ function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
   return problems.sort((a, b) => line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-function resolveNode(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
 /** The parsed file three ways (YAML nodes for positions, plain JS for "found"), plus problems so far. */
 class LocatedDoc {
-  readonly problems: ScenarioProblem[] = [];
+  private readonly collected: ScenarioProblem[] = [];
+  private readonly seen = new Set<string>();
+  private uncollected = 0;
+  /** Per mapping, its pairs by the text of their key: finding a field stays O(1) in huge mappings. */
+  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
     readonly file: string,
     readonly doc: Document,
     readonly raw: unknown,
     private readonly positionAt: (offset: number) => Position,
+    private readonly aliasTargets: ReadonlyMap<Alias, Node>,
   ) {}
 
-  /** The YAML node at a path, or undefined (e.g. the field is absent or reached through an alias). */
+  /** Records a problem, once (the same path and message twice is one problem), up to the cap. */
+  add(p: ScenarioProblem): void {
+    const key = `${p.path}\u0000${p.message}`;
+    if (this.seen.has(key)) return;
+    if (this.full()) {
+      this.uncollected += 1;
+      return;
+    }
+    this.seen.add(key);
+    this.collected.push(p);
+  }
+
+  /** Whether the cap on collected problems is reached (later ones are only counted). */
+  full(): boolean {
+    return this.collected.length >= MAX_PROBLEMS_COLLECTED;
+  }
+
+  skip(count: number): void {
+    this.uncollected += count;
+  }
+
+  hasProblems(): boolean {
+    return this.collected.length > 0;
+  }
+
+  error(): ScenarioError {
+    return new ScenarioError(sortProblems([...this.collected]), this.uncollected);
+  }
+
+  /** An alias's target (found by toPlainTree), or the node itself. */
+  resolve(node: unknown): unknown {
+    return isAlias(node) ? (this.aliasTargets.get(node) ?? node) : node;
+  }
+
+  /** The YAML node at a path (through aliases), or undefined when the field is absent. */
   node(segments: readonly Segment[]): Node | undefined {
-    if (segments.length === 0) return (this.doc.contents as Node | null) ?? undefined;
-    const found: unknown = this.doc.getIn(segments, true);
-    return found && typeof found === "object" && "range" in found ? (found as Node) : undefined;
+    let current: unknown = this.doc.contents;
+    for (const segment of segments) {
+      current = this.resolve(current);
+      if (isSeq(current) && typeof segment === "number") current = current.items[segment];
+      else if (isMap(current)) current = this.pairs(current).get(String(segment))?.value;
+      else return undefined;
+    }
+    return current && typeof current === "object" && "range" in current ? (current as Node) : undefined;
+  }
+
+  pairs(map: YAMLMap): Map<string, Pair> {
+    let index = this.pairIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items as Pair[]) {
+        const text = keyText(this.resolve(pair.key));
+        if (text !== undefined && !index.has(text)) index.set(text, pair);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index;
+  }
+
+  positionOf(node: unknown): Position | undefined {
+    const range = (node as Node | null | undefined)?.range;
+    return range ? this.positionAt(range[0]) : undefined;
   }
 
   /** Position of the value at a path; for a field that is absent, of the nearest thing that is there. */
@@ -180,13 +311,10 @@ class LocatedDoc {
 
   /** Position of a key inside the mapping at `segments` (for unknown fields), else of the mapping. */
   locateKey(segments: readonly Segment[], key: string): Position | undefined {
-    const map = resolveNode(this.doc, this.node(segments));
+    const map = this.resolve(this.node(segments));
     if (isMap(map)) {
-      for (const pair of map.items) {
-        if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
-          return this.positionAt(pair.key.range[0]);
-        }
-      }
+      const position = this.positionOf(this.pairs(map).get(key)?.key);
+      if (position) return position;
     }
     return this.locate(segments);
   }
@@ -203,9 +331,7 @@ class LocatedDoc {
   /** Records "path: expected X, found <the file's value at path>". */
   expect(segments: readonly Segment[], expected: string, suffix = ""): void {
     const found = renderFound(this.valueAt(segments));
-    this.problems.push(
-      problem(this.file, formatPath(segments), this.locate(segments), expected, found, suffix),
-    );
+    this.add(problem(this.file, formatPath(segments), this.locate(segments), expected, found, suffix));
   }
 
   fromIssue(issue: z.core.$ZodIssue): ScenarioProblem[] {
@@ -218,9 +344,9 @@ class LocatedDoc {
           this.file,
           pathText,
           this.locateKey(segments, key),
-          `unknown field ${JSON.stringify(key)} (expected ${known})`,
+          `unknown field ${quote(key)} (expected ${known})`,
           known,
-          JSON.stringify(key),
+          quote(key),
         ),
       );
     }
@@ -265,7 +391,9 @@ class Resolver {
 
   resolve(input: ScenarioInput): Scenario {
     const durationUs = input.duration ?? DEFAULTS.durationUs;
-    const nodes = this.nodes(input);
+    const choice = presetChoice(input.strategy);
+    const nodes = this.nodes(input, choice);
+    if (choice !== undefined) this.warnIneffective(input, choice, nodes);
     const nodeNames = [...new Set(nodes.map((n) => n.name))];
     const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
     const report = {
@@ -334,12 +462,45 @@ class Resolver {
     if (override === undefined) return fromFile ?? DEFAULTS.seed;
     if (!Number.isSafeInteger(override) || override < 0) {
       const expected = `a seed that is an integer from 0 to ${formatCount(LIMITS.seed)}`;
-      this.at.problems.push(problem(this.at.file, "--seed", undefined, expected, String(override)));
+      this.at.add(problem(this.at.file, "--seed", undefined, expected, String(override)));
     }
     return override;
   }
 
-  private nodes(input: ScenarioInput): NodeSpec[] {
+  /**
+   * Fields that the chosen strategy never reads: not errors (a file may be switched between strategies
+   * to compare them), but worth a line, since the user surely expects them to matter.
+   */
+  private warnIneffective(input: ScenarioInput, choice: StrategyChoice, nodes: readonly NodeSpec[]): void {
+    const warn = (segments: Segment[], message: string) => {
+      this.options.onWarning?.(
+        problemMessage(this.at.file, formatPath(segments), this.at.locate(segments), message),
+      );
+    };
+    const under = `under strategy ${choice.name}`;
+    if (!usesGlobalTier(choice)) {
+      if (input.globalCache !== undefined)
+        warn(["globalCache"], `has no effect ${under}, which has no global cache`);
+      if (input.defaults?.network?.cache !== undefined)
+        warn(["defaults", "network", "cache"], `has no effect ${under}, which has no global cache`);
+      input.nodes.forEach((node, i) => {
+        if (node.network?.cache !== undefined)
+          warn(["nodes", i, "network", "cache"], `has no effect ${under}, which has no global cache`);
+      });
+    }
+    input.nodes.forEach((node, i) => {
+      if ((nodes[i]?.cache.capacity ?? 1) > 0) return;
+      for (const field of ["ttl", "eviction"] as const) {
+        if (node.cache?.[field] !== undefined)
+          warn(["nodes", i, "cache", field], "has no effect: this node has no local cache (capacity 0)");
+      }
+    });
+  }
+
+  private nodes(input: ScenarioInput, choice: StrategyChoice | undefined): NodeSpec[] {
+    // Per strategy: the local story is about nodes' own caches; over a global tier a near cache is opt-in.
+    const defaultCapacity =
+      choice === undefined ? LOCAL_CACHE_CAPACITY_FALLBACK : defaultNodeCacheCapacity(choice);
     const fileDefaults = input.defaults;
     const firstIndex = new Map<string, number>();
     return input.nodes.map((node, i): NodeSpec => {
@@ -359,7 +520,7 @@ class Resolver {
       const eviction = node.cache?.eviction ?? fileDefaults?.cache?.eviction ?? DEFAULTS.nodeCache.eviction;
       if (!this.options.knownEvictions.includes(eviction)) {
         // Only reachable through the built-in default: the schema checks names written in the file.
-        this.at.problems.push(
+        this.at.add(
           problem(
             this.at.file,
             formatPath([...where, "cache", "eviction"]),
@@ -372,7 +533,7 @@ class Resolver {
       return {
         name: node.name,
         cache: {
-          capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? DEFAULTS.nodeCache.capacity,
+          capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? defaultCapacity,
           ttlUs: node.cache?.ttl ?? fileDefaults?.cache?.ttl ?? DEFAULTS.nodeCache.ttlUs,
           eviction,
         },
@@ -401,7 +562,17 @@ class Resolver {
         this.at.expect(nameAt, "a unique shard name", ` (also globalCache.shards[${previous}])`);
       }
     });
-    return { shards, ringPoints: spec?.ringPoints ?? DEFAULTS.globalCache.ringPoints };
+    const ringPoints = spec?.ringPoints ?? DEFAULTS.globalCache.ringPoints;
+    if (shards.length * ringPoints > LIMITS.ringPointsTotal) {
+      const most = Math.max(1, Math.floor(LIMITS.ringPointsTotal / shards.length));
+      const where: Segment[] =
+        spec?.ringPoints !== undefined ? ["globalCache", "ringPoints"] : ["globalCache", "shards"];
+      this.at.expect(
+        where,
+        `at most ${formatCount(LIMITS.ringPointsTotal)} ring points in all (shards x ringPoints); with ${formatCount(shards.length)} shards, ringPoints of at most ${formatCount(most)}`,
+      );
+    }
+    return { shards, ringPoints };
   }
 
   private data(input: ScenarioInput): Scenario["data"] {
@@ -425,30 +596,35 @@ class Resolver {
   private dataValues(values: Record<string, ScalarText> | undefined): Array<[string, string]> {
     if (values === undefined) return [];
     const where: Segment[] = ["data", "values"];
-    const map = resolveNode(this.at.doc, this.at.node(where));
+    const map = this.at.resolve(this.at.node(where));
     if (!isMap(map)) {
       return Object.entries(values).map(([key, value]) => [key, this.text(value, [...where, key])]);
     }
     const entries: Array<[string, string]> = [];
+    // The database takes each key once; keys that YAML types differently (1 and "1") are caught by
+    // toPlainTree already, so this only guards that promise.
+    const seen = new Set<string>();
     for (const pair of map.items) {
-      const keyNode = resolveNode(this.at.doc, pair.key);
-      const jsKey = isScalar(keyNode) ? String(keyNode.value) : undefined;
+      const keyNode = this.at.resolve(pair.key);
+      const jsKey = keyText(keyNode);
       if (jsKey === undefined || !Object.hasOwn(values, jsKey)) continue;
       const key = isScalar(keyNode)
         ? this.scalarText(keyNode.value, keyNode, [...where, jsKey], "key")
         : jsKey;
+      if (seen.has(key)) {
+        this.at.expect([...where, jsKey], "each key once", "");
+        continue;
+      }
+      seen.add(key);
       const value = values[jsKey] as ScalarText;
-      entries.push([
-        key,
-        this.scalarText(value, resolveNode(this.at.doc, pair.value), [...where, jsKey], "value"),
-      ]);
+      entries.push([key, this.scalarText(value, this.at.resolve(pair.value), [...where, jsKey], "value")]);
     }
     return entries;
   }
 
   /** A key or value from the file as text; see ScalarText in schema.ts. */
   private text(value: ScalarText, segments: readonly Segment[]): string {
-    return this.scalarText(value, resolveNode(this.at.doc, this.at.node(segments)), segments, "value");
+    return this.scalarText(value, this.at.resolve(this.at.node(segments)), segments, "value");
   }
 
   private scalarText(
@@ -463,13 +639,13 @@ class Resolver {
     // round trip through a number, so the user has to say which text they meant.
     if (written !== undefined && written === String(value)) return written;
     const shown = written ?? String(value);
-    this.at.problems.push(
+    this.at.add(
       problem(
         this.at.file,
         formatPath(segments),
-        this.at.locate(segments),
-        `a string ${what}; put it in quotes to keep it as written: "${shown}"`,
-        `${shown} (read by YAML as a ${typeof value})`,
+        this.at.positionOf(node) ?? this.at.locate(segments),
+        `a string ${what}; put it in quotes to keep it as written: ${quote(shown)}`,
+        `${quote(shown).slice(1, -1)} (read by YAML as a ${typeof value})`,
       ),
     );
     return shown;
@@ -495,7 +671,7 @@ class Resolver {
         "at least one workload (a script, generator, ycsb or trace)",
         "none",
       );
-      this.at.problems.push({ ...p, message: `nothing to do: ${p.message}` });
+      this.at.add({ ...p, message: `nothing to do: ${p.message}` });
       return [];
     }
     let opsTotal = 0;
@@ -654,6 +830,20 @@ class Resolver {
       );
     }
   }
+}
+
+/** For a strategy name that is not a catalogue preset (only in tests that register their own names). */
+const LOCAL_CACHE_CAPACITY_FALLBACK = 1_000;
+
+/** The catalogue's preset of that name, each part with its default options. */
+function presetChoice(name: string): StrategyChoice | undefined {
+  if (!strategyPresets.has(name)) return undefined;
+  const parts = strategyPresets.get(name).parts;
+  const slot = (s: StrategySlot) => ({
+    name: parts[s],
+    options: STRATEGY_SLOTS[s].get(parts[s]).options.parse({}),
+  });
+  return { name, read: slot("read"), write: slot("write"), near: slot("near"), fill: slot("fill") };
 }
 
 function cloneModel(model: LatencyModel): LatencyModel {
