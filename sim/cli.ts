@@ -15,7 +15,7 @@ import { OutputDirError } from "./report/outputDir.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { renderTable } from "./report/table.ts";
 import { type RunResult, runScenario } from "./runner.ts";
-import { ScenarioError } from "./scenario/errors.ts";
+import { formatCount, formatProblem, quote, ScenarioError } from "./scenario/errors.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
 import { strategyDefinitions } from "./strategies/registry.ts";
@@ -54,18 +54,60 @@ function summaryTable(summary: RunResult["summary"]): string {
   return renderTable(["metric", ...shown.map((r) => r.node)], rows) + more;
 }
 
+/**
+ * One shell word, quoted only when it has to be: `reproduce:` lines are pasted into a shell, and a path
+ * with a space, `$` or a quote must come back as the same argument.
+ */
+function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_/.,:=+@%-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+const SEED_EXPECTED = `an integer from 0 to ${formatCount(Number.MAX_SAFE_INTEGER)}`;
+
+/** `--seed` as written: digits only, so `--seed=` or `--seed 1e3` is refused instead of becoming 0 or 1000. */
+function parseSeed(written: unknown): number | undefined {
+  if (written === undefined) return undefined;
+  if (Array.isArray(written)) throw new UsageError(`--seed: expected one seed, found ${written.length}`);
+  const text = String(written);
+  const seed = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seed)) {
+    throw new UsageError(`--seed: expected ${SEED_EXPECTED}, found ${quote(text)}`);
+  }
+  return seed;
+}
+
+/** Flags that are on or off. yargs would read `--trace=maybe` as off; it is a mistake, so say so. */
+const BOOLEAN_FLAGS = ["live", "trace", "quiet"];
+
+function checkBooleanFlags(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === "--") return;
+    const match = /^--(?:no-)?([A-Za-z-]+)=(.*)$/s.exec(arg);
+    if (match === null || !BOOLEAN_FLAGS.includes(match[1] as string)) continue;
+    if (match[2] !== "true" && match[2] !== "false") {
+      throw new UsageError(
+        `--${match[1]}: expected true or false (or the bare flag --${match[1]}), found ${quote(match[2] as string)}`,
+      );
+    }
+  }
+}
+
 async function runCommand(args: {
   scenario: string;
-  seed?: number;
+  seed?: unknown;
   out?: string;
   live: boolean;
   trace: boolean;
   quiet: boolean;
   html: boolean;
 }) {
+  const seed = parseSeed(args.seed);
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),
-    ...(args.seed !== undefined ? { seedOverride: args.seed } : {}),
+    ...(seed !== undefined ? { seedOverride: seed } : {}),
+    // Printed even with --quiet: a field that does nothing is a mistake the user wants to hear of.
+    onWarning: (w) => console.error(`warning: ${formatProblem(w)}`),
     ...(args.live ? { modeOverride: "live" as const } : {}),
   });
   const scenario = args.trace
@@ -106,7 +148,7 @@ async function runCommand(args: {
   );
   say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
   say(
-    `reproduce: cachesim run ${scenario.file} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`,
+    `reproduce: cachesim run ${shellQuote(scenario.file)} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`,
   );
   let failed = 0;
   if (result.expectations.length > 0) {
@@ -136,6 +178,7 @@ async function main(): Promise<number> {
   const setExitCode = (code: number) => {
     exitCode = code;
   };
+  checkBooleanFlags(hideBin(process.argv));
   const parser = yargs(hideBin(process.argv))
     .scriptName("cachesim")
     .usage("$0 <command> [options]\n\nA deterministic discrete-event simulator of caching strategies.")
@@ -145,7 +188,8 @@ async function main(): Promise<number> {
       (y) =>
         y
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario YAML file" })
-          .option("seed", { type: "number", describe: "root seed, replacing the scenario's own" })
+          // A string, checked by parseSeed: yargs would turn `--seed=` into 0.
+          .option("seed", { type: "string", describe: "root seed, replacing the scenario's own" })
           .option("out", { type: "string", describe: "report folder (default: reports/<scenario name>)" })
           .option("live", {
             type: "boolean",

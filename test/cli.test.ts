@@ -1,7 +1,16 @@
 // Guards the command line as a user meets it: exit codes, messages without stack traces, reports
 // written only by a successful run, and compare gating on differences.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -75,6 +84,58 @@ describe("cachesim run", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown argument: bogus");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses --seed= (empty), a non-integer seed and --trace=maybe with exit 2, writing nothing", async () => {
+    const out = path.join(tmp, "bad-flags");
+    for (const [flag, message] of [
+      ["--seed=", '--seed: expected an integer from 0 to 9,007,199,254,740,991, found ""'],
+      ["--seed=1e3", '--seed: expected an integer from 0 to 9,007,199,254,740,991, found "1e3"'],
+      ["--trace=maybe", '--trace: expected true or false (or the bare flag --trace), found "maybe"'],
+      ["--live=no", '--live: expected true or false (or the bare flag --live), found "no"'],
+    ] as const) {
+      const r = await cachesim("run", "scenarios/local-stale.yaml", "--out", out, flag);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr, flag).toContain(message);
+      expect(existsSync(out), flag).toBe(false);
+    }
+  });
+
+  it("prints a reproduce line that a shell reads back as the same arguments", async () => {
+    const dir = path.join(tmp, "we ird $HOME 'q'");
+    mkdirSync(dir);
+    const file = path.join(dir, "story.yaml");
+    copyFileSync("scenarios/local-stale.yaml", file);
+    const r = await cachesim("run", file, "--out", path.join(tmp, "quoted"), "--seed", "7");
+    expect(r.code).toBe(0);
+    const line = r.stdout.split("\n").find((l) => l.startsWith("reproduce: "));
+    expect(line).toBeDefined();
+    // `cachesim` stands in for the real command: it prints each argument it received on its own line.
+    const { stdout } = await run("sh", [
+      "-c",
+      `cachesim() { for a in "$@"; do printf '%s\\n' "$a"; done; }; ${(line as string).slice("reproduce: ".length)}`,
+    ]);
+    expect(stdout.split("\n").slice(0, -1)).toEqual(["run", file, "--seed", "7"]);
+  });
+
+  it("warns about fields the strategy never reads, with file and line, and still runs", async () => {
+    const file = path.join(tmp, "ignored.yaml");
+    writeFileSync(
+      file,
+      "strategy: local\nnodes: [A]\nglobalCache: { ttl: 5s }\nworkloads:\n  - node: A\n    script: [{ at: 0ms, op: read, key: k }]\n",
+    );
+    const r = await cachesim("run", file, "--out", path.join(tmp, "ignored"), "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `warning: ${file}:3:14: globalCache: has no effect under strategy local, which has no global cache`,
+    );
+  });
+
+  it("refuses a device or a pipe at once instead of reading it without end", async () => {
+    const r = await cachesim("run", "/dev/zero", "--out", path.join(tmp, "zero"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("/dev/zero: cannot read the scenario: it is not a regular file");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("names a missing file plainly", async () => {

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../sim/scenario/defaults.ts";
-import { MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/scenario/errors.ts";
+import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/scenario/errors.ts";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
@@ -709,6 +709,45 @@ limits: { events: 1e11, traceRows: -1 }
     expect(error.message).toMatch(
       /^scenarios\/x\.yaml: expected a scenario file of at most 8,388,608 bytes, found/,
     );
+  });
+});
+
+describe("per-strategy defaults and fields without effect", () => {
+  it("gives nodes a local cache by default under local, and none (opt-in near cache) over a global tier", () => {
+    expect(parse(MINIMAL).nodes[0]?.cache.capacity).toBe(1000);
+    const global = parse(MINIMAL.replace("strategy: local", "strategy: global"));
+    expect(global.nodes[0]?.cache.capacity).toBe(0);
+    const near = parse(
+      MINIMAL.replace("strategy: local", "strategy: global").replace(
+        "nodes: [A]",
+        "nodes: [{ name: A, cache: { capacity: 10 } }]",
+      ),
+    );
+    expect(near.nodes[0]?.cache.capacity).toBe(10);
+  });
+
+  it("warns (and still loads) about fields the chosen strategy never reads", () => {
+    const warnings: string[] = [];
+    const text = MINIMAL.replace(
+      "nodes: [A]",
+      "nodes:\n  - name: A\n    network: { cache: 1ms }\nglobalCache: { ttl: 5s }",
+    );
+    parse(text, { onWarning: (w) => warnings.push(formatProblem(w)) });
+    expect(warnings).toEqual([
+      `${FILE}:5:14: globalCache: has no effect under strategy local, which has no global cache`,
+      `${FILE}:4:23: nodes[0].network.cache: has no effect under strategy local, which has no global cache`,
+    ]);
+    const global: string[] = [];
+    parse(
+      MINIMAL.replace("strategy: local", "strategy: global").replace(
+        "nodes: [A]",
+        "nodes: [{ name: A, cache: { ttl: 5s } }]",
+      ),
+      { onWarning: (w) => global.push(formatProblem(w)) },
+    );
+    expect(global).toEqual([
+      `${FILE}:2:34: nodes[0].cache.ttl: has no effect: this node has no local cache (capacity 0)`,
+    ]);
   });
 });
 

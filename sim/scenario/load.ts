@@ -23,6 +23,13 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
+import {
+  defaultNodeCacheCapacity,
+  type StrategyChoice,
+  strategyPresets,
+  usesGlobalTier,
+} from "../strategies/catalogue.ts";
+import { presetChoice } from "../strategies/compose.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
@@ -47,14 +54,6 @@ import {
   type ShardSpec,
   type WorkloadSpec,
 } from "./types.ts";
-import {
-  defaultNodeCacheCapacity,
-  STRATEGY_SLOTS,
-  type StrategyChoice,
-  type StrategySlot,
-  strategyPresets,
-  usesGlobalTier,
-} from "../strategies/catalogue.ts";
 import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 
 export interface LoadOptions {
@@ -109,6 +108,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     if (!isStackOverflow(error)) throw error;
     throw new ScenarioError([yamlProblem(undefined, TOO_DEEP)]);
   }
+  // The parser gives up deep in a nest with a stack overflow and then trips over what follows: only the
+  // first of those says anything.
+  const overflow = doc.errors.find((e) => /Maximum call stack/.test(e.message));
+  if (overflow !== undefined) throw new ScenarioError([yamlProblem(overflow.pos[0], TOO_DEEP)]);
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       doc.errors.slice(0, MAX_PROBLEMS_COLLECTED).map((e) => {
@@ -116,9 +119,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
         const reason =
           e.code === "MULTIPLE_DOCS"
             ? "a scenario file holds one YAML document, but this one has a second `---`"
-            : /Maximum call stack/.test(e.message)
-              ? TOO_DEEP.replace(/^invalid YAML: /, "")
-              : e.message;
+            : e.message;
         return yamlProblem(e.pos[0], `invalid YAML: ${reason}`);
       }),
       Math.max(0, doc.errors.length - MAX_PROBLEMS_COLLECTED),
@@ -391,7 +392,7 @@ class Resolver {
 
   resolve(input: ScenarioInput): Scenario {
     const durationUs = input.duration ?? DEFAULTS.durationUs;
-    const choice = presetChoice(input.strategy);
+    const choice = presetOf(input.strategy);
     const nodes = this.nodes(input, choice);
     if (choice !== undefined) this.warnIneffective(input, choice, nodes);
     const nodeNames = [...new Set(nodes.map((n) => n.name))];
@@ -836,14 +837,8 @@ class Resolver {
 const LOCAL_CACHE_CAPACITY_FALLBACK = 1_000;
 
 /** The catalogue's preset of that name, each part with its default options. */
-function presetChoice(name: string): StrategyChoice | undefined {
-  if (!strategyPresets.has(name)) return undefined;
-  const parts = strategyPresets.get(name).parts;
-  const slot = (s: StrategySlot) => ({
-    name: parts[s],
-    options: STRATEGY_SLOTS[s].get(parts[s]).options.parse({}),
-  });
-  return { name, read: slot("read"), write: slot("write"), near: slot("near"), fill: slot("fill") };
+function presetOf(name: string): StrategyChoice | undefined {
+  return strategyPresets.has(name) ? presetChoice(name, strategyPresets) : undefined;
 }
 
 function cloneModel(model: LatencyModel): LatencyModel {
