@@ -4,6 +4,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { METRIC_COLUMNS } from "../sim/report/columns.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
+import { arrivalProcesses } from "../sim/workloads/arrivals/registry.ts";
+import { keyDistributions } from "../sim/workloads/keys/registry.ts";
+import { workloadKinds } from "../sim/workloads/kinds.ts";
+import { valueSizes } from "../sim/workloads/sizes/sizes.ts";
+import { traceFormats } from "../sim/workloads/trace/formats.ts";
+import { YCSB_WORKLOADS } from "../sim/workloads/ycsb.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
@@ -18,6 +24,20 @@ describe("README", () => {
 
   it("lists every strategy", () => {
     for (const name of strategyNames()) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+
+  it("lists every workload kind, key distribution, arrival process, value size, trace format and YCSB preset", () => {
+    const names = [
+      "script",
+      ...workloadKinds.names(),
+      ...keyDistributions.names(),
+      ...arrivalProcesses.names(),
+      ...valueSizes.names(),
+      ...traceFormats.names(),
+      ...YCSB_WORKLOADS,
+    ];
+    for (const name of names) expect(readme, name).toContain(`| \`${name}\` |`);
+    expect(pkg.scripts["bench:trace"]).toBeDefined();
   });
 
   it("quick start uses commands the package provides", () => {
