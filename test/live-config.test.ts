@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BackendError, importOptional } from "../sim/backends/live/backendError.ts";
 import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_SAFETY_TTL_MS,
   DEFAULT_SQLITE_PATH,
@@ -398,16 +399,32 @@ describe("run options and names", () => {
       safetyTtlMs: DEFAULT_SAFETY_TTL_MS,
       connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
       autoPipelining: false,
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
     });
     expect(DEFAULT_CONNECT_TIMEOUT_MS).toBe(3000);
+    expect(DEFAULT_COMMAND_TIMEOUT_MS).toBe(5000);
     expect(
       parseLiveOptions({
         CACHESIM_KEEP_TABLE: "1",
         CACHESIM_REDIS_SAFETY_TTL_MS: "0",
         CACHESIM_CONNECT_TIMEOUT_MS: "500",
         CACHESIM_REDIS_AUTOPIPELINING: "1",
+        CACHESIM_COMMAND_TIMEOUT_MS: "250",
       }),
-    ).toEqual({ keepTable: true, safetyTtlMs: 0, connectTimeoutMs: 500, autoPipelining: true });
+    ).toEqual({
+      keepTable: true,
+      safetyTtlMs: 0,
+      connectTimeoutMs: 500,
+      autoPipelining: true,
+      commandTimeoutMs: 250,
+    });
+    // 0 would mean waiting for ever: it falls back to the default.
+    expect(parseLiveOptions({ CACHESIM_COMMAND_TIMEOUT_MS: "0" }).commandTimeoutMs).toBe(
+      DEFAULT_COMMAND_TIMEOUT_MS,
+    );
+    expect(thrown(() => parseLiveOptions({ CACHESIM_COMMAND_TIMEOUT_MS: "5s" })).message).toContain(
+      "CACHESIM_COMMAND_TIMEOUT_MS",
+    );
     expect(thrown(() => parseLiveOptions({ CACHESIM_REDIS_SAFETY_TTL_MS: "1h" })).message).toContain(
       "CACHESIM_REDIS_SAFETY_TTL_MS",
     );

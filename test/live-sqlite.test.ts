@@ -176,6 +176,7 @@ describe.skipIf(!available)(
         safetyTtlMs: 0,
         connectTimeoutMs: 3000,
         autoPipelining: true,
+        commandTimeoutMs: 5000,
         cwd: dir,
       });
       try {

@@ -217,7 +217,14 @@ describe.skipIf(!driverAvailable)(
       const startedMs = Date.now();
       const error = await openRecordStore(
         cloudConfig(`sqlitecloud://127.0.0.1:${port}/sim.sqlite?apikey=${APIKEY}`),
-        { runId: newRunId(), keepTable: false, connectTimeoutMs: 1000, safetyTtlMs: 0, autoPipelining: true },
+        {
+          runId: newRunId(),
+          keepTable: false,
+          connectTimeoutMs: 1000,
+          safetyTtlMs: 0,
+          autoPipelining: true,
+          commandTimeoutMs: 5000,
+        },
       ).catch((e: unknown) => e);
       const elapsedMs = Date.now() - startedMs;
       expect(elapsedMs).toBeGreaterThanOrEqual(900);

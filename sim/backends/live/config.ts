@@ -609,10 +609,16 @@ export interface LiveOptions {
   connectTimeoutMs: number;
   /** CACHESIM_REDIS_AUTOPIPELINING=1 turns ioredis's auto-pipelining on (off by default: see liveRedisStore.ts). */
   autoPipelining: boolean;
+  /**
+   * CACHESIM_COMMAND_TIMEOUT_MS: how long any one command may go unanswered during a run (Redis, SQLite
+   * Cloud) before the run ends with a message naming the server. Default 5 s.
+   */
+  commandTimeoutMs: number;
 }
 
 export const DEFAULT_SAFETY_TTL_MS = 60 * 60 * 1000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
 export function parseLiveOptions(env: NodeJS.ProcessEnv): LiveOptions {
   return {
@@ -622,6 +628,10 @@ export function parseLiveOptions(env: NodeJS.ProcessEnv): LiveOptions {
       readNonNegativeInt(env, "CACHESIM_CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, "redis") ||
       DEFAULT_CONNECT_TIMEOUT_MS,
     autoPipelining: readFlag(env, "CACHESIM_REDIS_AUTOPIPELINING"),
+    // 0 would mean "wait for ever", which is exactly the hang this setting exists to prevent.
+    commandTimeoutMs:
+      readNonNegativeInt(env, "CACHESIM_COMMAND_TIMEOUT_MS", DEFAULT_COMMAND_TIMEOUT_MS, "redis") ||
+      DEFAULT_COMMAND_TIMEOUT_MS,
   };
 }
 

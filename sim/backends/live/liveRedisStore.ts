@@ -11,7 +11,14 @@ import { CACHE_SCRIPTS, type ScriptCommands } from "../cacheScripts.ts";
 import { Deliveries } from "../deliveries.ts";
 import type { CacheStore, LeaseAnswer } from "../types.ts";
 import { BackendError } from "./backendError.ts";
-import { formatEndpoint, type RedisConfig, type RedisEndpoint, redact, redisPrefix } from "./config.ts";
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  formatEndpoint,
+  type RedisConfig,
+  type RedisEndpoint,
+  redact,
+  redisPrefix,
+} from "./config.ts";
 
 // cluster-key-slot is the slot function ioredis itself routes with; resolving it through ioredis keeps the
 // two in step even where npm does not hoist it. It ships no types: it maps a key to its slot, 0..16383.
@@ -32,6 +39,11 @@ export interface RedisConnectOptions {
    * CACHESIM_REDIS_AUTOPIPELINING=1. Either way each command is written at once, in issue order.
    */
   autoPipelining?: boolean;
+  /**
+   * How long one command may go unanswered (ioredis's commandTimeout) before it fails, and with it the
+   * run: a server that accepts connections but never answers must not hang it. Default 5 s.
+   */
+  commandTimeoutMs?: number;
 }
 
 export interface LiveRedisOptions extends RedisConnectOptions {
@@ -44,6 +56,8 @@ const noop = () => {};
 
 /** ioredis's wording when it gives up on a connection; several of its errors carry only this. */
 const CONNECTION_CLOSED = "Connection is closed.";
+/** ioredis's wording when a command outlives commandTimeout. */
+const COMMAND_TIMED_OUT = "Command timed out";
 
 function baseOptions(config: RedisConfig, options: RedisConnectOptions): RedisOptions {
   return {
@@ -114,7 +128,7 @@ export function classifyRedisError(error: unknown, config: RedisConfig): { text:
   const code = cause?.code ?? "";
   if (code === "ECONNREFUSED")
     return { text: "connection refused — is the server running on that port?", code };
-  if (code === "ETIMEDOUT" || code === "TIMEOUT")
+  if (code === "ETIMEDOUT" || code === "TIMEOUT" || message === COMMAND_TIMED_OUT)
     return { text: "no answer in time — check the host, the port and any firewall", code: "ETIMEDOUT" };
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { text: "the host name does not resolve", code };
   if (code === "ECONNRESET" || code === "EPIPE")
@@ -204,6 +218,7 @@ export async function connectRedis(config: RedisConfig, options: RedisConnectOpt
     await Promise.race([client.connect(), timeout]);
     if (client instanceof Cluster) await checkClusterState(client, config);
     else await checkStandalone(client, config);
+    applyCommandTimeout(client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     return client;
   } catch (error) {
     client.disconnect();
@@ -235,6 +250,21 @@ export async function connectRedis(config: RedisConfig, options: RedisConnectOpt
     });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Every command from now on fails if unanswered for timeoutMs (ioredis's commandTimeout, read per
+ * command). Set only once connected: until then the connect timeout decides, with its own message.
+ * A Cluster's nodes read it from the shared redisOptions, also nodes it meets later.
+ */
+function applyCommandTimeout(client: RedisClient, timeoutMs: number): void {
+  if (client instanceof Cluster) {
+    client.options.redisOptions = client.options.redisOptions ?? {};
+    client.options.redisOptions.commandTimeout = timeoutMs;
+    for (const node of client.nodes()) node.options.commandTimeout = timeoutMs;
+  } else {
+    client.options.commandTimeout = timeoutMs;
   }
 }
 
@@ -474,6 +504,15 @@ export class LiveRedisStore implements CacheStore {
   publish(message: string): Promise<void> {
     if (this.failure) return this.rejected();
     const { framed, arrived } = this.deliveries.send(message);
+    // The message must come back to our own subscriber within the command timeout, like any reply.
+    const timer = setTimeout(() => {
+      this.deliveries.failOne(
+        framed,
+        this.timedOut("a published invalidation (it never reached the run's subscriber)"),
+      );
+    }, this.commandTimeoutMs);
+    const clear = () => clearTimeout(timer);
+    arrived.then(clear, clear);
     const send = () => {
       this.client.publish(this.channel, framed).then(noop, (error: unknown) => {
         this.deliveries.failOne(framed, this.toBackendError(error));
@@ -546,6 +585,7 @@ export class LiveRedisStore implements CacheStore {
   private toBackendError(error: unknown): BackendError {
     if (this.failure) return this.failure;
     const message = String((error as ErrnoLike)?.message ?? error);
+    if (message === COMMAND_TIMED_OUT) return this.timedOut("a command");
     // A reply error (a wrong type, a permission) concerns one command; anything about the connection ends the run.
     const connectionLost =
       message === CONNECTION_CLOSED ||
@@ -556,6 +596,22 @@ export class LiveRedisStore implements CacheStore {
     return explainRedisError(error, this.config);
   }
 
+  private get commandTimeoutMs(): number {
+    return this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  }
+
+  /** A server that stopped answering ends the run, with the setting that decides how long we wait. */
+  private timedOut(what: string): BackendError {
+    if (this.failure) return this.failure;
+    return this.fail(
+      new BackendError(
+        `${this.config.description}: no answer to ${what} within ${this.commandTimeoutMs} ms during the run — ` +
+          "the server accepts connections but stopped answering (raise CACHESIM_COMMAND_TIMEOUT_MS if it is only slow)",
+        { backend: "redis", address: this.config.description, code: "ETIMEDOUT" },
+      ),
+    );
+  }
+
   private fail(reason: unknown, address?: string): BackendError {
     if (this.failure) return this.failure;
     const { text, code } =
@@ -563,11 +619,14 @@ export class LiveRedisStore implements CacheStore {
         ? { text: reason.message, code: reason.code ?? "" }
         : classifyRedisError(reason, this.config);
     const node = address ? ` (node ${address})` : "";
-    this.failure = new BackendError(`lost ${this.config.description}${node} during the run: ${text}`, {
-      backend: "redis",
-      address: address ?? this.config.description,
-      code: code || "CONNECTION_LOST",
-    });
+    this.failure =
+      reason instanceof BackendError && reason.code === "ETIMEDOUT"
+        ? reason
+        : new BackendError(`lost ${this.config.description}${node} during the run: ${text}`, {
+            backend: "redis",
+            address: address ?? this.config.description,
+            code: code || "CONNECTION_LOST",
+          });
     // Whatever is still queued on the other connections is failed at once too, rather than left to time out.
     if (!this.closing) {
       this.client.disconnect();

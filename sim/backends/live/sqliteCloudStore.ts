@@ -9,7 +9,7 @@
 import { recordSql } from "../recordSql.ts";
 import type { Record, RecordStore } from "../types.ts";
 import { BackendError, importOptional } from "./backendError.ts";
-import { redact, runTableName, type SqliteConfig } from "./config.ts";
+import { DEFAULT_COMMAND_TIMEOUT_MS, redact, runTableName, type SqliteConfig } from "./config.ts";
 
 export type SqliteCloudConfig = Extract<SqliteConfig, { kind: "cloud" }>;
 
@@ -29,6 +29,8 @@ export interface SqliteCloudOptions {
   runId: string;
   keepTable: boolean;
   connectTimeoutMs: number;
+  /** How long one statement may go unanswered before the run ends (the driver itself waits for ever). */
+  commandTimeoutMs?: number;
 }
 
 let driver: Promise<CloudDatabaseConstructor> | null = null;
@@ -328,13 +330,25 @@ export class SqliteCloudStore implements RecordStore {
 
   private run(query: string, params: unknown[]): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
-    return this.db.sql(query, ...params);
+    return withTimeout(this.db.sql(query, ...params), this.commandTimeoutMs, COMMAND_TIMEOUT_CODE);
+  }
+
+  private get commandTimeoutMs(): number {
+    return this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   }
 
   /** Maps failures to BackendError; a lost connection fails every later call too. */
   private guard<T>(promise: Promise<T>): Promise<T> {
     const guarded = promise.catch((error: unknown) => {
       if (this.failure) throw this.failure;
+      if ((error as DriverError)?.errorCode === COMMAND_TIMEOUT_CODE) {
+        this.failure = new BackendError(
+          `${this.config.description}: no answer to a statement within ${this.commandTimeoutMs} ms during the run — ` +
+            "the server accepts connections but stopped answering (raise CACHESIM_COMMAND_TIMEOUT_MS if it is only slow)",
+          { backend: "sqlitecloud", address: this.config.description, code: "ETIMEDOUT" },
+        );
+        throw this.failure;
+      }
       const explained = explainSqliteCloudError(error, this.config);
       if (isConnectionError(error)) {
         this.failure = new BackendError(
@@ -406,18 +420,20 @@ function versionOf(reply: unknown): number {
   return Number(version);
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+/** The errorCode of a statement that outlived the command timeout (not one of the driver's own codes). */
+const COMMAND_TIMEOUT_CODE = "CACHESIM_COMMAND_TIMEOUT";
+
+function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  errorCode = "ERR_CONNECTION_TIMEOUT",
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () =>
-          reject(
-            Object.assign(new Error(`no answer within ${timeoutMs} ms`), {
-              errorCode: "ERR_CONNECTION_TIMEOUT",
-            }),
-          ),
+        () => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { errorCode })),
         timeoutMs,
       );
     }),
