@@ -2,7 +2,7 @@
 // each point, mean and 95 % interval over seeds, a failing point failing the sweep with its message
 // (nothing written), compare on two sweep files, and progress that stays silent when not on a terminal.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -10,6 +10,9 @@ import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { RunProgress, SweepProgress } from "../sim/progress/progressBar.ts";
+import { runScenario } from "../sim/runner.ts";
+import { knownNames } from "../sim/scenario/knownNames.ts";
+import { loadScenario } from "../sim/scenario/load.ts";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-sweep-run-"));
@@ -112,6 +115,29 @@ describe("cachesim sweep", { timeout: 180_000 }, () => {
     for (const [column, value] of Object.entries(total))
       if (column !== "node") expect(last[column], column).toBe(value);
     expect(Number(last.stale_reads)).toBeGreaterThan(Number(sweep[0]?.stale_reads));
+  });
+
+  it("keeps every point's full report with --keep-points", async () => {
+    const out = path.join(tmp, "kept");
+    const points = path.join(tmp, "kept-points");
+    const r = await cachesim(
+      "sweep",
+      "scenarios/local-stale.yaml",
+      "--set",
+      "defaults.cache.ttl=8ms,30ms",
+      "--jobs",
+      "1",
+      "--out",
+      out,
+      "--keep-points",
+      points,
+      "--quiet",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(points).sort()).toEqual(["point-0001", "point-0002"]);
+    // The file's own TTL is 30ms: point 2 is the plain run, trace included.
+    expect(read(points, "point-0002", "summary.csv")).toBe(read("test/golden/local-stale/summary.csv"));
+    expect(existsSync(path.join(points, "point-0002", "trace.csv"))).toBe(true);
   });
 
   it("fails the sweep with the failing point's own message and writes nothing", async () => {
@@ -220,6 +246,25 @@ describe("progress", { timeout: 60_000 }, () => {
         expect(text).toContain("1234 requests");
         expect(text).toContain("2/4 runs");
       } else expect(text).toBe("");
+    }
+  });
+
+  it("only observes a run: reports are the same bytes with or without it, virtual time only grows", async () => {
+    const scenario = loadScenario("scenarios/sweeps/ttl-staleness.yaml", knownNames());
+    const seen: Array<[number, number]> = [];
+    const plain = path.join(tmp, "observed-not");
+    const observed = path.join(tmp, "observed");
+    await runScenario(scenario, { outDir: plain });
+    await runScenario(scenario, {
+      outDir: observed,
+      onProgress: (us, requests) => seen.push([us, requests]),
+    });
+    for (const file of ["summary.csv", "timeseries.csv"])
+      expect(read(observed, file), file).toBe(read(plain, file));
+    expect(seen.length).toBeGreaterThan(5);
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]?.[0]).toBeGreaterThan(seen[i - 1]?.[0] as number);
+      expect(seen[i]?.[1]).toBeGreaterThanOrEqual(seen[i - 1]?.[1] as number);
     }
   });
 
