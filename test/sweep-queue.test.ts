@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -93,6 +94,16 @@ describe.skipIf(base === undefined)(
   () => {
     const url = `${(base ?? "").replace(/\/\d*$/, "")}/15`;
     const queueName = `cachesim-test-${process.pid}-${Date.now()}`;
+    // The queues' own keys (event streams, ids) go with the test.
+    afterAll(async () => {
+      const redis = new Redis(url);
+      try {
+        const keys = await redis.keys(`bull:${queueName}*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    });
 
     it("gives a local run's bytes after a worker is killed mid-point, and fails with a point's message", async () => {
       const local = path.join(tmp, "local");

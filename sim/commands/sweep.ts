@@ -113,12 +113,28 @@ async function sweep(args: SweepArgs): Promise<number> {
       `cachesim: sweeping ${prepared.file} over ${prepared.plan.fields.map((f) => f.path).join(", ")}: ` +
         `${prepared.plan.pointCount} points${prepared.seeds !== undefined ? ` x ${prepared.seeds} seeds` : ""}, ${where}`,
     );
+    if (args.queue !== undefined) {
+      say(
+        `points go to queue ${args["queue-name"] ?? "cachesim-sweep"}; run \`cachesim worker --queue <the same URL>` +
+          `${args["queue-name"] !== undefined ? ` --queue-name ${args["queue-name"]}` : ""}\` on any machine to work on them`,
+      );
+    }
     const stopwatch = new Stopwatch();
     const progress = new SweepProgress(prepared.runs, { quiet: args.quiet });
+    // Stopped by the user: take the sweep's waiting points off the queue (or stop the threads) first.
+    const interrupted = (signal: NodeJS.Signals) => {
+      progress.stop();
+      console.error(`cachesim: sweep stopped (${signal}); nothing written`);
+      void executor.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    };
+    process.once("SIGINT", interrupted);
+    process.once("SIGTERM", interrupted);
     let result: Awaited<ReturnType<typeof runSweep>>;
     try {
       result = await runSweep(prepared, executor, (done) => progress.update(done));
     } finally {
+      process.off("SIGINT", interrupted);
+      process.off("SIGTERM", interrupted);
       progress.stop();
       await executor.close();
     }
