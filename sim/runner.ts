@@ -117,8 +117,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       index,
       name: spec.name,
       cache:
-        spec.cache.capacity > 0
-          ? evictionPolicy(spec.cache.eviction)({ capacity: spec.cache.capacity, ttlUs: spec.cache.ttlUs })
+        spec.cache.capacity > 0 || spec.cache.capacityBytes > 0
+          ? evictionPolicy(
+              spec.cache.eviction,
+              spec.cache.evictionOptions,
+            )({
+              capacity: spec.cache.capacity,
+              capacityBytes: spec.cache.capacityBytes,
+              ttlUs: spec.cache.ttlUs,
+              rng: rng.stream(`cache:${spec.name}:eviction`),
+            })
           : null,
       ...nodeLinks(spec.name, spec.network, shardNames, rng),
       invalidationLink: null,

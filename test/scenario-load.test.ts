@@ -59,7 +59,13 @@ describe("defaults", () => {
       nodes: [
         {
           name: "A",
-          cache: { capacity: 1000, ttlUs: 30_000_000, eviction: "lru" },
+          cache: {
+            capacity: 1000,
+            capacityBytes: 0,
+            ttlUs: 30_000_000,
+            eviction: "lru",
+            evictionOptions: {},
+          },
           network: {
             cache: { dist: "constant", valueUs: 500 },
             database: { dist: "constant", valueUs: 2_000 },
@@ -119,9 +125,9 @@ workloads:
 
   it("merges a node's fields over `defaults:`, and those over the built-in defaults, field by field", () => {
     expect(scenario.nodes.map((n) => [n.name, n.cache])).toEqual([
-      ["NodeA", { capacity: 50, ttlUs: 10_000_000, eviction: "lru" }],
-      ["NodeB", { capacity: 50, ttlUs: 5_000_000, eviction: "lru" }],
-      ["NodeC", { capacity: 0, ttlUs: 5_000_000, eviction: "lru" }],
+      ["NodeA", { capacity: 50, capacityBytes: 0, ttlUs: 10_000_000, eviction: "lru", evictionOptions: {} }],
+      ["NodeB", { capacity: 50, capacityBytes: 0, ttlUs: 5_000_000, eviction: "lru", evictionOptions: {} }],
+      ["NodeC", { capacity: 0, capacityBytes: 0, ttlUs: 5_000_000, eviction: "lru", evictionOptions: {} }],
     ]);
   });
 
@@ -374,7 +380,7 @@ workloads:
 
   it("name an unknown field at its own position and list the known ones", () => {
     expect(lines(MINIMAL.replace("nodes: [A]", "nodes:\n  - name: A\n    cache: { tll: 3s }"))).toEqual([
-      `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, ttl, eviction)`,
+      `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, capacityBytes, ttl, eviction)`,
     ]);
     expect(lines(`${MINIMAL}colour: blue\n`)).toEqual([
       `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep, faults)`,

@@ -30,6 +30,13 @@ export function evictionPolicyNames(): string[] {
   return evictionPolicies.names().filter((name) => !CLAIRVOYANT.has(name));
 }
 
+/** The same registry without the clairvoyant policies: what a scenario's `cache.eviction` may name. */
+export const scenarioEvictionPolicies = new Registry(
+  evictionPolicies.kind,
+  evictionPolicies.all().filter((p) => !CLAIRVOYANT.has(p.name)),
+  evictionPolicies.selector,
+);
+
 export function isClairvoyant(name: string): boolean {
   return CLAIRVOYANT.has(name);
 }

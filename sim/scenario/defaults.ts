@@ -20,7 +20,12 @@ export const DEFAULTS = deepFreeze({
    * the strategy (`defaultNodeCacheCapacity` in sim/strategies/catalogue.ts): 1000 entries when the
    * node's cache is the only one, 0 (no near cache) over a global tier.
    */
-  nodeCache: { ttlUs: 30_000_000, eviction: "lru" } satisfies Omit<LocalCacheSpec, "capacity">,
+  nodeCache: {
+    capacityBytes: 0,
+    ttlUs: 30_000_000,
+    eviction: "lru",
+    evictionOptions: {},
+  } satisfies Omit<LocalCacheSpec, "capacity">,
 
   /**
    * One-way latency per link kind. 500us to a cache in the same data centre, 2ms to a database (a

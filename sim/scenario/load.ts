@@ -23,6 +23,8 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
+import { scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
+import { Registry } from "../plugin/registry.ts";
 import {
   defaultNodeCacheCapacity,
   type StrategyChoice,
@@ -31,6 +33,7 @@ import {
 } from "../strategies/catalogue.ts";
 import { presetChoice } from "../strategies/compose.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
+import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
 import {
@@ -140,6 +143,13 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   const schema = scenarioSchema({
     strategies: options.knownStrategies,
     evictions: options.knownEvictions,
+    evictionField: pluginField(
+      new Registry(
+        scenarioEvictionPolicies.kind,
+        scenarioEvictionPolicies.all().filter((p) => options.knownEvictions.includes(p.name)),
+        scenarioEvictionPolicies.selector,
+      ),
+    ),
     metrics: options.knownMetrics,
     workloadKinds,
     faults: faultsSection,
@@ -518,7 +528,9 @@ class Resolver {
         );
       }
 
-      const eviction = node.cache?.eviction ?? fileDefaults?.cache?.eviction ?? DEFAULTS.nodeCache.eviction;
+      const evictionValue = node.cache?.eviction ?? fileDefaults?.cache?.eviction;
+      const chosen = evictionValue === undefined ? undefined : pluginOptions(evictionValue, "policy");
+      const eviction = chosen?.name ?? DEFAULTS.nodeCache.eviction;
       if (!this.options.knownEvictions.includes(eviction)) {
         // Only reachable through the built-in default: the schema checks names written in the file.
         this.at.add(
@@ -535,8 +547,13 @@ class Resolver {
         name: node.name,
         cache: {
           capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? defaultCapacity,
+          capacityBytes:
+            node.cache?.capacityBytes ??
+            fileDefaults?.cache?.capacityBytes ??
+            DEFAULTS.nodeCache.capacityBytes,
           ttlUs: node.cache?.ttl ?? fileDefaults?.cache?.ttl ?? DEFAULTS.nodeCache.ttlUs,
           eviction,
+          evictionOptions: chosen?.options ?? {},
         },
         network: {
           cache: cloneModel(node.network?.cache ?? fileDefaults?.network?.cache ?? DEFAULTS.network.cache),

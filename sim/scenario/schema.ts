@@ -35,6 +35,8 @@ export const LIMITS = {
    */
   ringPointsTotal: 100_000,
   cacheCapacity: 1_000_000_000,
+  /** 1 TiB: far beyond any node's memory, still exact in a double. */
+  cacheBytes: 2 ** 40,
   workloads: 1_000,
   /** Across all scripts of a file. (At ~45 bytes an op, fileBytes caps scripts near 185,000 ops first.) */
   scriptOps: 1_000_000,
@@ -71,6 +73,8 @@ export const BACKEND_MODES = ["memory", "live"] as const;
 export interface KnownNames {
   strategies: readonly string[];
   evictions: readonly string[];
+  /** `cache.eviction`: a policy name, or `{ policy, ...its options }` (sim/model/evictionPolicies.ts). */
+  evictionField: z.ZodType<Record<string, unknown>>;
   metrics: readonly string[];
   /** The `faults:` section's schema (sim/faults/section.ts). */
   faults: z.ZodType<FaultsSpec>;
@@ -299,8 +303,9 @@ export const latency = dispatch<LatencyModel>(
 export function scenarioSchema(known: KnownNames) {
   const cache = strict({
     capacity: intIn(0, LIMITS.cacheCapacity).optional(),
+    capacityBytes: intIn(0, LIMITS.cacheBytes).optional(),
     ttl: duration().optional(),
-    eviction: choice(known.evictions).optional(),
+    eviction: known.evictionField.optional(),
   });
   const network = strict({ cache: latency.optional(), database: latency.optional() });
 

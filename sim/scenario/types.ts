@@ -19,11 +19,15 @@ export interface NetworkSpec {
 }
 
 export interface LocalCacheSpec {
-  /** Entries; 0 means the node has no local cache. */
+  /** Entries; 0 means not bounded by entries (and, with capacityBytes 0 too, no local cache). */
   capacity: number;
+  /** Sum of the entries' sizes in bytes; 0 means not bounded by bytes. */
+  capacityBytes: number;
   /** Time to live from the moment the entry was filled; 0 means entries never expire. */
   ttlUs: number;
   eviction: string;
+  /** The policy's own options, as written (the policy's schema fills in its defaults). */
+  evictionOptions: Record<string, unknown>;
 }
 
 export type ScriptOp =
