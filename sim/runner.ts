@@ -13,6 +13,7 @@ import type { OpCounters } from "./metrics/opCounters.ts";
 import { Recorder } from "./metrics/recorder.ts";
 import { TraceLog } from "./metrics/traceLog.ts";
 import { Database } from "./model/database.ts";
+import { databaseAsResource, writeDatabaseReport } from "./model/databaseReport.ts";
 import { evictionPolicy } from "./model/evictionPolicies.ts";
 import { GlobalCache } from "./model/globalCache.ts";
 import { nodeLinks } from "./model/link.ts";
@@ -163,8 +164,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nextOpId: () => opCount++,
       faults: faultLog,
     };
-    const paths = composeStrategy(world, presetChoice(scenario.strategy, strategyPresets));
+    const paths = composeStrategy(
+      world,
+      presetChoice(scenario.strategy, strategyPresets),
+      scenario.mitigations,
+    );
     if (scenario.faults !== null && faultLog !== null) scheduleFaults(scenario.faults, faultLog, world);
+    const databaseStats = databaseAsResource(scenario, world, rng);
     const nodesByName = new Map(nodes.map((n) => [n.name, n]));
     const checks = prepareExpectations(
       scenario.expectations,
@@ -204,6 +210,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const row of summaryRows) summary.writeRow([row.node, ...metricCells(row.counters)]);
     await summary.close();
     const files = ["summary.csv", "timeseries.csv"];
+    if (databaseStats !== null) {
+      databaseStats.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
+      await writeDatabaseReport(output.path("database.csv"), databaseStats);
+      files.push("database.csv");
+    }
     if (faultLog !== null) {
       await writeFaultsReport(
         output.path("faults.csv"),

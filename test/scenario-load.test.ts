@@ -86,6 +86,8 @@ describe("defaults", () => {
       limits: { eventsMax: 100_000_000, traceRowsMax: 100_000 },
       backend: { mode: "memory" },
       faults: null,
+      mitigations: [],
+      database: { connections: 0, service: { dist: "constant", valueUs: 0 } },
     } satisfies Scenario);
   });
 
@@ -383,7 +385,7 @@ workloads:
       `${FILE}:4:14: nodes[0].cache: unknown field "tll" (expected one of: capacity, capacityBytes, ttl, eviction)`,
     ]);
     expect(lines(`${MINIMAL}colour: blue\n`)).toEqual([
-      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep, faults)`,
+      `${FILE}:7:1: unknown field "colour" (expected one of: name, description, seed, duration, strategy, defaults, nodes, globalCache, data, workloads, expect, report, limits, backend, sweep, faults, mitigations, database)`,
     ]);
   });
 

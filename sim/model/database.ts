@@ -4,7 +4,10 @@
 // against it when it arrives. Acknowledgement is separate from commit: write-behind reserves a version
 // when the cache acknowledges and commits it later, and truth follows the real commit.
 import type { MaybePromise, RecordStore, Record as StoredRecord } from "../backends/types.ts";
+import { Resource } from "../core/resource.ts";
 import { type Scheduler, SimulationError } from "../core/scheduler.ts";
+import type { DatabaseStats } from "./databaseStats.ts";
+import type { LatencySampler } from "./latency.ts";
 import { abandon, type Link, type RequestFaults } from "./link.ts";
 import type { Operation } from "./operation.ts";
 import type { Key, Oracle } from "./oracle.ts";
@@ -13,6 +16,12 @@ import { TALLY, type Tally } from "./tally.ts";
 export class Database {
   /** Set when the run has faults; null keeps requests on the exact fault-free path. */
   private faults: RequestFaults | null = null;
+  /** The database as a resource (connections, service time); null: unlimited and instant, as before. */
+  private pool: Resource | null = null;
+  private serviceUs: LatencySampler = noService;
+  private stats: DatabaseStats | null = null;
+  /** Whether every request takes the general path (faults, or the database as a resource). */
+  private general = false;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -24,6 +33,21 @@ export class Database {
   /** Turns on timeouts and crash checks for every request from now on (the fault schedule does). */
   enableFaults(faults: RequestFaults): void {
     this.faults = faults;
+    this.general = true;
+  }
+
+  /**
+   * Makes the database a resource: at most `connections` requests are served at once (the others queue,
+   * first come first served) and each takes a service time drawn from `service` (its own stream).
+   */
+  useResource(connections: number, service: LatencySampler, stats: DatabaseStats): void {
+    this.pool = new Resource(this.scheduler, connections, {
+      name: "database connections",
+      onGrant: (waitUs) => stats.waited(waitUs),
+    });
+    this.serviceUs = service;
+    this.stats = stats;
+    this.general = true;
   }
 
   /**
@@ -33,7 +57,7 @@ export class Database {
   read(op: Operation, next: (op: Operation) => void): void {
     op.next = next;
     this.tally.bump(op.node.index, TALLY.dbReadsIssued);
-    if (this.faults === null) this.scheduler.after(op.node.databaseLink.hopUs(), this.readAtDatabase, op);
+    if (!this.general) this.scheduler.after(op.node.databaseLink.hopUs(), this.readAtDatabase, op);
     else this.send(op, this.readCommand, this.readAnswered);
   }
 
@@ -41,11 +65,11 @@ export class Database {
   write(op: Operation, next: (op: Operation) => void): void {
     op.next = next;
     this.tally.bump(op.node.index, TALLY.dbWritesIssued);
-    if (this.faults === null) this.scheduler.after(op.node.databaseLink.hopUs(), this.writeAtDatabase, op);
+    if (!this.general) this.scheduler.after(op.node.databaseLink.hopUs(), this.writeAtDatabase, op);
     else this.send(op, this.writeCommand, this.writeAcknowledged);
   }
 
-  // -- with faults ---------------------------------------------------------------------------------
+  // -- with faults or the database as a resource ----------------------------------------------------
 
   private send(
     op: Operation,
@@ -53,40 +77,75 @@ export class Database {
     onAnswer: (answer: never, op: Operation) => void,
   ): void {
     const link = op.node.databaseLink;
-    if (op.epoch !== op.node.epoch) {
-      (this.faults as RequestFaults).dropped(op);
+    const faults = this.faults;
+    if (faults !== null && op.epoch !== op.node.epoch) {
+      faults.dropped(op);
       return;
     }
     op.command = command;
     op.onAnswer = onAnswer as (answer: unknown, op: Operation) => void;
     op.failed = false;
     op.sentUs = this.scheduler.nowUs;
-    if (link.delivers()) this.scheduler.after(link.hopUs(), this.atDatabaseFaulty, op);
-    else this.scheduler.after((this.faults as RequestFaults).timeoutUs, this.timedOut, op);
+    if (faults !== null) {
+      // The node gives up at the deadline, wherever the request is (lost, queued, in service, on its way
+      // back); an answer in time cancels it.
+      op.timeoutHandle = this.scheduler.after(faults.timeoutUs, this.timedOut, op);
+      if (!link.delivers()) return;
+    }
+    this.scheduler.after(link.hopUs(), this.atDatabase, op);
   }
 
-  /** At the database: the command runs (a write commits) even if its sender gives up before the answer. */
-  private readonly atDatabaseFaulty = (op: Operation) => {
-    const faults = this.faults as RequestFaults;
-    const nowUs = this.scheduler.nowUs;
-    const deadlineUs = op.sentUs + faults.timeoutUs;
-    const link: Link = op.node.databaseLink;
-    if (link.up) {
-      const answer = op.command(op);
-      if (link.delivers()) {
-        const backUs = link.hopUs();
-        if (nowUs + backUs < deadlineUs) {
-          this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op);
-          return;
-        }
-      }
-      // Nobody waits for this answer; a write's version is still checked, so a lost write still fails.
-      if (op.command === this.writeCommand)
-        this.scheduler.afterResult(answer as MaybePromise<number>, 0, this.checkAbandoned, op);
-      else abandon(answer);
-    }
-    this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op);
+  /**
+   * At the database: the request waits for a connection (if the database is a resource), then its
+   * command runs (a write commits) and takes its service time, even if its sender has given up.
+   */
+  private readonly atDatabase = (op: Operation) => {
+    if (this.faults !== null && !op.node.databaseLink.up) return; // lost on the way: the timeout fires
+    this.stats?.arrived(this.scheduler.nowUs);
+    if (this.pool === null) this.serve(op);
+    else this.pool.acquire(this.granted, op);
   };
+
+  private readonly granted = (op: Operation) => {
+    (this.stats as DatabaseStats).inUse((this.pool as Resource).inUse);
+    this.serve(op);
+  };
+
+  private serve(op: Operation): void {
+    const answer = op.command(op);
+    const serviceUs = this.serviceUs();
+    if (this.pool === null && serviceUs === 0) this.reply(answer, op);
+    else this.scheduler.afterResult(answer, serviceUs, this.served, op);
+  }
+
+  private readonly served = (answer: unknown, op: Operation) => {
+    this.pool?.release();
+    this.reply(answer, op);
+  };
+
+  /** Sends the answer back; with faults it counts only if the link delivers it before the deadline. */
+  private reply(answer: unknown, op: Operation): void {
+    const faults = this.faults;
+    const link: Link = op.node.databaseLink;
+    if (faults === null) {
+      this.scheduler.afterResult(answer, link.hopUs(), op.onAnswer, op);
+      return;
+    }
+    if (link.delivers()) {
+      const backUs = link.hopUs();
+      if (
+        this.scheduler.nowUs + backUs < op.sentUs + faults.timeoutUs &&
+        this.scheduler.cancel(op.timeoutHandle)
+      ) {
+        this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op);
+        return;
+      }
+    }
+    // Nobody waits for this answer; a write's version is still checked, so a store that lost it fails the run.
+    if (op.command === this.writeCommand)
+      this.scheduler.afterResult(answer as MaybePromise<number>, 0, this.checkAbandoned, op);
+    else abandon(answer);
+  }
 
   private readonly readCommand = (op: Operation) => this.records.read(op.key.name);
 
@@ -203,3 +262,5 @@ export class Database {
     );
   };
 }
+
+const noService: LatencySampler = () => 0;

@@ -120,8 +120,16 @@ export class GlobalCache {
   /** When an entry stored now in the key's shard expires (0 = never). */
   expiryFor(op: Operation, nowUs: number): number {
     const ttlUs = this.shardFor(op.key).ttlUs;
-    return ttlUs > 0 ? nowUs + ttlUs : 0;
+    if (ttlUs === 0) return 0;
+    return this.ttlJitterUs === null ? nowUs + ttlUs : nowUs + ttlUs + this.ttlJitterUs(ttlUs);
   }
+
+  /** Extra TTL drawn for each entry stored from now on (the ttl-jitter mitigation). */
+  setTtlJitter(jitterUs: (ttlUs: number) => number): void {
+    this.ttlJitterUs = jitterUs;
+  }
+
+  private ttlJitterUs: ((ttlUs: number) => number) | null = null;
 
   /**
    * GET: decodes the key's entry as of the moment the request reached the cache into op.found (`hit`,

@@ -48,6 +48,8 @@ export class Operation {
   /** When the current request left the node, and the shard it was sent to (faults only). */
   sentUs = 0;
   sentShard = -1;
+  /** The pending timeout of the current database request (faults only; a kernel event handle). */
+  timeoutHandle = -1;
   /** The node's epoch when the operation began; a crash since then drops it (world.ts). */
   readonly epoch: number;
 

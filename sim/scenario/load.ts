@@ -32,6 +32,7 @@ import {
   usesGlobalTier,
 } from "../strategies/catalogue.ts";
 import { presetChoice } from "../strategies/compose.ts";
+import { mitigationsSection } from "../strategies/mitigations/section.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
 import { DEFAULTS } from "./defaults.ts";
@@ -153,6 +154,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     metrics: options.knownMetrics,
     workloadKinds,
     faults: faultsSection,
+    mitigations: mitigationsSection,
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -439,6 +441,11 @@ class Resolver {
       },
       backend: { mode: this.options.modeOverride ?? input.backend ?? DEFAULTS.backend.mode },
       faults: this.faults(input, nodeNames, durationUs),
+      mitigations: input.mitigations ?? [],
+      database: {
+        connections: input.database?.connections ?? 0,
+        service: cloneModel(input.database?.service ?? { dist: "constant", valueUs: 0 }),
+      },
     };
   }
 

@@ -7,7 +7,7 @@
 // and the "found ..." half. Objects are strict: a misspelt field is an error, not silently ignored.
 
 import { z } from "zod";
-import type { Registry } from "../plugin/registry.ts";
+import type { PluginChoice, Registry } from "../plugin/registry.ts";
 import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
 import { formatCount } from "./errors.ts";
 import type { FaultsSpec, LatencyModel } from "./types.ts";
@@ -27,6 +27,7 @@ export const LIMITS = {
   /** Any duration; ~a year of virtual time, far past any useful run, still exact in a double. */
   durationUs: 366 * 24 * 3_600_000_000,
   nodes: 1_000,
+  databaseConnections: 1_000_000,
   shards: 1_024,
   ringPoints: 10_000,
   /**
@@ -78,6 +79,8 @@ export interface KnownNames {
   metrics: readonly string[];
   /** The `faults:` section's schema (sim/faults/section.ts). */
   faults: z.ZodType<FaultsSpec>;
+  /** The `mitigations:` list's schema (sim/strategies/mitigations/section.ts). */
+  mitigations: z.ZodType<PluginChoice[]>;
   /** Workload kinds other than `script`, each parsing the field named after it. */
   workloadKinds: Registry<{ readonly name: string; readonly options: z.ZodType }>;
 }
@@ -445,6 +448,11 @@ export function scenarioSchema(known: KnownNames) {
     // Read by `cachesim sweep` (sim/sweep/plan.ts checks it); a plain run ignores it.
     sweep: z.unknown().optional(),
     faults: known.faults.optional(),
+    mitigations: known.mitigations.optional(),
+    database: strict({
+      connections: intIn(1, LIMITS.databaseConnections).optional(),
+      service: latency.optional(),
+    }).optional(),
   });
 }
 

@@ -140,6 +140,13 @@ export interface Scenario {
   report: ReportSpec;
   limits: LimitsSpec;
   backend: BackendSpec;
+  /**
+   * The database as a resource: at most `connections` requests at once (0: unlimited) and a service
+   * time per request. Unlimited and instant (the default) keeps the database as it always was.
+   */
+  database: { connections: number; service: LatencyModel };
+  /** Stampede mitigations applied to the strategy's read path, in order (sim/strategies/mitigations). */
+  mitigations: Array<{ name: string; options: unknown }>;
   /** Scheduled faults and how nodes react to them; null when the file has no `faults:` section. */
   faults: FaultsSpec | null;
 }

@@ -1,0 +1,39 @@
+// The `mitigations:` list of a scenario file: stampede mitigations applied to the strategy's read path,
+// in the order listed, under any strategy (a preset or a composition). Each item is a mitigation named
+// bare (`single-flight`) or as a mapping whose `name:` names it and whose other fields are its options
+// (`{ name: xfetch, beta: 2 }`).
+import { z } from "zod";
+import type { PluginChoice } from "../../plugin/registry.ts";
+import { choice, dispatch, list } from "../../scenario/schema.ts";
+import { mitigations } from "./registry.ts";
+
+export const MITIGATIONS_MAX = 16;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const item = dispatch<PluginChoice>(
+  `a mitigation: one of ${mitigations.names().join(", ")}, or { name, ...options }`,
+  (value) => {
+    const name = typeof value === "string" ? value : isPlainObject(value) ? value.name : undefined;
+    if (typeof name !== "string" || !mitigations.has(name)) {
+      const known = choice(mitigations.names());
+      return (typeof value === "string"
+        ? known
+        : z.looseObject({ name: known })) as unknown as z.ZodType<PluginChoice>;
+    }
+    const options = mitigations.get(name).options;
+    return z.unknown().transform((v, ctx): PluginChoice => {
+      const fields: Record<string, unknown> = isPlainObject(v) ? { ...v } : {};
+      delete fields.name;
+      const parsed = options.safeParse(fields);
+      if (parsed.success) return { name, options: parsed.data };
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+      return z.NEVER;
+    });
+  },
+);
+
+export const mitigationsSection = list(item, 0, MITIGATIONS_MAX, "mitigations");
