@@ -2,6 +2,7 @@
 // once), no operation of a crashed node completes after its crash, shards go down and come back, lost
 // and delayed invalidations, and the faults section's errors. Property tests draw seeds and fault times.
 
+import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -197,4 +198,111 @@ faults:
       /faults\.schedule\[0\]\.at.*before the end/s,
     );
   });
+});
+
+describe("the database as a resource", () => {
+  it("queues requests beyond its connections, first come first served, with exact waits", async () => {
+    const text = `
+name: pool
+duration: 1s
+strategy: local
+defaults: { cache: { capacity: 0 }, network: { database: 1ms } }
+nodes: [A]
+database: { connections: 1, service: 2ms }
+data: { values: { a: 1, b: 2, c: 3 } }
+workloads:
+  - node: A
+    script:
+      - { at: 0ms, op: read, key: a }
+      - { at: 0ms, op: read, key: b }
+      - { at: 0ms, op: read, key: c }
+report: { interval: 100ms }
+`;
+    const { files } = await runToTexts(scenarioFromText(text));
+    // 1ms there, 2ms service each one after the other, 1ms back: 4, 6 and 8 ms.
+    expect(rows(files["trace.csv"]).map((r) => r.latency_us)).toEqual(["4000", "6000", "8000"]);
+    const run = rows(files["database.csv"]).find((r) => r.time_us === "run") as Row;
+    expect([run.requests, run.peak_in_use, run.queue_wait_p50_us, run.queue_wait_max_us]).toEqual([
+      "3",
+      "1",
+      "2000",
+      "4000",
+    ]);
+  });
+
+  it("leaves scenarios without a database section on the exact old path (no database.csv)", async () => {
+    const text = `
+strategy: local
+nodes: [A]
+workloads: [{ node: A, script: [{ at: 0ms, op: read, key: a }] }]
+`;
+    const { files } = await runToTexts(scenarioFromText(text));
+    expect(Object.keys(files).sort()).toEqual(["summary.csv", "timeseries.csv", "trace.csv"]);
+  });
+});
+
+describe("stampede mitigations", () => {
+  const coldReads = (mitigations: string) => `
+name: sf
+duration: 1s
+strategy: global
+defaults: { cache: { capacity: 0 }, network: { cache: 500us, database: 2ms } }
+nodes: [A, B]
+database: { connections: 8 }
+data: { values: { k: v } }
+workloads:
+  - node: A
+    script:
+      - { at: 0us, op: read, key: k }
+      - { at: 100us, op: read, key: k }
+      - { at: 200us, op: read, key: k }
+  - node: B
+    script:
+      - { at: 300us, op: read, key: k }
+report: { interval: 100ms }
+${mitigations}
+`;
+
+  it("single-flight: a node's concurrent misses share one database read; each read keeps its own start", async () => {
+    const without = await runToTexts(scenarioFromText(coldReads("")));
+    const { files } = await runToTexts(scenarioFromText(coldReads("mitigations: [single-flight]")));
+    const requests = (f: Record<string, string>) =>
+      (rows(f["database.csv"]).find((r) => r.time_us === "run") as Row).requests;
+    expect(requests(without.files)).toBe("4");
+    // One for node A's three reads, one for node B's (coalescing is per node).
+    expect(requests(files)).toBe("2");
+    const trace = rows(files["trace.csv"]);
+    expect(trace.map((r) => [r.node, r.time_us, r.value, r.served_from])).toEqual([
+      ["A", "0", "v", "database"],
+      ["A", "100", "v", "database"],
+      ["A", "200", "v", "database"],
+      ["B", "300", "v", "database"],
+    ]);
+    // Followers finish with the leader (at 5.5ms: 0.5 to the cache and back, 4 to the database and back,
+    // and the fill), so each one's latency counts from its own start.
+    const latencies = trace.map((r) => Number(r.time_us) + Number(r.latency_us));
+    expect(new Set(latencies.slice(0, 3)).size).toBe(1);
+  });
+
+  it("names an unknown mitigation and a bad option with their position", () => {
+    const base = (m: string) => `strategy: global\nnodes: [A]\nmitigations: ${m}\n`;
+    expect(() => scenarioFromText(base("[coalesce]"))).toThrow(
+      /mitigations\[0\].*single-flight, xfetch, ttl-jitter/s,
+    );
+    expect(() => scenarioFromText(base("[{ name: xfetch, beta: -1 }]"))).toThrow(/mitigations\[0\]\.beta/s);
+  });
+
+  it("the stampede scenarios: each mitigation cuts the database requests of the unprotected run", async () => {
+    const requests: Record<string, number> = {};
+    for (const m of ["none", "single-flight", "xfetch", "combined"]) {
+      const { files, result } = await runToTexts(
+        scenarioFromText(readFileSync(`scenarios/faults/stampede-${m}.yaml`, "utf8")),
+      );
+      expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+      requests[m] = Number((rows(files["database.csv"]).find((r) => r.time_us === "run") as Row).requests);
+    }
+    expect(requests["single-flight"]).toBeLessThan((requests.none as number) / 2);
+    expect(requests.xfetch).toBeLessThan((requests.none as number) / 2);
+    expect(requests.combined).toBeLessThan(requests.xfetch as number);
+  }, 120_000);
 });
