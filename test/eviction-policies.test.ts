@@ -156,7 +156,7 @@ describe("policies against their references", () => {
   });
 
   it("s3fifo and slru refuse capacities too small to hold anything", () => {
-    expect(() => cacheOf("s3fifo", 10)).toThrow(/small queue would hold 1/);
+    expect(() => cacheOf("s3fifo", 10)).toThrow(/small queue would hold 1 /);
     expect(() => cacheOf("slru", 3)).toThrow(/hold nothing/);
   });
 

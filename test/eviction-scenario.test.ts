@@ -60,6 +60,12 @@ describe("cache.eviction and cache.capacityBytes in a scenario", () => {
     ]);
   });
 
+  it("refuses, at the node, a policy that cannot work at its capacity", () => {
+    expect(problems(scenario("{ capacity: 10, eviction: s3fifo }"))).toEqual([
+      "scenarios/x.yaml:6:9: nodes[0].cache.eviction: s3fifo's small queue would hold 1 (capacity 10 × smallRatio 0.1); it needs at least 2 to admit anything: raise the capacity or smallRatio",
+    ]);
+  });
+
   it("does not offer belady, which needs the future", () => {
     expect(problems(scenario("{ eviction: belady }"))[0]).toMatch(
       /defaults\.cache\.eviction: expected one of: lru, fifo/,

@@ -128,6 +128,24 @@ describe("cachesim mrc", () => {
     expect(csv).toHaveLength(1 + 9);
   }, 150_000);
 
+  it("refuses a size a policy cannot work at, before replaying anything", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "s.yaml");
+    writeFileSync(file, SCENARIO);
+    const r = await cachesim(
+      "mrc",
+      file,
+      "--sizes",
+      "10,100",
+      "--policies",
+      "s3fifo",
+      "--out",
+      path.join(dir, "out"),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--sizes 10: s3fifo's small queue would hold 1");
+  }, 150_000);
+
   it("refuses bad sizes with exit 2 and writes nothing", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
     const file = path.join(dir, "s.yaml");

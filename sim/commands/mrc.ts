@@ -8,7 +8,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { RngStreams } from "../core/rng.ts";
 import { type MrcRow, missRatioCurves, type RequestSource } from "../model/eviction/mrc.ts";
 import type { Request } from "../model/eviction/replay.ts";
-import { evictionPolicies } from "../model/evictionPolicies.ts";
+import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
 import { CsvFile } from "../report/csvFile.ts";
 import { OutputDir, OutputDirError } from "../report/outputDir.ts";
@@ -135,6 +135,11 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
       throw new MrcInputError(`${args.input}: give a scenario (.yaml); trace files are not read yet`);
     const scenario = loadScenario(args.input, knownNames());
     const byBytes = args.unit === "bytes";
+    for (const p of policies)
+      for (const size of sizes) {
+        const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : size, byBytes ? size : 0);
+        if (misfit !== null) throw new MrcInputError(`--sizes ${size}: ${misfit}`);
+      }
     const source = scenarioRequests(scenario, byBytes);
     const outDir = args.out ?? path.join("reports", `${scenario.name}-mrc`);
     const output = await OutputDir.create(outDir);
@@ -167,11 +172,6 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     }
   } catch (error) {
     if (error instanceof MrcInputError || error instanceof ScenarioError || error instanceof OutputDirError) {
-      console.error(`cachesim mrc: ${error.message}`);
-      return 2;
-    }
-    // A policy refusing its size (s3fifo, slru too small) is a user mistake too: say which.
-    if (error instanceof Error && /^(s3fifo|slru|belady|wtinylfu):/.test(error.message)) {
       console.error(`cachesim mrc: ${error.message}`);
       return 2;
     }

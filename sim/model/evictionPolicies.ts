@@ -37,6 +37,23 @@ export const scenarioEvictionPolicies = new Registry(
   evictionPolicies.selector,
 );
 
+/**
+ * Why the policy cannot work with these options at this capacity (a sentence), or null. Capacity in the
+ * policy's units: bytes when bounded by bytes, else entries.
+ */
+export function checkEvictionChoice(
+  name: string,
+  options: unknown,
+  capacity: number,
+  capacityBytes: number,
+): string | null {
+  const plugin = evictionPolicies.get(name) as { check?: (units: number, options: unknown) => string | null };
+  if (plugin.check === undefined) return null;
+  const parsed = evictionPolicies.get(name).options.safeParse(options);
+  if (!parsed.success) return null; // the schema reports bad options itself
+  return plugin.check(capacityBytes > 0 ? capacityBytes : capacity, parsed.data);
+}
+
 export function isClairvoyant(name: string): boolean {
   return CLAIRVOYANT.has(name);
 }

@@ -23,7 +23,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
-import { scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
+import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { Registry } from "../plugin/registry.ts";
 import {
   defaultNodeCacheCapacity,
@@ -550,18 +550,36 @@ class Resolver {
           ),
         );
       }
+      const cache = {
+        capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? defaultCapacity,
+        capacityBytes:
+          node.cache?.capacityBytes ?? fileDefaults?.cache?.capacityBytes ?? DEFAULTS.nodeCache.capacityBytes,
+        ttlUs: node.cache?.ttl ?? fileDefaults?.cache?.ttl ?? DEFAULTS.nodeCache.ttlUs,
+        eviction,
+        evictionOptions: chosen?.options ?? {},
+      };
+      if (cache.capacity > 0 || cache.capacityBytes > 0) {
+        const misfit = checkEvictionChoice(
+          eviction,
+          cache.evictionOptions,
+          cache.capacity,
+          cache.capacityBytes,
+        );
+        if (misfit !== null) {
+          const at = node.cache?.eviction !== undefined ? [...where, "cache", "eviction"] : where;
+          this.at.add(
+            problemMessage(
+              this.at.file,
+              formatPath([...where, "cache", "eviction"]),
+              this.at.locate(at),
+              misfit,
+            ),
+          );
+        }
+      }
       return {
         name: node.name,
-        cache: {
-          capacity: node.cache?.capacity ?? fileDefaults?.cache?.capacity ?? defaultCapacity,
-          capacityBytes:
-            node.cache?.capacityBytes ??
-            fileDefaults?.cache?.capacityBytes ??
-            DEFAULTS.nodeCache.capacityBytes,
-          ttlUs: node.cache?.ttl ?? fileDefaults?.cache?.ttl ?? DEFAULTS.nodeCache.ttlUs,
-          eviction,
-          evictionOptions: chosen?.options ?? {},
-        },
+        cache,
         network: {
           cache: cloneModel(node.network?.cache ?? fileDefaults?.network?.cache ?? DEFAULTS.network.cache),
           database: cloneModel(

@@ -3,6 +3,7 @@
 // hits, insertions and removals, and chooses victims. A policy never touches the key map itself: it
 // unlinks a victim from its own structures and hands it to `host.evict`, which drops it and counts it.
 import type { Rng } from "../../core/rng.ts";
+import type { Plugin } from "../../plugin/registry.ts";
 import type { CacheEntry } from "../localCache.ts";
 
 /**
@@ -64,6 +65,16 @@ export interface PolicyContext {
   rng?: Rng;
   oracle?: NextAccessOracle;
 }
+
+/**
+ * An eviction policy as registered: a plugin, plus an optional check of its options against the cache's
+ * capacity (in the policy's units), so that a scenario can be refused at load time, with the field's
+ * place in the file, rather than fail when the run builds its caches.
+ */
+export type EvictionPlugin<Options> = Plugin<Options, PolicyContext, EvictionPolicy> & {
+  /** A sentence saying why these options cannot work at this capacity, or null when they can. */
+  check?(capacityUnits: number, options: Options): string | null;
+};
 
 export interface EvictionPolicy {
   /**

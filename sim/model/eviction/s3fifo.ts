@@ -12,10 +12,9 @@
 // The ghost is consulted when the key is inserted (libCacheSim: when the miss is looked up, just before).
 import type { z } from "zod";
 import { intIn, numberIn, strict } from "../../plugin/options.ts";
-import type { Plugin } from "../../plugin/registry.ts";
 import { GhostQueue } from "./ghostQueue.ts";
 import { NodeList } from "./list.ts";
-import type { CacheNode, EvictionPolicy, PolicyContext, PolicyHost } from "./policy.ts";
+import type { CacheNode, EvictionPlugin, EvictionPolicy, PolicyHost } from "./policy.ts";
 
 const SMALL = 0;
 const MAIN = 1;
@@ -139,17 +138,21 @@ const options = strict({
     .describe("hits an entry needs in the small FIFO to move to main (libCacheSim move-to-main-threshold)"),
 });
 
-export const s3fifo: Plugin<z.infer<typeof options>, PolicyContext, EvictionPolicy> = {
+function check(capacityUnits: number, o: z.infer<typeof options>): string | null {
+  const small = Math.floor(capacityUnits * o.smallRatio);
+  return small >= 2
+    ? null
+    : `s3fifo's small queue would hold ${small} (capacity ${capacityUnits} × smallRatio ${o.smallRatio}); it needs at least 2 to admit anything: raise the capacity or smallRatio`;
+}
+
+export const s3fifo: EvictionPlugin<z.infer<typeof options>> = {
   name: "s3fifo",
   summary: "S3-FIFO: a small probationary FIFO, a main FIFO with 2-bit reinsertion, and a ghost queue",
   options,
+  check,
   create: ({ host }, o) => {
-    const small = Math.floor(host.capacityUnits * o.smallRatio);
-    if (small < 2) {
-      throw new Error(
-        `s3fifo: the small queue would hold ${small} (capacity ${host.capacityUnits} × smallRatio ${o.smallRatio}); it needs at least 2 to admit anything: raise the capacity or smallRatio`,
-      );
-    }
+    const problem = check(host.capacityUnits, o);
+    if (problem !== null) throw new Error(problem);
     return new S3FifoPolicy(host, o.smallRatio, o.ghostRatio, o.moveToMainThreshold);
   },
 };

@@ -6,9 +6,8 @@
 // An entry larger than one segment is not cached.
 import type { z } from "zod";
 import { intIn, strict } from "../../plugin/options.ts";
-import type { Plugin } from "../../plugin/registry.ts";
 import { NodeList } from "./list.ts";
-import type { CacheNode, EvictionPolicy, PolicyContext, PolicyHost } from "./policy.ts";
+import type { CacheNode, EvictionPlugin, EvictionPolicy, PolicyHost } from "./policy.ts";
 
 export class SlruPolicy implements EvictionPolicy {
   readonly insertsFirst = false;
@@ -86,16 +85,20 @@ const options = strict({
     .describe("number of LRU segments, each capacity/segments (libCacheSim n-seg)"),
 });
 
-export const slru: Plugin<z.infer<typeof options>, PolicyContext, EvictionPolicy> = {
+function check(capacityUnits: number, o: z.infer<typeof options>): string | null {
+  return Math.floor(capacityUnits / o.segments) >= 1
+    ? null
+    : `slru's ${o.segments} segments of a capacity of ${capacityUnits} would hold nothing each: lower segments or raise the capacity`;
+}
+
+export const slru: EvictionPlugin<z.infer<typeof options>> = {
   name: "slru",
   summary: "segmented LRU: entries climb one segment per hit and fall back one segment at a time",
   options,
+  check,
   create: ({ host }, o) => {
-    if (Math.floor(host.capacityUnits / o.segments) < 1) {
-      throw new Error(
-        `slru: ${o.segments} segments of capacity ${host.capacityUnits} would hold nothing each: lower segments or raise the capacity`,
-      );
-    }
+    const problem = check(host.capacityUnits, o);
+    if (problem !== null) throw new Error(problem);
     return new SlruPolicy(host, o.segments);
   },
 };
