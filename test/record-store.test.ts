@@ -1,5 +1,6 @@
 // Guards the in-process system of record: versions start at 1 and bump by one per write, absent keys
-// read as version 0, and fill() loads a key range without overwriting keys seeded first.
+// read as version 0, fill() loads a key range without overwriting keys seeded first, and sql.js's page
+// cache stays bounded.
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 
@@ -32,6 +33,13 @@ describe("MemoryRecordStore", () => {
       { value: "init", version: 1 },
       { value: null, version: 0 },
     ]);
+  });
+
+  it("bounds sql.js's page cache at 8 MiB (the WebAssembly heap never gives memory back)", async () => {
+    store = await MemoryRecordStore.open();
+    const db = (store as unknown as { db: { exec(sql: string): Array<{ values: unknown[][] }> } }).db;
+    // Negative: a size in KiB.
+    expect(db.exec("PRAGMA cache_size")[0]?.values[0]?.[0]).toBe(-8192);
   });
 
   it("keeps separate stores apart", async () => {
