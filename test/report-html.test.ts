@@ -78,6 +78,8 @@ describe("report.html", () => {
     expect(names).toContain("chart-hit_rate_vs_defaults_cache_ttl.svg");
     expect(names).toContain("chart-stale_rate_vs_defaults_network_database.svg");
     expect(names).toContain("chart-tradeoff_stale_vs_hit.svg");
+    // requests is set to one value for the whole sweep: no chart against it.
+    expect(names.filter((n) => n.includes("requests"))).toEqual([]);
     const svg = readFileSync(path.join(sweepDir, "chart-hit_rate_vs_defaults_cache_ttl.svg"), "utf8");
     expect(svg).toContain("30ms");
     expect(svg).toContain("defaults.network.database");

@@ -217,7 +217,9 @@ function sweepMetrics(header: readonly string[]): string[] {
 }
 
 export function sweepCharts(data: SweepData): Chart[] {
-  const { fields } = data;
+  // A field set to one value only (a constant for the whole sweep) makes no axis and no series.
+  const varying = data.fields.filter((f) => new Set(data.sweep.rows.map((r) => r[f])).size > 1);
+  const fields = varying.length > 0 ? varying : data.fields;
   // With seeds, the means (and their intervals) stand for each point.
   const meanRows = data.stats?.rows.filter((r) => r.stat === "mean") ?? data.sweep.rows;
   const ciRows = data.stats?.rows.filter((r) => r.stat === "ci95") ?? [];
