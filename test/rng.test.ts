@@ -1,5 +1,6 @@
 // Guards seeded randomness: same (seed, name) gives the same sequence; streams are independent by name.
 import fc from "fast-check";
+import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { exponential, standardNormal, uniformInt, ZipfSampler } from "../sim/core/distributions.ts";
 import { RngStreams } from "../sim/core/rng.ts";
@@ -10,6 +11,16 @@ const draw = (seed: number, name: string, n: number) => {
 };
 
 describe("RngStreams", () => {
+  it("draws exactly what seedrandom's alea double() draws for the stream's seed", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.string(), (seed, name) => {
+        const reference = seedrandom.alea(`cachesim:${seed}:${name}`);
+        expect(draw(seed, name, 500)).toEqual(Array.from({ length: 500 }, () => reference.double()));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it("gives the same sequence for the same seed and name", () => {
     fc.assert(
       fc.property(fc.nat(), fc.string(), (seed, name) => {

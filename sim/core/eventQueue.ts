@@ -42,7 +42,7 @@ export class EventQueue {
   readonly fns: Array<((...args: never[]) => unknown) | null> = [];
   readonly args: unknown[] = [];
   readonly values: unknown[] = [];
-  kinds = new Uint8Array(INITIAL_CAPACITY);
+  readonly kinds: number[] = [];
   private generations = new Float64Array(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -260,10 +260,7 @@ export class EventQueue {
       );
     }
     this.slotsMade++;
-    if (slot === this.kinds.length) {
-      const kinds = new Uint8Array(slot * 2);
-      kinds.set(this.kinds);
-      this.kinds = kinds;
+    if (slot === this.generations.length) {
       const generations = new Float64Array(slot * 2);
       generations.set(this.generations);
       this.generations = generations;
@@ -271,6 +268,7 @@ export class EventQueue {
       freeSlots.set(this.freeSlots);
       this.freeSlots = freeSlots;
     }
+    this.kinds.push(DEAD);
     this.fns.push(null);
     this.args.push(undefined);
     this.values.push(undefined);
