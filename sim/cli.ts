@@ -118,7 +118,7 @@ async function runCommand(args: {
     if (!args.quiet) console.log(line);
   };
   say(
-    `cachesim: running ${scenario.file} (strategy ${scenario.strategy}, seed ${scenario.seed}, ${scenario.backend.mode} backends)`,
+    `cachesim: running ${scenario.file} (strategy ${scenario.strategy.name}, seed ${scenario.seed}, ${scenario.backend.mode} backends)`,
   );
   // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
   const stopwatch = new Stopwatch();

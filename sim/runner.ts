@@ -18,15 +18,13 @@ import { evictionPolicy } from "./model/evictionPolicies.ts";
 import { GlobalCache } from "./model/globalCache.ts";
 import { nodeLinks } from "./model/link.ts";
 import { Oracle } from "./model/oracle.ts";
-import { NO_TALLY } from "./model/tally.ts";
 import type { SimNode, World } from "./model/world.ts";
 import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
 import { CsvFile } from "./report/csvFile.ts";
 import { OutputDir } from "./report/outputDir.ts";
 import { timeseriesRows } from "./report/timeseriesRows.ts";
 import { isScript, type Scenario } from "./scenario/types.ts";
-import { strategyPresets } from "./strategies/catalogue.ts";
-import { composeStrategy, presetChoice } from "./strategies/compose.ts";
+import { composeStrategy } from "./strategies/compose.ts";
 import { workloadKinds } from "./workloads/kinds.ts";
 import { ScriptWorkload } from "./workloads/scriptWorkload.ts";
 import type { Workload } from "./workloads/workload.ts";
@@ -146,7 +144,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     );
     let opCount = 0;
     const faultLog = faultLogFor(scenario.faults, { scheduler, nodes }, scenario.report.intervalUs);
-    const tally = observedTally(faultLog, NO_TALLY);
+    const tally = observedTally(faultLog, recorder);
     const world: World = {
       scheduler,
       nodes,
@@ -164,11 +162,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nextOpId: () => opCount++,
       faults: faultLog,
     };
-    const paths = composeStrategy(
-      world,
-      presetChoice(scenario.strategy, strategyPresets),
-      scenario.mitigations,
-    );
+    const paths = composeStrategy(world, scenario.strategy, scenario.mitigations);
     if (scenario.faults !== null && faultLog !== null) scheduleFaults(scenario.faults, faultLog, world);
     const databaseStats = databaseAsResource(scenario, world, rng);
     const nodesByName = new Map(nodes.map((n) => [n.name, n]));

@@ -9,6 +9,7 @@ import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/sce
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
+import { presetChoice } from "../sim/strategies/catalogue.ts";
 
 const OPTIONS: LoadOptions = {
   knownStrategies: ["local", "global"],
@@ -55,7 +56,7 @@ describe("defaults", () => {
       description: "",
       seed: DEFAULTS.seed,
       durationUs: 60_000_000,
-      strategy: "local",
+      strategy: presetChoice("local"),
       nodes: [
         {
           name: "A",
@@ -402,7 +403,7 @@ workloads:
 report: { trace: sometimes }
 `),
     ).toEqual([
-      `${FILE}:1:11: strategy: expected one of: local, global, found "nope"`,
+      `${FILE}:1:11: strategy: expected one of: local, global, or a mapping with fields: read, write, near, fill, found "nope"`,
       `${FILE}:2:7: seed: expected an integer from 0 to 9,007,199,254,740,991, found -1`,
       `${FILE}:7:15: workloads[0].script[0].at: expected a duration such as "30s", "500ms" or "250us", found "1x"`,
       `${FILE}:8:24: workloads[0].script[1].op: expected one of: read, write, flush, found "jump"`,
@@ -423,7 +424,7 @@ report: { trace: sometimes }
   it("say when a required field is missing, pointing at its parent", () => {
     expect(lines("nodes: [A]\nworkloads:\n  - node: A\n    script:\n      - { op: read, key: k }\n")).toEqual(
       [
-        `${FILE}:1:1: strategy: expected one of: local, global, found nothing`,
+        `${FILE}:1:1: strategy: expected one of: local, global, or a mapping with fields: read, write, near, fill, found nothing`,
         `${FILE}:5:9: workloads[0].script[0].at: expected a duration such as "30s", "500ms" or "250us", found nothing`,
       ],
     );
@@ -648,7 +649,7 @@ describe("cross-field checks", () => {
 
   it("unknown strategy, eviction and metric names list the valid ones", () => {
     expect(lines(MINIMAL.replace("local", "lokal"))).toEqual([
-      `${FILE}:1:11: strategy: expected one of: local, global, found "lokal"`,
+      `${FILE}:1:11: strategy: expected one of: local, global, or a mapping with fields: read, write, near, fill, found "lokal"`,
     ]);
     expect(lines(`defaults: { cache: { eviction: lfu } }\n${MINIMAL}`)).toEqual([
       `${FILE}:1:32: defaults.cache.eviction: expected one of: lru, found "lfu"`,

@@ -1,4 +1,5 @@
 // What is counted for one node (or the total) over some span of virtual time.
+import { TALLY_COUNT } from "../model/tally.ts";
 import { ExactHistogram } from "./exactHistogram.ts";
 
 export type ServedFrom = "local" | "global" | "database";
@@ -20,6 +21,12 @@ export class OpCounters {
   readonly readLatencyUs = new ExactHistogram();
   readonly writeLatencyUs = new ExactHistogram();
   readonly stalenessAgeUs = new ExactHistogram();
+  /** Requests issued and protocol events, by id (sim/model/tally.ts). */
+  readonly tally = new Float64Array(TALLY_COUNT);
+  /** Write-behind: acknowledgement to commit, per committed write. */
+  readonly flushLagUs = new ExactHistogram();
+  /** Write-behind: writes begun and not yet committed at the end of the span (a level, not a count). */
+  writesPending = 0;
 
   recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null): void {
     this.reads++;
@@ -46,7 +53,10 @@ export class OpCounters {
       this.flushes === 0 &&
       this.evictions === 0 &&
       this.expirations === 0 &&
-      this.globalExpirations === 0
+      this.globalExpirations === 0 &&
+      this.writesPending === 0 &&
+      this.flushLagUs.count === 0 &&
+      this.tally.every(isZero)
     );
   }
 
@@ -65,6 +75,9 @@ export class OpCounters {
     this.readLatencyUs.add(other.readLatencyUs);
     this.writeLatencyUs.add(other.writeLatencyUs);
     this.stalenessAgeUs.add(other.stalenessAgeUs);
+    for (let i = 0; i < TALLY_COUNT; i++)
+      this.tally[i] = (this.tally[i] as number) + (other.tally[i] as number);
+    this.flushLagUs.add(other.flushLagUs);
   }
 
   reset(): void {
@@ -81,5 +94,12 @@ export class OpCounters {
     this.readLatencyUs.reset();
     this.writeLatencyUs.reset();
     this.stalenessAgeUs.reset();
+    this.tally.fill(0);
+    this.flushLagUs.reset();
+    this.writesPending = 0;
   }
+}
+
+function isZero(n: number): boolean {
+  return n === 0;
 }

@@ -4,6 +4,7 @@
 import type { LocalCache } from "../model/localCache.ts";
 import type { Operation } from "../model/operation.ts";
 import type { Oracle } from "../model/oracle.ts";
+import type { Tally, TallyId } from "../model/tally.ts";
 import { OpCounters, type ServedFrom } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 
@@ -25,6 +26,8 @@ interface NodeState {
   interval: OpCounters;
   evictionsSeen: number;
   expirationsSeen: number;
+  /** Write-behind writes begun and not yet committed, now. */
+  pendingLevel: number;
 }
 
 /** A read an expectation asks about, filled in when a matching read completes. */
@@ -35,7 +38,7 @@ export interface WatchedRead {
   seen: Array<{ key: string; value: string | null; stale: boolean; servedFrom: ServedFrom }>;
 }
 
-export class Recorder {
+export class Recorder implements Tally {
   private readonly nodes: NodeState[];
   private readonly watches = new Map<string, WatchedRead[]>();
   private readonly intervalTotal = new OpCounters();
@@ -55,6 +58,7 @@ export class Recorder {
       interval: new OpCounters(),
       evictionsSeen: 0,
       expirationsSeen: 0,
+      pendingLevel: 0,
     }));
   }
 
@@ -130,6 +134,19 @@ export class Recorder {
     this.trace?.add(nowUs, opId, [String(nowUs), state.name, "flush", "", "", "", "", "", "", "", "0"]);
   }
 
+  bump(nodeIndex: number, id: TallyId, n = 1): void {
+    const tally = (this.nodes[nodeIndex] as NodeState).interval.tally;
+    tally[id] = (tally[id] as number) + n;
+  }
+
+  flushLag(nodeIndex: number, lagUs: number): void {
+    (this.nodes[nodeIndex] as NodeState).interval.flushLagUs.record(lagUs);
+  }
+
+  pending(nodeIndex: number, delta: number): void {
+    (this.nodes[nodeIndex] as NodeState).pendingLevel += delta;
+  }
+
   globalExpiration(nodeIndex: number): void {
     const state = this.nodes[nodeIndex] as NodeState;
     state.interval.globalExpirations++;
@@ -147,6 +164,7 @@ export class Recorder {
     for (const state of this.nodes) {
       state.run.evictions = state.cache?.evictions ?? 0;
       state.run.expirations = state.cache?.expirations ?? 0;
+      state.run.writesPending = state.pendingLevel;
     }
   }
 
@@ -155,6 +173,7 @@ export class Recorder {
     const total = new OpCounters();
     const rows = this.nodes.map((s) => {
       total.add(s.run);
+      total.writesPending += s.run.writesPending;
       return { node: s.name, counters: s.run };
     });
     rows.push({ node: "total", counters: total });
@@ -173,6 +192,7 @@ export class Recorder {
         state.evictionsSeen = cache.evictions;
         state.expirationsSeen = cache.expirations;
       }
+      interval.writesPending = state.pendingLevel;
       // Fine intervals are mostly empty: an empty one is written from cached cells and merged nowhere.
       if (interval.isEmpty()) {
         this.intervalSink(this.intervalStartUs, state.name, interval, true);
@@ -182,6 +202,7 @@ export class Recorder {
       // Operations are counted once, per interval; the run's counts are the sum of its intervals.
       state.run.add(interval);
       total.add(interval);
+      total.writesPending += interval.writesPending;
       totalEmpty = false;
       interval.reset();
     }

@@ -2,6 +2,61 @@
 // issued to each backend, invalidation messages, leases, write-behind. Tiers bump them by node; the
 // metrics layer turns them into report columns. Ids are small integers so a bump is an array write.
 
+/** Each count: its id, its report column and what it means. Columns appear in this order. */
+export const TALLY_COLUMNS = [
+  {
+    id: 0,
+    column: "db_reads_issued",
+    description: "reads sent to the system of record (including background refreshes)",
+  },
+  {
+    id: 1,
+    column: "db_writes_issued",
+    description: "writes sent to the system of record (including write-behind flushes)",
+  },
+  { id: 2, column: "cache_gets", description: "lookups sent to the global cache (GET, or a lease request)" },
+  {
+    id: 3,
+    column: "cache_sets",
+    description: "stores sent to the global cache (SET, conditional SET, lease fill)",
+  },
+  { id: 4, column: "cache_dels", description: "DELs sent to the global cache" },
+  {
+    id: 5,
+    column: "cache_publishes",
+    description: "invalidation messages published through the global cache",
+  },
+  { id: 6, column: "invalidations_sent", description: "copies of invalidation messages sent to other nodes" },
+  { id: 7, column: "invalidations_lost", description: "invalidation messages to this node that were lost" },
+  {
+    id: 8,
+    column: "invalidations_applied",
+    description: "invalidation messages this node applied to its cache",
+  },
+  { id: 9, column: "lease_grants", description: "fill leases granted after a miss" },
+  { id: 10, column: "lease_waits", description: "lookups that found another reader's lease and waited" },
+  {
+    id: 11,
+    column: "lease_voided_fills",
+    description: "fills refused because the lease was voided (a write came between)",
+  },
+  {
+    id: 12,
+    column: "stale_served",
+    description: "reads served from a global entry past its TTL (stale-while-revalidate)",
+  },
+  {
+    id: 13,
+    column: "refreshes",
+    description: "background refreshes started (refresh-ahead, stale-while-revalidate)",
+  },
+  {
+    id: 14,
+    column: "fills_refused",
+    description: "versioned stores refused because the cache held a newer version or tombstone",
+  },
+] as const;
+
 export const TALLY = {
   dbReadsIssued: 0,
   dbWritesIssued: 1,
@@ -19,6 +74,8 @@ export const TALLY = {
   refreshes: 13,
   fillsRefused: 14,
 } as const;
+
+export const TALLY_COUNT = TALLY_COLUMNS.length;
 
 export type TallyId = (typeof TALLY)[keyof typeof TALLY];
 

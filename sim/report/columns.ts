@@ -3,6 +3,7 @@
 // this list.
 import type { ExactHistogram } from "../metrics/exactHistogram.ts";
 import type { OpCounters } from "../metrics/opCounters.ts";
+import { TALLY_COLUMNS } from "../model/tally.ts";
 
 export interface MetricColumn {
   name: string;
@@ -27,6 +28,41 @@ function maximum(h: ExactHistogram): string {
   return h.count === 0 ? "" : String(h.max);
 }
 
+/** The strategy catalogue's counts (sim/model/tally.ts), then write-behind's lag and backlog. */
+const TALLY_METRICS: readonly MetricColumn[] = [
+  ...TALLY_COLUMNS.map(
+    (t): MetricColumn => ({
+      name: t.column,
+      description: t.description,
+      value: (c) => String(c.tally[t.id]),
+      inTable: false,
+    }),
+  ),
+  {
+    name: "writes_pending",
+    description: "write-behind writes begun and not yet committed at the end of the span",
+    value: count((c) => c.writesPending),
+    inTable: false,
+  },
+  {
+    name: "flush_lag_p50_us",
+    description: "median write-behind flush lag: from the write reaching the cache to its commit",
+    value: (c) => percentile(c.flushLagUs, 50),
+    inTable: false,
+  },
+  {
+    name: "flush_lag_p99_us",
+    description: "99th percentile write-behind flush lag",
+    value: (c) => percentile(c.flushLagUs, 99),
+    inTable: false,
+  },
+  {
+    name: "flush_lag_max_us",
+    description: "largest write-behind flush lag",
+    value: (c) => maximum(c.flushLagUs),
+    inTable: false,
+  },
+];
 export const METRIC_COLUMNS: readonly MetricColumn[] = [
   { name: "reads", description: "reads completed", value: count((c) => c.reads), inTable: true },
   { name: "writes", description: "writes completed", value: count((c) => c.writes), inTable: true },
@@ -139,6 +175,7 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
     value: count((c) => c.flushes),
     inTable: false,
   },
+  ...TALLY_METRICS,
 ];
 
 export const SUMMARY_HEADER: readonly string[] = ["node", ...METRIC_COLUMNS.map((c) => c.name)];

@@ -25,14 +25,9 @@ import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
 import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { Registry } from "../plugin/registry.ts";
-import {
-  defaultNodeCacheCapacity,
-  type StrategyChoice,
-  strategyPresets,
-  usesGlobalTier,
-} from "../strategies/catalogue.ts";
-import { presetChoice } from "../strategies/compose.ts";
+import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
 import { mitigationsSection } from "../strategies/mitigations/section.ts";
+import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
 import { DEFAULTS } from "./defaults.ts";
@@ -143,6 +138,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   const located = new LocatedDoc(file, doc, raw, positionAt, tree.aliasTargets);
   const schema = scenarioSchema({
     strategies: options.knownStrategies,
+    strategy: strategySchema(),
     evictions: options.knownEvictions,
     evictionField: pluginField(
       new Registry(
@@ -404,9 +400,9 @@ class Resolver {
 
   resolve(input: ScenarioInput): Scenario {
     const durationUs = input.duration ?? DEFAULTS.durationUs;
-    const choice = presetOf(input.strategy);
+    const choice = input.strategy;
     const nodes = this.nodes(input, choice);
-    if (choice !== undefined) this.warnIneffective(input, choice, nodes);
+    this.warnIneffective(input, choice, nodes);
     const nodeNames = [...new Set(nodes.map((n) => n.name))];
     const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
     const report = {
@@ -515,10 +511,9 @@ class Resolver {
     });
   }
 
-  private nodes(input: ScenarioInput, choice: StrategyChoice | undefined): NodeSpec[] {
+  private nodes(input: ScenarioInput, choice: StrategyChoice): NodeSpec[] {
     // Per strategy: the local story is about nodes' own caches; over a global tier a near cache is opt-in.
-    const defaultCapacity =
-      choice === undefined ? LOCAL_CACHE_CAPACITY_FALLBACK : defaultNodeCacheCapacity(choice);
+    const defaultCapacity = defaultNodeCacheCapacity(choice);
     const fileDefaults = input.defaults;
     const firstIndex = new Map<string, number>();
     return input.nodes.map((node, i): NodeSpec => {
@@ -873,14 +868,6 @@ class Resolver {
       );
     }
   }
-}
-
-/** For a strategy name that is not a catalogue preset (only in tests that register their own names). */
-const LOCAL_CACHE_CAPACITY_FALLBACK = 1_000;
-
-/** The catalogue's preset of that name, each part with its default options. */
-function presetOf(name: string): StrategyChoice | undefined {
-  return strategyPresets.has(name) ? presetChoice(name, strategyPresets) : undefined;
 }
 
 function cloneModel(model: LatencyModel): LatencyModel {

@@ -8,6 +8,7 @@
 
 import { z } from "zod";
 import type { PluginChoice, Registry } from "../plugin/registry.ts";
+import type { StrategyChoice } from "../strategies/catalogue.ts";
 import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
 import { formatCount } from "./errors.ts";
 import type { FaultsSpec, LatencyModel } from "./types.ts";
@@ -73,6 +74,8 @@ export const BACKEND_MODES = ["memory", "live"] as const;
 /** Names the file may use that only the registries know. */
 export interface KnownNames {
   strategies: readonly string[];
+  /** The `strategy` field: a preset or a composition of the catalogue's parts (strategies/strategySchema.ts). */
+  strategy: z.ZodType<StrategyChoice>;
   evictions: readonly string[];
   /** `cache.eviction`: a policy name, or `{ policy, ...its options }` (sim/model/evictionPolicies.ts). */
   evictionField: z.ZodType<Record<string, unknown>>;
@@ -429,7 +432,7 @@ export function scenarioSchema(known: KnownNames) {
     description: text(LIMITS.descriptionChars).optional(),
     seed: intIn(0, LIMITS.seed).optional(),
     duration: duration({ positive: true }).optional(),
-    strategy: choice(known.strategies),
+    strategy: known.strategy,
     defaults: strict({ cache: cache.optional(), network: network.optional() }).optional(),
     nodes: list(node, 1, LIMITS.nodes, "nodes"),
     globalCache: globalCache.optional(),

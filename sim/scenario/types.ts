@@ -5,6 +5,8 @@ import type { FaultsSpec } from "../faults/section.ts";
 
 export type { FaultsSpec };
 
+import type { StrategyChoice } from "../strategies/catalogue.ts";
+
 export type LatencyModel =
   | { dist: "constant"; valueUs: number }
   | { dist: "uniform"; minUs: number; maxUs: number }
@@ -127,7 +129,8 @@ export interface Scenario {
   description: string;
   seed: number;
   durationUs: number;
-  strategy: string;
+  /** The strategy's four parts with their options (a preset is expanded into its parts). */
+  strategy: StrategyChoice;
   nodes: NodeSpec[];
   globalCache: GlobalCacheSpec;
   /** Initial contents of the system of record, in insertion order. */

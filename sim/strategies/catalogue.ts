@@ -164,3 +164,15 @@ export function checkStrategy(choice: StrategyChoice): CombinationProblem[] {
 export function defaultNodeCacheCapacity(choice: StrategyChoice): number {
   return usesGlobalTier(choice) ? 0 : 1_000;
 }
+
+/** The choice a preset stands for, each part with its default options. */
+export function presetChoice(name: string): StrategyChoice {
+  const { parts } = strategyPresets.get(name);
+  return {
+    name,
+    read: { name: parts.read, options: readParts.get(parts.read).options.parse({}) },
+    write: { name: parts.write, options: writeParts.get(parts.write).options.parse({}) },
+    near: { name: parts.near, options: nearParts.get(parts.near).options.parse({}) },
+    fill: { name: parts.fill, options: fillParts.get(parts.fill).options.parse({}) },
+  };
+}

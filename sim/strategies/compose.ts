@@ -43,22 +43,3 @@ export function composeStrategy(
     },
   };
 }
-
-/** The choice a preset stands for, each part with its default options. */
-export function presetChoice(
-  name: string,
-  presets: { get(name: string): { parts: Record<"read" | "write" | "near" | "fill", string> } },
-): StrategyChoice {
-  const { parts } = presets.get(name);
-  const part = (registry: { get(n: string): { options: { parse(v: unknown): unknown } } }, n: string) => ({
-    name: n,
-    options: registry.get(n).options.parse({}),
-  });
-  return {
-    name,
-    read: part(readParts, parts.read),
-    write: part(writeParts, parts.write),
-    near: part(nearParts, parts.near),
-    fill: part(fillParts, parts.fill),
-  };
-}
