@@ -64,7 +64,7 @@ describe("strategy catalogue", () => {
       'inline.yaml:1:34: strategy.fill: unknown field "tll" (expected one of: ttl, retry, retries)',
     ]);
     expect(problems("{ write: { name: double-delete, delay: soon } }")).toEqual([
-      'inline.yaml:1:49: strategy.write.delay: expected a duration such as "30s", "500ms" or "250us", found "soon"',
+      'inline.yaml:1:50: strategy.write.delay: expected a duration such as "30s", "500ms" or "250us", found "soon"',
     ]);
   });
 
