@@ -18,7 +18,7 @@ import { type RunResult, runScenario } from "./runner.ts";
 import { formatCount, formatProblem, quote, ScenarioError } from "./scenario/errors.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
-import { strategyDefinitions } from "./strategies/registry.ts";
+import { describeCatalogue } from "./strategies/describe.ts";
 
 /** Exit codes, documented in the README. */
 const EXIT_OK = 0;
@@ -250,7 +250,7 @@ async function main(): Promise<number> {
       "list the strategies a scenario can name",
       () => {},
       () => {
-        for (const s of strategyDefinitions()) console.log(`${s.name.padEnd(10)} ${s.summary}`);
+        console.log(describeCatalogue());
       },
     )
     .command(sweepCommand(setExitCode))

@@ -1,8 +1,9 @@
-// Guards the README's promises: every report column is documented, every strategy is listed, and the
+// Guards the README's promises: every report column is documented, every strategy and part is listed, and the
 // quick start names commands that exist.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { METRIC_COLUMNS } from "../sim/report/columns.ts";
+import { catalogueMarkdown } from "../sim/strategies/describe.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
 import { arrivalProcesses } from "../sim/workloads/arrivals/registry.ts";
 import { keyDistributions } from "../sim/workloads/keys/registry.ts";
@@ -38,6 +39,12 @@ describe("README", () => {
     ];
     for (const name of names) expect(readme, name).toContain(`| \`${name}\` |`);
     expect(pkg.scripts["bench:trace"]).toBeDefined();
+  });
+
+  it("holds the strategy catalogue exactly as the registries describe it", () => {
+    const begin = readme.indexOf("-->\n", readme.indexOf("<!-- catalogue:begin")) + 4;
+    const end = readme.indexOf("<!-- catalogue:end -->");
+    expect(readme.slice(begin, end).trim()).toBe(catalogueMarkdown());
   });
 
   it("quick start uses commands the package provides", () => {
