@@ -85,10 +85,14 @@ for (const kind of kinds) {
       // Newer: stored.
       expect(await store.setIfNewer("a", value(4, 500, null), 4, 100)).toBe(1);
       expect(await store.get("a")).toBe(value(4, 500, null));
-      // A tombstone guards its version like a value does, until it expires (live while now < expiresAt).
+      // A tombstone refuses older versions, until it expires (live while now < expiresAt)...
       await store.set("t", tombstone(7, 300));
       expect(await store.setIfNewer("t", value(6, 0, "late"), 6, 299)).toBe(0);
       expect(await store.setIfNewer("t", value(6, 0, "late"), 6, 300)).toBe(1);
+      // ...but it stands for its own version's commit: a fill of that very version replaces it.
+      await store.set("u", tombstone(7, 300));
+      expect(await store.setIfNewer("u", value(7, 0, "seven"), 7, 100)).toBe(1);
+      expect(await store.get("u")).toBe(value(7, 0, "seven"));
       // A lease counts as absent.
       await store.set("l", lease(7, 0));
       expect(await store.setIfNewer("l", value(1, 0, "x"), 1, 5)).toBe(1);

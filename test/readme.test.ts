@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { METRIC_COLUMNS } from "../sim/report/columns.ts";
+import { patternTable } from "../sim/strategies/comparison.ts";
 import { catalogueMarkdown } from "../sim/strategies/describe.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
 import { arrivalProcesses } from "../sim/workloads/arrivals/registry.ts";
@@ -52,5 +53,12 @@ describe("README", () => {
     expect(pkg.bin.cachesim).toBeDefined();
     for (const script of ["test", "bench", "golden:update"])
       expect(pkg.scripts[script], script).toBeDefined();
+  });
+
+  it("shows the patterns side by side exactly as a fresh run of each gives them", async () => {
+    const begin = readme.indexOf("<!-- patterns:begin -->") + "<!-- patterns:begin -->".length;
+    const end = readme.indexOf("<!-- patterns:end -->");
+    expect(begin).toBeGreaterThan(0);
+    expect(readme.slice(begin, end).trim()).toBe(await patternTable());
   });
 });

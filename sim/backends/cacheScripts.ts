@@ -27,15 +27,21 @@ export interface CacheScript {
   lua: string;
 }
 
-/** ARGV: entry, version, nowUs, ttl. 1 if stored, 0 if refused. */
+/**
+ * ARGV: entry, version, nowUs, ttl. 1 if stored, 0 if refused: a live value of the same or a newer
+ * version refuses; a live tombstone refuses only older versions (it stands for its own version's commit).
+ */
 export const SET_IF_NEWER: CacheScript = {
   name: "cachesimSetIfNewer",
   lua: `${PRELUDE}
 local current = redis.call('GET', KEYS[1])
 if current and string.sub(current, 1, 2) ~= 'L|' then
-  local version, expires = string.match(current, '^(%d+)|(%d+)|')
-  if version and live(tonumber(expires), tonumber(ARGV[3])) and tonumber(version) >= tonumber(ARGV[2]) then
-    return 0
+  local version, expires, kind = string.match(current, '^(%d+)|(%d+)|(.?)')
+  if version and live(tonumber(expires), tonumber(ARGV[3])) then
+    local have, want = tonumber(version), tonumber(ARGV[2])
+    if have > want or (have == want and kind ~= 't') then
+      return 0
+    end
   end
 end
 store(KEYS[1], ARGV[1], ARGV[4])

@@ -48,7 +48,7 @@ function leaseToken(current: string): string | null {
   return last < 2 ? null : current.slice(2, last);
 }
 
-/** setIfNewer: store unless the key holds a live entry (value or tombstone) of the same or a newer version. */
+/** setIfNewer: store unless the key holds a live value of the same or a newer version, or a live tombstone of a newer one. */
 export function setIfNewerStores(
   current: string | null | undefined,
   version: number,
@@ -57,7 +57,10 @@ export function setIfNewerStores(
   if (current == null || isLease(current)) return true;
   const expiresAtUs = entryExpiry(current);
   if (expiresAtUs < 0 || !live(expiresAtUs, nowUs)) return true;
-  return Number(current.slice(0, current.indexOf("|"))) < version;
+  const have = Number(current.slice(0, current.indexOf("|")));
+  // A tombstone stands for its own version's commit: a fill of that version may replace it.
+  const tombstone = current.charCodeAt(current.indexOf("|", current.indexOf("|") + 1) + 1) === 116; /* t */
+  return tombstone ? have <= version : have < version;
 }
 
 /** takeLease: "granted" (store the lease), "held", or the live entry itself (value or tombstone). */

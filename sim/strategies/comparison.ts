@@ -34,7 +34,10 @@ export const PATTERN_VARIANTS: readonly PatternVariant[] = [
   { label: "cache-aside, double-delete", strategy: { read: "cache-aside", write: "double-delete" } },
   { label: "read-through, write-around", strategy: { write: "write-around" } },
   { label: "read-through, write-behind", strategy: { write: "write-behind" } },
-  { label: "refresh-ahead, write-through", strategy: { read: "refresh-ahead" } },
+  {
+    label: "refresh-ahead (1 s window), write-through",
+    strategy: { read: { name: "refresh-ahead", window: "1s" } },
+  },
   { label: "stale-while-revalidate, write-through", strategy: { read: "stale-while-revalidate" } },
   { label: "`global` + near caches, TTL only", strategy: "global", nearCapacity: 100 },
   { label: "`global` + near caches, broadcast", strategy: { near: "broadcast" }, nearCapacity: 100 },
