@@ -9,7 +9,7 @@ import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/sce
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
-import { presetChoice } from "../sim/strategies/catalogue.ts";
+import { presetChoice, STRATEGY_SLOTS } from "../sim/strategies/catalogue.ts";
 
 const OPTIONS: LoadOptions = {
   knownStrategies: ["local", "global"],
@@ -718,6 +718,51 @@ limits: { events: 1e11, traceRows: -1 }
     expect(error.message).toMatch(
       /^scenarios\/x\.yaml: expected a scenario file of at most 8,388,608 bytes, found/,
     );
+  });
+});
+
+describe("plugins: a bare name or a mapping of selector plus options, checked by the plugin's own schema", () => {
+  const withStrategy = (strategy: string) => MINIMAL.replace("strategy: local", `strategy: ${strategy}`);
+
+  it("composes a strategy from its slots, filling left-out slots and options from their defaults", () => {
+    const { strategy } = parse(
+      withStrategy("{ read: cache-aside, write: { name: write-behind, delay: 50ms } }"),
+    );
+    expect(strategy).toEqual({
+      name: "custom",
+      read: { name: "cache-aside", options: {} },
+      write: {
+        name: "write-behind",
+        options: STRATEGY_SLOTS.write.get("write-behind").options.parse({ delay: "50ms" }),
+      },
+      near: { name: "ttl", options: {} },
+      fill: { name: "none", options: {} },
+    });
+    expect(parse(MINIMAL).strategy).toEqual(presetChoice("local"));
+  });
+
+  it("names the slot, the plugin's own options and the registry's names in its errors", () => {
+    expect(lines(withStrategy("{ write: { name: write-behind, dely: 5ms } }"))).toEqual([
+      `${FILE}:1:42: strategy.write: unknown field "dely" (expected one of: delay, batch)`,
+    ]);
+    expect(lines(withStrategy("{ write: { name: write-behind, delay: soon } }"))[0]).toBe(
+      `${FILE}:1:49: strategy.write.delay: expected a duration such as "30s", "500ms" or "250us", found "soon"`,
+    );
+    expect(lines(withStrategy("{ read: read-thru }"))[0]).toBe(
+      `${FILE}:1:19: strategy.read: expected one of: ${STRATEGY_SLOTS.read.names().join(", ")}, or a mapping { name, …options }, found "read-thru"`,
+    );
+    expect(lines(withStrategy("{ fill: { name: leases } }"))[0]).toBe(
+      `${FILE}:1:27: strategy.fill.name: expected one of: ${STRATEGY_SLOTS.fill.names().join(", ")}, found "leases"`,
+    );
+    expect(lines(withStrategy("{ raed: cache-aside }"))[0]).toBe(
+      `${FILE}:1:13: strategy: unknown field "raed" (expected one of: read, write, near, fill)`,
+    );
+  });
+
+  it("refuses a combination the catalogue refuses, at the slot it concerns", () => {
+    expect(lines(withStrategy("{ read: database, write: write-through }"))).toEqual([
+      `${FILE}:1:36: strategy.write: expected a valid combination: read: database (no global tier) goes only with write: write-around and fill: none, found "write-through"`,
+    ]);
   });
 });
 
