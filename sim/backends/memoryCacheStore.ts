@@ -1,10 +1,9 @@
 // In-process Redis stand-in: ioredis-mock, one isolated instance per run. ioredis-mock shares data (and
 // pub/sub) between instances with the same host:port/db, so each run gets a host name of its own.
 //
-// The conditional operations (setIfNewer, takeLease, fillLease) read and write the mock's own keyspace
-// synchronously, by the rules in conditionalOps.ts, which mirror the Lua scripts live Redis runs. That is
-// atomic (nothing runs in between) and in order with get/set/del, because the mock executes every command
-// synchronously when it is called and only hands the reply back later.
+// Every operation reads and writes the mock's own keyspace synchronously: the conditional ones
+// (setIfNewer, takeLease, fillLease) by the rules in conditionalOps.ts, which mirror the Lua scripts live
+// Redis runs. That is atomic (nothing runs in between) and in the order the engine issues them.
 import RedisMock from "ioredis-mock";
 import { fillLeaseStores, leaseAnswer, leaseEntry, setIfNewerStores } from "./conditionalOps.ts";
 import { Deliveries } from "./deliveries.ts";
@@ -18,6 +17,7 @@ type MockClient = InstanceType<typeof RedisMock>;
 interface MockKeyspace {
   get(key: string): unknown;
   set(key: string, value: string): void;
+  delete(key: string): void;
 }
 
 /** The run's invalidation channel; the instance is the run's own, so the name need not be unique. */
@@ -44,16 +44,19 @@ export class MemoryCacheStore implements CacheStore {
     this.keyspace = (this.redis as unknown as { data: MockKeyspace }).data;
   }
 
-  get(key: string): Promise<string | null> {
-    return this.redis.get(key);
+  // GET, SET and DEL go straight to the keyspace too: the mock's command layer (argument transformers,
+  // a promise and a callback adapter per call) costs about 1.2-2 us of CPU per call against 0.4-0.6 us
+  // for the keyspace itself, on the path of every global-cache request, for the same effect.
+  get(key: string): string | null {
+    return this.current(key);
   }
 
-  async set(key: string, value: string): Promise<void> {
-    await this.redis.set(key, value);
+  set(key: string, value: string): void {
+    this.keyspace.set(key, value);
   }
 
-  async del(key: string): Promise<void> {
-    await this.redis.del(key);
+  del(key: string): void {
+    this.keyspace.delete(key);
   }
 
   setIfNewer(key: string, entry: string, version: number, nowUs: number): number {
