@@ -11,6 +11,7 @@ import { faultLogFor, observedTally, scheduleFaults } from "./faults/schedule.ts
 import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
 import type { OpCounters } from "./metrics/opCounters.ts";
 import { Recorder } from "./metrics/recorder.ts";
+import { TRACE_HEADER } from "./metrics/traceColumns.ts";
 import { TraceLog } from "./metrics/traceLog.ts";
 import { Database } from "./model/database.ts";
 import { databaseAsResource, writeDatabaseReport } from "./model/databaseReport.ts";
@@ -19,7 +20,7 @@ import { GlobalCache } from "./model/globalCache.ts";
 import { nodeLinks } from "./model/link.ts";
 import { Oracle } from "./model/oracle.ts";
 import type { SimNode, World } from "./model/world.ts";
-import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER, TRACE_HEADER } from "./report/columns.ts";
+import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER } from "./report/columns.ts";
 import { CsvFile } from "./report/csvFile.ts";
 import { OutputDir } from "./report/outputDir.ts";
 import { timeseriesRows } from "./report/timeseriesRows.ts";
@@ -134,7 +135,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }));
 
     const timeseries = CsvFile.open(output.path("timeseries.csv"), [...TIMESERIES_HEADER]);
-    const trace = tracing ? new TraceLog(scenario.limits.traceRowsMax) : null;
+    // The trace is streamed while the run goes on (in the order operations began).
+    const traceFile = tracing ? CsvFile.open(output.path("trace.csv"), [...TRACE_HEADER]) : null;
+    const trace = traceFile ? new TraceLog(traceFile, scenario.limits.traceRowsMax) : null;
     const recorder = new Recorder(
       nodes,
       oracle,
@@ -219,9 +222,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       );
       files.push("faults.csv");
     }
-    if (trace !== null) {
-      const traceFile = CsvFile.open(output.path("trace.csv"), [...TRACE_HEADER]);
-      for (const cells of trace.sorted()) traceFile.writeRow(cells);
+    if (traceFile !== null) {
       await traceFile.close();
       files.push("trace.csv");
     }

@@ -93,19 +93,18 @@ export class Recorder implements Tally {
       }
     }
     state.interval.recordRead(servedFrom, latencyUs, ageUs);
-    this.trace?.add(startUs, op.opId, [
-      String(startUs),
-      state.name,
-      "read",
-      key.name,
-      value ?? "",
-      String(version),
+    this.trace?.add(op.opId, {
+      startUs,
+      node: state.name,
+      op: "read",
+      key: key.name,
+      value,
+      version,
       servedFrom,
-      op.servedBy,
-      ageUs === null ? "false" : "true",
-      ageUs === null ? "" : String(ageUs),
-      String(latencyUs),
-    ]);
+      shard: op.servedBy,
+      stalenessAgeUs: ageUs,
+      latencyUs,
+    });
   }
 
   /** A write was acknowledged at nowUs. */
@@ -113,25 +112,40 @@ export class Recorder implements Tally {
     const state = this.nodes[op.node.index] as NodeState;
     const latencyUs = nowUs - op.startUs;
     state.interval.recordWrite(latencyUs);
-    this.trace?.add(op.startUs, op.opId, [
-      String(op.startUs),
-      state.name,
-      "write",
-      op.key.name,
-      op.value ?? "",
-      String(op.version),
-      "",
-      op.servedBy,
-      "",
-      "",
-      String(latencyUs),
-    ]);
+    this.trace?.add(op.opId, {
+      startUs: op.startUs,
+      node: state.name,
+      op: "write",
+      key: op.key.name,
+      value: op.value,
+      version: op.version,
+      servedFrom: null,
+      shard: op.servedBy,
+      stalenessAgeUs: null,
+      latencyUs,
+    });
   }
 
   flush(nodeIndex: number, opId: number, nowUs: number): void {
     const state = this.nodes[nodeIndex] as NodeState;
     state.interval.flushes++;
-    this.trace?.add(nowUs, opId, [String(nowUs), state.name, "flush", "", "", "", "", "", "", "", "0"]);
+    this.trace?.add(opId, {
+      startUs: nowUs,
+      node: state.name,
+      op: "flush",
+      key: null,
+      value: null,
+      version: null,
+      servedFrom: null,
+      shard: "",
+      stalenessAgeUs: null,
+      latencyUs: 0,
+    });
+  }
+
+  /** The operation with this id will never be recorded (dropped by a fault): the trace stops waiting. */
+  abandon(opId: number): void {
+    this.trace?.abandon(opId);
   }
 
   bump(nodeIndex: number, id: TallyId, n = 1): void {
@@ -161,6 +175,7 @@ export class Recorder implements Tally {
   finish(endUs: number): void {
     this.tick(endUs);
     if (this.intervalStartUs < endUs) this.closeInterval();
+    this.trace?.finish();
     for (const state of this.nodes) {
       state.run.evictions = state.cache?.evictions ?? 0;
       state.run.expirations = state.cache?.expirations ?? 0;

@@ -180,19 +180,6 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
 
 export const SUMMARY_HEADER: readonly string[] = ["node", ...METRIC_COLUMNS.map((c) => c.name)];
 export const TIMESERIES_HEADER: readonly string[] = ["time_us", "node", ...METRIC_COLUMNS.map((c) => c.name)];
-export const TRACE_HEADER: readonly string[] = [
-  "time_us",
-  "node",
-  "op",
-  "key",
-  "value",
-  "version",
-  "served_from",
-  "shard",
-  "stale",
-  "staleness_age_us",
-  "latency_us",
-];
 
 export function metricCells(c: OpCounters): string[] {
   return METRIC_COLUMNS.map((col) => col.value(c));
