@@ -15,6 +15,7 @@ import { OutputDirError } from "./report/outputDir.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { renderTable } from "./report/table.ts";
 import { type RunResult, runScenario } from "./runner.ts";
+import { stoppedRun, withStopSignals } from "./runSignals.ts";
 import { formatCount, formatProblem, quote, ScenarioError } from "./scenario/errors.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
@@ -125,10 +126,13 @@ async function runCommand(args: {
   const progress = new RunProgress(scenario.durationUs, { quiet: args.quiet });
   let result: RunResult;
   try {
-    result = await runScenario(scenario, {
-      outDir,
-      onProgress: (us, requests) => progress.update(us, requests),
-    });
+    result = await withStopSignals((signal) =>
+      runScenario(scenario, {
+        outDir,
+        signal,
+        onProgress: (us, requests) => progress.update(us, requests),
+      }),
+    );
   } finally {
     progress.stop();
   }
@@ -282,7 +286,15 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof ScenarioError) {
+  const stopped = stoppedRun(error);
+  if (stopped !== undefined) {
+    console.error(stopped.message);
+    process.exitCode = stopped.exitCode;
+  } else if (error instanceof OutputDirError) {
+    // A bad --out is bad input; a full disk or an I/O error is the environment's.
+    console.error(`cachesim: ${error.message}`);
+    process.exitCode = error.kind === "input" ? EXIT_BAD_INPUT : EXIT_FAILED;
+  } else if (error instanceof ScenarioError) {
     console.error(error.message);
     process.exitCode = EXIT_BAD_INPUT;
   } else if (error instanceof UsageError) {

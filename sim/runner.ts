@@ -5,7 +5,7 @@ import path from "node:path";
 import { openBackends } from "./backends/openBackends.ts";
 import type { Backends } from "./backends/types.ts";
 import { RngStreams } from "./core/rng.ts";
-import { type RunStats, Scheduler, SimulationError } from "./core/scheduler.ts";
+import { RunAborted, type RunStats, Scheduler, SimulationError } from "./core/scheduler.ts";
 import { writeFaultsReport } from "./faults/report.ts";
 import { faultLogFor, observedTally, scheduleFaults } from "./faults/schedule.ts";
 import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
@@ -35,6 +35,11 @@ export interface RunOptions {
   outDir: string;
   /** Backends to use instead of opening the scenario's own (tests, benchmarks). Closed by the run. */
   backends?: Backends;
+  /**
+   * Stops the run (SIGINT/SIGTERM in the CLI): it ends with a RunAborted, writes nothing, and still closes
+   * the backends (which removes a live run's keys and table).
+   */
+  signal?: AbortSignal;
   /** Called when the simulation has finished and everything it built is still alive (benchmarks). */
   afterSimulation?: () => void;
   /**
@@ -196,7 +201,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       recorder.tick(boundaryUs);
       onProgress?.(boundaryUs, opCount);
     });
-    const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax);
+    stopIfAborted(options.signal, 0);
+    const stats = await scheduler.run(scenario.durationUs, scenario.limits.eventsMax, options.signal);
     options.afterSimulation?.();
     // The run covered [0, end): an idle run's last event happened at endUs itself.
     recorder.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
@@ -228,6 +234,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
 
     const expectations = checks.map((check) => check());
+    stopIfAborted(options.signal, stats.endUs);
     await output.commit();
     output = null;
     return {
@@ -245,6 +252,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (output !== null) await output.abort();
     await closeBackends(backends, runError);
   }
+}
+
+/** A stop requested outside the scheduler's loop (while seeding, while writing the summary). */
+function stopIfAborted(signal: AbortSignal | undefined, atUs: number): void {
+  if (signal?.aborted) throw new RunAborted(atUs, signal.reason);
 }
 
 /**

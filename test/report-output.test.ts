@@ -1,10 +1,19 @@
-// Guards atomic report output: a failed run leaves no partial report and never harms an earlier one.
+// Guards atomic report output: a failed run leaves no partial report and never harms an earlier one; a
+// bad or broken output path is one clear line (input vs environment); leftovers of killed runs go away.
+
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CsvFile } from "../sim/report/csvFile.ts";
-import { OutputDir, REPORT_MARKER_FILE } from "../sim/report/outputDir.ts";
+import {
+  OutputDir,
+  OutputDirError,
+  REPORT_MARKER_FILE,
+  removeAbandonedPartials,
+  reportPathFor,
+} from "../sim/report/outputDir.ts";
 
 let root: string;
 
@@ -40,7 +49,8 @@ describe("OutputDir", () => {
     expect(out.path("summary.csv")).toBe(path.join(out.tempDir, "summary.csv"));
     expect(fs.existsSync(finalDir)).toBe(false);
     await out.abort();
-    expect(entries(path.dirname(finalDir))).toEqual([]);
+    // The parents it created went too: a failed run leaves nothing.
+    expect(entries(root)).toEqual([]);
   });
 
   it("commit moves the report into place with a marker listing its files", async () => {
@@ -142,5 +152,89 @@ describe("OutputDir", () => {
     await expect(out.commit()).rejects.toThrow(/already committed/);
     await out.abort(); // no-op after commit
     expect(entries(path.join(root, "run"))).toEqual([REPORT_MARKER_FILE]);
+  });
+});
+
+/** The OutputDirError a promise rejects with (failing the test if it resolves or fails otherwise). */
+async function outputError(promise: Promise<unknown>): Promise<OutputDirError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof OutputDirError) return error;
+    throw error;
+  }
+  throw new Error("expected an OutputDirError");
+}
+
+describe("output paths that cannot work", () => {
+  it("names the path and the cause in one line, as bad input, and creates nothing", async () => {
+    const file = path.join(root, "a-file");
+    fs.writeFileSync(file, "x");
+    const cases: Array<[string, RegExp]> = [
+      [path.join(file, "sub", "report"), /a part of the path is not a folder/],
+      ["/proc/cachesim-test/report", /no such file or folder, and it cannot be created there/],
+      ["/proc/cachesim-test", /no such file or folder, and it cannot be created there/],
+      ["/sys/cachesim-test", /operation not permitted|permission denied|read-only file system/],
+    ];
+    for (const [dir, cause] of cases) {
+      const error = await outputError(OutputDir.create(dir));
+      expect(error.message, dir).toMatch(new RegExp(`^cannot write the report to ${dir}: `));
+      expect(error.message, dir).toMatch(cause);
+      expect(error.message).not.toContain("\n");
+      expect(error.kind, dir).toBe("input");
+    }
+    expect(entries(root)).toEqual(["a-file"]);
+  });
+
+  it("removes the parent folders it created when the run fails", async () => {
+    const out = await OutputDir.create(path.join(root, "new", "deeper", "report"));
+    expect(fs.existsSync(path.join(root, "new", "deeper"))).toBe(true);
+    await out.abort();
+    expect(entries(root)).toEqual([]);
+  });
+
+  it("reports a full disk as the environment's failure, naming the report file, not the hidden folder", async () => {
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    const file = CsvFile.open("/dev/full", ["a"]);
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < 20_000; i++) file.writeRow(["0123456789"]);
+    } catch (e) {
+      thrown = e;
+    }
+    await file.close();
+    expect(thrown).toBeInstanceOf(OutputDirError);
+    const error = thrown as OutputDirError;
+    expect(error.message).toBe("cannot write the report to /dev/full: no space left on the device");
+    expect(error.kind).toBe("environment");
+    expect(reportPathFor(path.join(root, ".run.partial-12-3", "summary.csv"))).toBe(
+      path.join(root, "run", "summary.csv"),
+    );
+  });
+});
+
+describe("leftovers of killed runs", () => {
+  it("removes partial folders whose process is gone, keeps those whose process lives", async () => {
+    // A process that has certainly exited, and one that is certainly alive (this one's parent).
+    const gone = spawn(process.execPath, ["-e", ""]);
+    await new Promise((resolve) => gone.on("exit", resolve));
+    const deadPid = gone.pid as number;
+    const livePid = process.ppid;
+    const dead = `.report.partial-${deadPid}-1`;
+    const deadOld = `.other.partial-${deadPid}-2.old`;
+    const alive = `.report.partial-${livePid}-1`;
+    for (const name of [dead, deadOld, alive]) {
+      fs.mkdirSync(path.join(root, name));
+      fs.writeFileSync(path.join(root, name, "summary.csv"), "node\n");
+    }
+    fs.mkdirSync(path.join(root, ".report.partial-notapid"));
+    expect((await removeAbandonedPartials(root)).sort()).toEqual([dead, deadOld].sort());
+    expect(entries(root)).toEqual([".report.partial-notapid", alive].sort());
+    // The next run into the same parent does it on its own.
+    fs.mkdirSync(path.join(root, dead));
+    const out = await OutputDir.create(path.join(root, "report"));
+    expect(entries(root)).not.toContain(dead);
+    expect(entries(root)).toContain(alive);
+    await out.abort();
   });
 });

@@ -29,6 +29,8 @@ export class RunAborted extends SimulationError {
 
 /** How many events run between two looks at the abort signal. */
 const ABORT_CHECK_EVENTS = 1024;
+/** Looks at the signal between two turns given to the event loop (about every 16,000 events). */
+const ABORT_CHECKS_PER_YIELD = 16;
 
 export type EndReason = "duration" | "idle";
 
@@ -298,6 +300,7 @@ export class Scheduler {
     const { kinds, fns, args, values } = queue;
     let stats: RunStats;
     let untilAbortCheck = 0;
+    let untilYield = ABORT_CHECKS_PER_YIELD - 1;
     for (;;) {
       if (this.work === 0) {
         stats = { endReason: "idle", events: this.eventsRun, endUs: this.now };
@@ -316,7 +319,15 @@ export class Scheduler {
         );
       }
       if (--untilAbortCheck < 0) {
-        if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
+        if (signal !== undefined) {
+          // A signal handler (SIGINT) only runs when the event loop gets a turn, which a run whose
+          // backends answer at once never gives it: give it one now and then.
+          if (--untilYield < 0) {
+            await new Promise((resolve) => setImmediate(resolve));
+            untilYield = ABORT_CHECKS_PER_YIELD - 1;
+          }
+          if (signal.aborted) throw new RunAborted(this.now, signal.reason);
+        }
         untilAbortCheck = ABORT_CHECK_EVENTS - 1;
       }
       if (nextUs >= this.nextTickUs) {

@@ -9,6 +9,7 @@
 // suite checks that both paths give the same bytes as csv-stringify for arbitrary rows.
 import * as fs from "node:fs";
 import { stringify } from "csv-stringify/sync";
+import { outputFailure, reportPathFor } from "./outputDir.ts";
 
 export type CsvCell = string | number;
 
@@ -59,7 +60,13 @@ export class CsvFile {
   /** Creates (or truncates) the file and writes the header line. */
   static open(filePath: string, header: readonly string[]): CsvFile {
     if (header.length === 0) throw new Error(`CSV header for ${filePath} has no columns`);
-    const file = new CsvFile(filePath, header.length, fs.openSync(filePath, "w"));
+    let fd: number;
+    try {
+      fd = fs.openSync(filePath, "w");
+    } catch (error) {
+      throw outputFailure(error, reportPathFor(filePath));
+    }
+    const file = new CsvFile(filePath, header.length, fd);
     file.append(header);
     return file;
   }
@@ -103,7 +110,7 @@ export class CsvFile {
       this.flush(fd);
     } finally {
       await new Promise<void>((resolve, reject) => {
-        fs.close(fd, (error) => (error ? reject(error) : resolve()));
+        fs.close(fd, (error) => (error ? reject(outputFailure(error, reportPathFor(this.path))) : resolve()));
       });
     }
   }
@@ -125,8 +132,13 @@ export class CsvFile {
     this.pendingChars = 0;
     // writeSync may write fewer bytes than asked; loop until the chunk is out.
     let offset = 0;
-    while (offset < bytes.length) {
-      offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    try {
+      while (offset < bytes.length) {
+        offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      }
+    } catch (error) {
+      // A full disk mid-run: one line naming the report, not a raw Node error.
+      throw outputFailure(error, reportPathFor(this.path));
     }
   }
 }

@@ -13,8 +13,131 @@ import * as path from "node:path";
 export const REPORT_MARKER_FILE = ".cachesim-report";
 const MARKER_FIRST_LINE = "cachesim report; files written by the run:";
 
+/**
+ * The report folder cannot be written. `input` when the path given is the problem (exit 2: a bad --out),
+ * `environment` when the machine is (exit 1: a full disk, an I/O error).
+ */
 export class OutputDirError extends Error {
   override readonly name = "OutputDirError";
+  constructor(
+    message: string,
+    readonly kind: "input" | "environment" = "input",
+  ) {
+    super(message);
+  }
+}
+
+/** What a file-system error code means for someone choosing where reports go; input vs environment. */
+const FS_CAUSES: Record<string, [string, "input" | "environment"]> = {
+  EACCES: ["permission denied", "input"],
+  EPERM: ["operation not permitted", "input"],
+  EROFS: ["read-only file system", "input"],
+  ENOTDIR: ["a part of the path is not a folder", "input"],
+  EISDIR: ["it is a folder", "input"],
+  ENOENT: ["no such file or folder, and it cannot be created there", "input"],
+  EEXIST: ["something already exists at that path", "input"],
+  ENAMETOOLONG: ["the path is too long", "input"],
+  ELOOP: ["too many symbolic links", "input"],
+  EINVAL: ["not a valid place for files", "input"],
+  EXDEV: ["the folder moved to another file system", "input"],
+  ENOTEMPTY: ["a folder in the way is not empty", "input"],
+  ENOSPC: ["no space left on the device", "environment"],
+  EDQUOT: ["disk quota exceeded", "environment"],
+  EFBIG: ["file too large for the file system or its limits", "environment"],
+  EIO: ["input/output error", "environment"],
+  EMFILE: ["too many open files", "environment"],
+  ENFILE: ["too many open files in the system", "environment"],
+  ENOMEM: ["out of memory", "environment"],
+  EBUSY: ["resource busy", "environment"],
+};
+
+/**
+ * Turns a file-system error met while writing the report at `dir` into one line naming the path and the
+ * cause; anything that is not a file-system error (a bug) is returned as it was.
+ */
+export function outputFailure(error: unknown, dir: string): unknown {
+  if (error instanceof OutputDirError) return error;
+  const code = errorCode(error);
+  if (code === undefined || !(error instanceof Error) || !("syscall" in error)) return error;
+  const [cause, kind] = FS_CAUSES[code] ?? [`${code} (${error.message})`, "environment"];
+  return new OutputDirError(`cannot write the report to ${dir}: ${cause}`, kind);
+}
+
+/**
+ * The path a user knows a report file by: inside the final folder, not the hidden temporary one it is
+ * written to.
+ */
+export function reportPathFor(filePath: string): string {
+  const dir = path.dirname(filePath);
+  const match = /^\.(.+)\.partial-\d+-\d+$/.exec(path.basename(dir));
+  return match === null
+    ? filePath
+    : path.join(path.dirname(dir), match[1] as string, path.basename(filePath));
+}
+
+/** A leftover temporary folder: `.<name>.partial-<pid>-<n>`, or its `.old` twin during a commit. */
+const PARTIAL_RE = /^\..+\.partial-(\d+)-\d+(\.old)?$/;
+
+/**
+ * Removes the temporary folders in parentDir that a killed run left behind (SIGKILL, a crash): those
+ * whose owning process is gone. A folder whose owner lives (another run writing there now) is kept.
+ */
+export async function removeAbandonedPartials(parentDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(parentDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = PARTIAL_RE.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await fsp.rm(path.join(parentDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return errorCode(error) !== "ESRCH";
+  }
+}
+
+/**
+ * mkdir -p that returns the folders it created (outermost first). Node's own recursive mkdir loops
+ * forever under /proc, so each level is created here.
+ */
+async function makeParents(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  let current = dir;
+  for (;;) {
+    try {
+      const stats = await fsp.stat(current);
+      if (!stats.isDirectory())
+        throw Object.assign(new Error(`${current} is not a folder`), { code: "ENOTDIR", syscall: "mkdir" });
+      break;
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw error;
+    }
+    const up = path.dirname(current);
+    if (up === current) break;
+    missing.push(current);
+    current = up;
+  }
+  const created: string[] = [];
+  for (const folder of missing.reverse()) {
+    await fsp.mkdir(folder);
+    created.push(folder);
+  }
+  return created;
 }
 
 // pid + counter makes temporary names unique without a clock or randomness: two runs in one process
@@ -29,6 +152,8 @@ export class OutputDir {
   private constructor(
     readonly finalDir: string,
     readonly tempDir: string,
+    /** Parent folders this run created, removed again when it fails: a failed run leaves nothing. */
+    private readonly createdParents: readonly string[],
   ) {}
 
   static async create(finalDir: string): Promise<OutputDir> {
@@ -38,19 +163,26 @@ export class OutputDir {
     if (absoluteFinalDir === parentDir) {
       throw new OutputDirError(`cannot write a report to the root folder ${absoluteFinalDir}`);
     }
-    // Fail before the run spends its time simulating, not only at commit.
-    await checkReplaceable(absoluteFinalDir);
-    await fsp.mkdir(parentDir, { recursive: true });
-    for (;;) {
-      tempDirsCreated += 1;
-      const tempDir = path.join(parentDir, `.${baseName}.partial-${process.pid}-${tempDirsCreated}`);
-      try {
-        await fsp.mkdir(tempDir);
-        return new OutputDir(absoluteFinalDir, tempDir);
-      } catch (error) {
-        // A leftover from a killed process that happened to have our pid: skip to the next counter.
-        if (errorCode(error) !== "EEXIST") throw error;
+    let createdParents: string[] = [];
+    try {
+      // Fail before the run spends its time simulating, not only at commit.
+      await checkReplaceable(absoluteFinalDir);
+      createdParents = await makeParents(parentDir);
+      await removeAbandonedPartials(parentDir);
+      for (;;) {
+        tempDirsCreated += 1;
+        const tempDir = path.join(parentDir, `.${baseName}.partial-${process.pid}-${tempDirsCreated}`);
+        try {
+          await fsp.mkdir(tempDir);
+          return new OutputDir(absoluteFinalDir, tempDir, createdParents);
+        } catch (error) {
+          // A leftover from a killed process that happened to have our pid: skip to the next counter.
+          if (errorCode(error) !== "EEXIST") throw error;
+        }
       }
+    } catch (error) {
+      await removeEmptyFolders(createdParents);
+      throw outputFailure(error, absoluteFinalDir);
     }
   }
 
@@ -69,6 +201,14 @@ export class OutputDir {
   /** Moves the finished report to finalDir, replacing an earlier report there. */
   async commit(): Promise<void> {
     this.requireOpen("commit");
+    try {
+      await this.moveIntoPlace();
+    } catch (error) {
+      throw outputFailure(error, this.finalDir);
+    }
+  }
+
+  private async moveIntoPlace(): Promise<void> {
     const fileNames = (await fsp.readdir(this.tempDir)).filter((name) => name !== REPORT_MARKER_FILE).sort();
     const marker = `${MARKER_FIRST_LINE}\n${fileNames.map((name) => `${name}\n`).join("")}`;
     await fsp.writeFile(path.join(this.tempDir, REPORT_MARKER_FILE), marker);
@@ -98,6 +238,7 @@ export class OutputDir {
     if (this.state !== "open") return;
     this.state = "aborted";
     await fsp.rm(this.tempDir, { recursive: true, force: true });
+    await removeEmptyFolders(this.createdParents);
   }
 
   private requireOpen(operation: string): void {
@@ -160,6 +301,17 @@ async function removeReport(dir: string, fileNames: string[]): Promise<void> {
     await fsp.rm(path.join(dir, fileName), { force: true });
   }
   await fsp.rmdir(dir);
+}
+
+/** Removes the given folders, innermost first, as long as they are empty; never fails. */
+async function removeEmptyFolders(outermostFirst: readonly string[]): Promise<void> {
+  for (const folder of [...outermostFirst].reverse()) {
+    try {
+      await fsp.rmdir(folder);
+    } catch {
+      return;
+    }
+  }
 }
 
 function errorCode(error: unknown): string | undefined {
