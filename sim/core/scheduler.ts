@@ -8,6 +8,7 @@
 // tickers (`addTicker`) run only while other work keeps the run going: a periodic flusher or refresher
 // never pins an otherwise finished run.
 
+import { eventLoopTurn } from "./eventLoopTurn.ts";
 import { EventQueue, PRIORITY_MAX, PRIORITY_MIN } from "./eventQueue.ts";
 import { SimulationError } from "./simulationError.ts";
 
@@ -323,7 +324,7 @@ export class Scheduler {
           // A signal handler (SIGINT) only runs when the event loop gets a turn, which a run whose
           // backends answer at once never gives it: give it one now and then.
           if (--untilYield < 0) {
-            await new Promise((resolve) => setImmediate(resolve));
+            await eventLoopTurn();
             untilYield = ABORT_CHECKS_PER_YIELD - 1;
           }
           if (signal.aborted) throw new RunAborted(this.now, signal.reason);
