@@ -34,19 +34,26 @@ export class GeneratorWorkload implements Workload {
     const { count, prefix } = spec.keys;
     const dist = pluginOptions(spec.keys, "dist", ["count", "prefix"]);
     const sampler = keyDistributions.get(dist.name).create({ count, rng: stream("keys") }, dist.options);
-    // Keys are resolved once: the key space is capped at load time, and the hot path then allocates
-    // nothing. Inserted keys are resolved as they are made.
-    const keys = Array.from({ length: count }, (_, i) => oracle.key(`${prefix}${i}`));
+    // Keys are resolved when first drawn and kept: the hot path then allocates nothing, and a
+    // 10,000,000-key space costs one empty slot per key (not one Key object) until its keys are used.
+    // Inserts grow the key space; an inserted key is resolved when it is first drawn too.
+    const keys: Array<Key | undefined> = new Array(count);
+    let keySpace = count;
     const keyAt = (index: number): Key => {
-      while (keys.length <= index) {
-        if (keys.length >= LIMITS.keyCount) {
+      while (keySpace <= index) {
+        if (keySpace >= LIMITS.keyCount) {
           throw new SimulationError(
             `${streamPrefix}: inserts grew the key space past ${LIMITS.keyCount} keys; lower the insert proportion or the request count`,
           );
         }
-        keys.push(oracle.key(`${prefix}${keys.length}`));
+        keySpace++;
       }
-      return keys[index] as Key;
+      let key = keys[index];
+      if (key === undefined) {
+        key = oracle.key(`${prefix}${index}`);
+        keys[index] = key;
+      }
+      return key;
     };
     let sizer: ValueSizer | null = null;
     if (spec.valueSize !== null) {
