@@ -83,6 +83,59 @@ describe("ExactHistogram", () => {
     );
   });
 
+  it("stays exact through thousands of large values, many small merges into a big one, and reuse", () => {
+    // Enough large values that the sorted part is rebuilt many times, merges of a small histogram
+    // into a big one (queued, not merged at once), of a big one into a small one, and of itself.
+    const large = fc.oneof(
+      fc.integer({ min: 1 << 14, max: (1 << 14) + 300 }),
+      fc.integer({ min: 0, max: 60_000_000 }),
+    );
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant("record" as const), values: fc.array(large, { maxLength: 3000 }) }),
+      fc.record({
+        kind: fc.constant("merge" as const),
+        before: fc.array(large, { maxLength: 200 }),
+        values: fc.array(large, { maxLength: 40 }),
+      }),
+      fc.record({ kind: fc.constant("absorb" as const), values: fc.array(large, { maxLength: 2000 }) }),
+      fc.record({ kind: fc.constant("double" as const) }),
+      fc.record({ kind: fc.constant("reset" as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let h = new ExactHistogram();
+        let all: number[] = [];
+        for (const s of steps) {
+          if (s.kind === "record") {
+            for (const v of s.values) h.record(v);
+            all.push(...s.values);
+          } else if (s.kind === "merge") {
+            for (const v of s.before) h.record(v);
+            h.add(histogramOf(s.values));
+            all.push(...s.before, ...s.values);
+          } else if (s.kind === "absorb") {
+            const into = histogramOf(s.values);
+            into.add(h);
+            h = into;
+            all = [...s.values, ...all];
+          } else if (s.kind === "double") {
+            h.add(h);
+            all = [...all, ...all];
+          } else {
+            h.reset();
+            all = [];
+          }
+          expect(h.count).toBe(all.length);
+          if (all.length > 0) expect(h.percentile(50)).toBe(nearestRank(all, 50));
+        }
+        for (const p of PERCENTILES) {
+          expect(h.percentile(p), `p${p}`).toBe(all.length === 0 ? undefined : nearestRank(all, p));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("reports a constant exactly, including values HdrHistogram rounded up", () => {
     for (const value of [0, 2047, 2048, 4000, 6000, 14_000, 1_000_000, 3_600_000_000]) {
       const h = new ExactHistogram();

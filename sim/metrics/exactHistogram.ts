@@ -2,11 +2,17 @@
 // its count, so percentiles are exact values that were recorded, never bucket edges.
 //
 // Memory follows the number of distinct values, not the number recorded, so it stays bounded however
-// long a run is. Values below DENSE_LIMIT (16 ms, where nearly all latencies fall) are counted
-// in pages of PAGE_SIZE slots allocated when a value in their range is first seen: recording is an
-// index and an increment, with no hashing. Larger values go to a Map. `distinct` lists the page values
-// ever counted since the last reset, so merging and resetting cost O(distinct values), not O(range):
-// an empty histogram costs nothing to merge or reset.
+// long a run is. Two parts, both typed arrays, so recording allocates nothing:
+// - Values below DENSE_LIMIT (16 ms, where nearly all latencies fall) are counted in pages of PAGE_SIZE
+//   slots allocated when a value in their range is first seen: recording is an index and an increment.
+//   Each page also keeps its total, so a percentile walks page totals and then one page, never the
+//   whole range. `distinct` lists the values ever counted since the last reset, so merging and
+//   resetting cost O(distinct values): an empty histogram costs nothing to merge or reset.
+// - Larger values (staleness ages spread over a whole TTL, mostly distinct) are appended unsorted to a
+//   pending buffer; when it fills it is sorted (a native numeric sort) and merged into sorted parallel
+//   arrays of distinct values and their counts. The buffer holds at most a quarter of the distinct
+//   values (at least PENDING_MIN), so the sort is amortised to O(log n) a value and memory stays
+//   about 16 bytes a distinct value.
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
@@ -19,74 +25,112 @@ const PAGE_MASK = PAGE_SIZE - 1;
 /**
  * 2^14 us ≈ 16 ms, where nearly all latencies fall: at most 64 pages of 2 KiB, each allocated only when
  * used. Beyond it values are usually sparse (staleness ages spread over a whole TTL), where a page per
- * few values would cost far more than a Map entry.
+ * few values would cost far more than a sorted entry.
  */
 const DENSE_LIMIT = 1 << 14;
+const PAGE_COUNT = DENSE_LIMIT >>> PAGE_BITS;
+/** Smallest pending buffer for large values: below it a sort is cheap whatever is already kept. */
+const PENDING_MIN = 1024;
+
+const NO_VALUES = new Float64Array(0);
 
 export class ExactHistogram {
   /** Number of values recorded. */
   count = 0;
   /** Largest value recorded; 0 when empty. */
   max = 0;
+  /** Counts of values below DENSE_LIMIT, by page; Float64 so no count wraps at 2^32. */
   private readonly pages: Array<Float64Array | undefined> = [];
+  /** The sum of each page's counts. */
+  private pageTotals: Float64Array | null = null;
+  /** Values recorded below DENSE_LIMIT. */
+  private denseCount = 0;
   /** Values below DENSE_LIMIT whose count went from 0 to 1 since the last reset. */
-  private distinct: number[] = [];
-  private readonly large = new Map<number, number>();
-  /** Distinct values in increasing order with their counts; rebuilt after a change. */
-  private sorted: { values: number[]; counts: number[] } | null = null;
+  private distinct = new Uint16Array(16);
+  private distinctLength = 0;
+  /** Distinct values from DENSE_LIMIT up, increasing, with their counts (capacity may exceed length). */
+  private largeValues: Float64Array = NO_VALUES;
+  private largeCounts: Float64Array = NO_VALUES;
+  private largeLength = 0;
+  /** Large values (and their counts) not yet merged into largeValues, in arrival order. */
+  private pendingValues: Float64Array = NO_VALUES;
+  private pendingCounts: Float64Array = NO_VALUES;
+  private pendingLength = 0;
+  /** Every pending count is 1 (only record() appended): the buffer sorts natively, without indices. */
+  private pendingUnit = true;
 
   record(value: number): void {
     this.count++;
     if (value > this.max) this.max = value;
-    this.sorted = null;
     if (value < DENSE_LIMIT && (value | 0) === value && value >= 0) {
-      const pageIndex = value >>> PAGE_BITS;
-      let page = this.pages[pageIndex];
-      if (page === undefined) {
-        page = new Float64Array(PAGE_SIZE);
-        this.pages[pageIndex] = page;
-      }
-      const slot = value & PAGE_MASK;
-      const before = page[slot] as number;
-      page[slot] = before + 1;
-      if (before === 0) this.distinct.push(value);
+      this.countDense(value, 1);
     } else {
-      this.recordLarge(value, 1);
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new SimulationError(`a histogram can only hold non-negative integers, got ${value}`);
+      }
+      if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
+      this.pendingValues[this.pendingLength] = value;
+      this.pendingCounts[this.pendingLength] = 1;
+      this.pendingLength++;
     }
   }
 
-  /** Adds another histogram's values into this one, in O(its distinct values). */
+  /** Adds another histogram's values into this one, in O(its distinct values) amortised. */
   add(other: ExactHistogram): void {
     if (other.count === 0) return;
+    if (other === this) {
+      const copy = new ExactHistogram();
+      copy.add(this);
+      this.add(copy);
+      return;
+    }
     this.count += other.count;
     if (other.max > this.max) this.max = other.max;
-    this.sorted = null;
-    for (const value of other.distinct) {
-      const n = (other.pages[value >>> PAGE_BITS] as Float64Array)[value & PAGE_MASK] as number;
-      const pageIndex = value >>> PAGE_BITS;
-      let page = this.pages[pageIndex];
-      if (page === undefined) {
-        page = new Float64Array(PAGE_SIZE);
-        this.pages[pageIndex] = page;
+    if (other.denseCount > 0) {
+      const distinct = other.distinct;
+      for (let i = 0; i < other.distinctLength; i++) {
+        const value = distinct[i] as number;
+        this.countDense(
+          value,
+          (other.pages[value >>> PAGE_BITS] as Float64Array)[value & PAGE_MASK] as number,
+        );
       }
-      const before = page[value & PAGE_MASK] as number;
-      page[value & PAGE_MASK] = before + n;
-      if (before === 0) this.distinct.push(value);
     }
-    for (const [value, n] of other.large) this.recordLarge(value, n);
+    other.compact();
+    const n = other.largeLength;
+    if (n === 0) return;
+    if (n * 8 >= this.largeLength) {
+      // Comparable sizes: one linear merge of two sorted runs.
+      this.compact();
+      this.mergeSorted(other.largeValues, other.largeCounts, n);
+      return;
+    }
+    // Much smaller than what is kept: queue it, so many small merges do not each walk everything.
+    for (let i = 0; i < n; i++) {
+      if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
+      this.pendingValues[this.pendingLength] = other.largeValues[i] as number;
+      this.pendingCounts[this.pendingLength] = other.largeCounts[i] as number;
+      this.pendingLength++;
+    }
+    this.pendingUnit = false;
   }
 
-  /** Empties the histogram in O(distinct values); pages stay allocated for reuse. */
+  /** Empties the histogram in O(distinct values); buffers stay allocated for reuse. */
   reset(): void {
     if (this.count === 0) return;
-    for (const value of this.distinct) {
+    const distinct = this.distinct;
+    for (let i = 0; i < this.distinctLength; i++) {
+      const value = distinct[i] as number;
       (this.pages[value >>> PAGE_BITS] as Float64Array)[value & PAGE_MASK] = 0;
     }
-    this.distinct = [];
-    this.large.clear();
+    this.pageTotals?.fill(0);
+    this.distinctLength = 0;
+    this.denseCount = 0;
+    this.largeLength = 0;
+    this.pendingLength = 0;
+    this.pendingUnit = true;
     this.count = 0;
     this.max = 0;
-    this.sorted = null;
   }
 
   /**
@@ -98,31 +142,155 @@ export class ExactHistogram {
     // p·N is exact for the integer percentiles the reports use; the rounding guard keeps a p such as
     // 99.9 from landing one rank too high through binary fractions.
     const rank = Math.max(1, Math.ceil(Math.round(((p * this.count) / 100) * 1e6) / 1e6));
-    const { values, counts } = this.sortedValues();
-    let cumulative = 0;
-    for (let i = 0; i < values.length; i++) {
+    if (rank <= this.denseCount) return this.denseAtRank(rank);
+    this.compact();
+    let cumulative = this.denseCount;
+    const counts = this.largeCounts;
+    for (let i = 0; i < this.largeLength; i++) {
       cumulative += counts[i] as number;
-      if (cumulative >= rank) return values[i] as number;
+      if (cumulative >= rank) return this.largeValues[i] as number;
     }
     return this.max;
   }
 
-  private recordLarge(value: number, n: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new SimulationError(`a histogram can only hold non-negative integers, got ${value}`);
+  private countDense(value: number, n: number): void {
+    const pageIndex = value >>> PAGE_BITS;
+    let page = this.pages[pageIndex];
+    if (page === undefined) {
+      page = new Float64Array(PAGE_SIZE);
+      this.pages[pageIndex] = page;
     }
-    this.large.set(value, (this.large.get(value) ?? 0) + n);
+    let totals = this.pageTotals;
+    if (totals === null) {
+      totals = new Float64Array(PAGE_COUNT);
+      this.pageTotals = totals;
+    }
+    const slot = value & PAGE_MASK;
+    const before = page[slot] as number;
+    page[slot] = before + n;
+    totals[pageIndex] = (totals[pageIndex] as number) + n;
+    this.denseCount += n;
+    if (before === 0) {
+      if (this.distinctLength === this.distinct.length) {
+        const grown = new Uint16Array(Math.min(DENSE_LIMIT, this.distinct.length * 4));
+        grown.set(this.distinct);
+        this.distinct = grown;
+      }
+      this.distinct[this.distinctLength++] = value;
+    }
   }
 
-  private sortedValues(): { values: number[]; counts: number[] } {
-    if (this.sorted !== null) return this.sorted;
-    const values = [...this.distinct, ...this.large.keys()].sort((a, b) => a - b);
-    const counts = values.map((v) =>
-      v < DENSE_LIMIT
-        ? ((this.pages[v >>> PAGE_BITS] as Float64Array)[v & PAGE_MASK] as number)
-        : (this.large.get(v) as number),
-    );
-    this.sorted = { values, counts };
-    return this.sorted;
+  /** The value of the rank-th smallest dense value (1 ≤ rank ≤ denseCount). */
+  private denseAtRank(rank: number): number {
+    const totals = this.pageTotals as Float64Array;
+    let cumulative = 0;
+    let pageIndex = 0;
+    while (cumulative + (totals[pageIndex] as number) < rank) cumulative += totals[pageIndex++] as number;
+    const page = this.pages[pageIndex] as Float64Array;
+    let slot = 0;
+    for (;;) {
+      cumulative += page[slot] as number;
+      if (cumulative >= rank) return (pageIndex << PAGE_BITS) | slot;
+      slot++;
+    }
+  }
+
+  /** The pending buffer is full: merge it, then size it to a quarter of what is kept. */
+  private makePendingRoom(): void {
+    this.compact();
+    const wanted = Math.max(PENDING_MIN, this.largeLength >>> 2);
+    if (this.pendingValues.length < wanted) {
+      this.pendingValues = new Float64Array(wanted);
+      this.pendingCounts = new Float64Array(wanted);
+    }
+  }
+
+  /** Sorts the pending values, sums equal ones, and merges them into the sorted large values. */
+  private compact(): void {
+    const length = this.pendingLength;
+    if (length === 0) return;
+    const values = this.pendingValues;
+    const counts = this.pendingCounts;
+    if (this.pendingUnit) {
+      values.subarray(0, length).sort();
+    } else {
+      const order = new Uint32Array(length);
+      for (let i = 0; i < length; i++) order[i] = i;
+      order.sort((a, b) => (values[a] as number) - (values[b] as number));
+      const sortedValues = new Float64Array(length);
+      const sortedCounts = new Float64Array(length);
+      for (let i = 0; i < length; i++) {
+        sortedValues[i] = values[order[i] as number] as number;
+        sortedCounts[i] = counts[order[i] as number] as number;
+      }
+      values.set(sortedValues);
+      counts.set(sortedCounts);
+    }
+    // Sum runs of equal values in place.
+    let distinct = 0;
+    for (let i = 0; i < length; i++) {
+      const value = values[i] as number;
+      if (distinct > 0 && values[distinct - 1] === value) {
+        counts[distinct - 1] = (counts[distinct - 1] as number) + (counts[i] as number);
+      } else {
+        values[distinct] = value;
+        counts[distinct] = counts[i] as number;
+        distinct++;
+      }
+    }
+    this.pendingLength = 0;
+    this.pendingUnit = true;
+    this.mergeSorted(values, counts, distinct);
+  }
+
+  /** Merges n sorted distinct values with their counts into the large values, in place from the end. */
+  private mergeSorted(values: Float64Array, counts: Float64Array, n: number): void {
+    const kept = this.largeLength;
+    let keptValues = this.largeValues;
+    let keptCounts = this.largeCounts;
+    // Values already kept only add to a count; the others need a slot each.
+    let fresh = 0;
+    for (let i = 0, j = 0; j < n; ) {
+      if (i < kept && (keptValues[i] as number) < (values[j] as number)) i++;
+      else {
+        if (i >= kept || keptValues[i] !== values[j]) fresh++;
+        j++;
+      }
+    }
+    const length = kept + fresh;
+    if (length > keptValues.length) {
+      // An eighth to spare: the next few merges fit without copying, and little memory idles.
+      const capacity = length + (length >>> 3) + 64;
+      const grownValues = new Float64Array(capacity);
+      const grownCounts = new Float64Array(capacity);
+      grownValues.set(keptValues.subarray(0, kept));
+      grownCounts.set(keptCounts.subarray(0, kept));
+      keptValues = grownValues;
+      keptCounts = grownCounts;
+      this.largeValues = grownValues;
+      this.largeCounts = grownCounts;
+    }
+    let i = kept - 1;
+    let j = n - 1;
+    let w = length - 1;
+    while (j >= 0) {
+      const incoming = values[j] as number;
+      if (i >= 0 && (keptValues[i] as number) > incoming) {
+        keptValues[w] = keptValues[i] as number;
+        keptCounts[w] = keptCounts[i] as number;
+        i--;
+      } else if (i >= 0 && keptValues[i] === incoming) {
+        keptValues[w] = incoming;
+        keptCounts[w] = (keptCounts[i] as number) + (counts[j] as number);
+        i--;
+        j--;
+      } else {
+        keptValues[w] = incoming;
+        keptCounts[w] = counts[j] as number;
+        j--;
+      }
+      w--;
+    }
+    this.largeLength = length;
   }
 }
