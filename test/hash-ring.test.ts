@@ -1,5 +1,6 @@
 // Guards the consistent-hash ring: stable placement, even spread, and ~1/(n+1) keys moving on a join.
 import fc from "fast-check";
+import murmurhash from "murmurhash";
 import { describe, expect, it } from "vitest";
 import { HashRing, hash32 } from "../sim/model/hashRing.ts";
 
@@ -15,6 +16,16 @@ describe("HashRing", () => {
     expect(hash32("User:1")).toBe(hash32("User:1"));
     // Pinned: a change here would move every key in every committed golden report.
     expect([hash32(""), hash32("node_a#0"), hash32("User:1")]).toMatchSnapshot();
+  });
+
+  it("hashes any string exactly as murmurhash's own UTF-8 encoding does (ASCII, non-ASCII, long, lone surrogates)", () => {
+    const pinned = ["", "a", "key:1", "ключ:7", "😀x", "\ud800z", "é".repeat(200), "k".repeat(1000)];
+    for (const text of pinned) expect(hash32(text)).toBe(murmurhash.v3(text, 0) >>> 0);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 120 }), (text) => {
+        expect(hash32(text)).toBe(murmurhash.v3(text, 0) >>> 0);
+      }),
+    );
   });
 
   it("places a key on the same shard whatever order the shards are listed in", () => {

@@ -3,8 +3,25 @@
 // ring on every platform and Node version.
 import murmurhash from "murmurhash";
 
+// The library encodes a string argument with a new TextEncoder and a new buffer on every call; every key's
+// first request (and every frequency-sketch update) hashes, so the bytes go into one reused buffer.
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(256);
+
 export function hash32(text: string): number {
-  return murmurhash.v3(text, 0) >>> 0;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  let written = 0;
+  // Keys are nearly always ASCII: copy those bytes here rather than cross into the encoder.
+  for (; written < text.length; written++) {
+    const code = text.charCodeAt(written);
+    if (code >= 0x80) {
+      written = encoder.encodeInto(text, scratch).written;
+      break;
+    }
+    scratch[written] = code;
+  }
+  return murmurhash.v3(scratch.subarray(0, written), 0) >>> 0;
 }
 
 export class HashRing<Shard> {

@@ -51,16 +51,52 @@ export class Operation {
   /** The pending timeout of the current database request (faults only; a kernel event handle). */
   timeoutHandle = -1;
   /** The node's epoch when the operation began; a crash since then drops it (world.ts). */
-  readonly epoch: number;
+  epoch: number;
 
   constructor(
-    readonly node: SimNode,
-    readonly key: Key,
+    public node: SimNode,
+    public key: Key,
     /** Numbers operations in the order they start (the trace's order); -1 for background work. */
-    readonly opId: number,
-    readonly startUs: number,
+    public opId: number,
+    public startUs: number,
   ) {
     this.epoch = node.epoch;
+  }
+
+  /**
+   * Makes this object a fresh operation again, for a caller that knows nothing holds on to it (a read
+   * served by the node's own cache is finished before its step returns): every field as the
+   * constructor leaves it.
+   */
+  renew(node: SimNode, key: Key, opId: number, startUs: number): this {
+    this.versionAtStart = 0;
+    this.value = null;
+    this.version = 0;
+    this.shard = null;
+    this.servedBy = "";
+    this.arrivedUs = 0;
+    this.found = "miss";
+    this.entryExpiresAtUs = 0;
+    this.staleServed = false;
+    this.leaseToken = 0;
+    this.leaseAttempts = 0;
+    this.argUs = -1;
+    this.stored = false;
+    this.command = noCommand;
+    this.onAnswer = noAnswer;
+    this.resume = noNext;
+    this.next = noNext;
+    this.done = null;
+    this.failed = false;
+    this.sentUs = 0;
+    this.sentShard = -1;
+    this.timeoutHandle = -1;
+    this.node = node;
+    this.key = key;
+    this.opId = opId;
+    this.startUs = startUs;
+    this.epoch = node.epoch;
+    return this;
   }
 }
 

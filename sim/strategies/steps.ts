@@ -11,16 +11,39 @@ import type { OpDone } from "./strategy.ts";
  * operation is returned for the read path to carry further.
  */
 export function startRead(world: World, node: SimNode, key: Key, done: OpDone | undefined): Operation | null {
-  const op = new Operation(node, key, world.nextOpId(), world.scheduler.nowUs);
+  const opId = world.nextOpId();
+  const nowUs = world.scheduler.nowUs;
+  const hit = node.cache === null ? undefined : node.cache.get(key.name, nowUs);
+  // About half the reads end here. Nothing keeps a local hit's operation once finishRead returns (the
+  // recorder copies what it keeps), so one object serves them all instead of one per read.
+  const op =
+    hit === undefined ? new Operation(node, key, opId, nowUs) : localHit.renew(node, key, opId, nowUs);
   op.versionAtStart = key.version;
   if (done !== undefined) op.done = done;
-  const hit = node.cache?.get(key.name, op.startUs);
   if (hit === undefined) return op;
   op.value = hit.value;
   op.version = hit.version;
   finishRead(world, op, "local");
   return null;
 }
+
+/** The operation every local hit is recorded with (see startRead); its first owner is a placeholder. */
+const localHit = new Operation(
+  {
+    index: -1,
+    name: "",
+    cache: null,
+    cacheLinks: [],
+    databaseLink: null as never,
+    brokerLink: null as never,
+    invalidationLink: null,
+    epoch: 0,
+    up: true,
+  },
+  null as never,
+  -1,
+  0,
+);
 
 export function startWrite(
   world: World,
