@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../sim/scenario/defaults.ts";
 import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/scenario/errors.ts";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
-import { LIMITS } from "../sim/scenario/schema.ts";
+import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 import { presetChoice, STRATEGY_SLOTS } from "../sim/strategies/catalogue.ts";
 
@@ -716,7 +716,9 @@ limits: { events: 1e11, traceRows: -1 }
   it("refuse oversized text before parsing it", () => {
     const error = failure(`${MINIMAL}#${"x".repeat(LIMITS.fileBytes)}`);
     expect(error.message).toMatch(
-      /^scenarios\/x\.yaml: expected a scenario file of at most 8,388,608 bytes, found/,
+      new RegExp(
+        `^scenarios/x\\.yaml: expected a scenario file of at most ${formatCount(LIMITS.fileBytes)} bytes, found`,
+      ),
     );
   });
 });

@@ -15,10 +15,8 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   type Node,
   type Pair,
-  parseDocument,
   type YAMLMap,
 } from "yaml";
 import type { z } from "zod";
@@ -30,6 +28,7 @@ import { mitigationsSection } from "../strategies/mitigations/section.ts";
 import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
+import { BulkValues, bulkOf } from "./bulkValues.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { formatDurationUs } from "./duration.ts";
 import {
@@ -53,6 +52,7 @@ import {
   type ShardSpec,
   type WorkloadSpec,
 } from "./types.ts";
+import { BULK_DEFAULTS, type ParsedYaml, parseYaml } from "./yamlBulk.ts";
 import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 
 export interface LoadOptions {
@@ -68,6 +68,8 @@ export interface LoadOptions {
   modeOverride?: "memory" | "live";
   /** Told of fields that have no effect under the chosen strategy (the file still loads). */
   onWarning?: (warning: ScenarioProblem) => void;
+  /** Entries `data.values` needs to be read line by line (yamlBulk.ts); tests lower or raise it. */
+  bulkMinEntries?: number;
 }
 
 /** A metric expectation names this instead of a node to mean the whole system. */
@@ -85,7 +87,17 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   if (bytes > LIMITS.fileBytes) throw tooBig(file, bytes);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
-  const lineCounter = new LineCounter();
+  let yaml: ParsedYaml | { tooBig: number };
+  try {
+    yaml = parseYaml(source, LIMITS.yamlBytes, {
+      minEntries: options.bulkMinEntries ?? BULK_DEFAULTS.minEntries,
+    });
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    throw new ScenarioError([problemMessage(file, "", undefined, TOO_DEEP)]);
+  }
+  if ("tooBig" in yaml) throw tooBigForYaml(file, yaml.tooBig);
+  const { doc, lineCounter } = yaml;
   const positionAt = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -97,16 +109,6 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
       offset === undefined ? undefined : positionAt(offset),
       message,
     );
-  let doc: Document;
-  try {
-    // prettyErrors off: its messages quote the offending lines, which breaks one-line-per-problem.
-    // uniqueKeys off: yaml checks them in quadratic time; toPlainTree checks them in linear time, and
-    // by the text each key becomes (so `1` and "1" are the same key, as they are once loaded).
-    doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  } catch (error) {
-    if (!isStackOverflow(error)) throw error;
-    throw new ScenarioError([yamlProblem(undefined, TOO_DEEP)]);
-  }
   // The parser gives up deep in a nest with a stack overflow and then trips over what follows: only the
   // first of those says anything.
   const overflow = doc.errors.find((e) => /Maximum call stack/.test(e.message));
@@ -126,11 +128,12 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   }
 
   const tree = toPlainTree(doc, (offset) => positionAt(offset).line);
-  if (tree.problems.length > 0) {
-    const shown = tree.problems.slice(0, MAX_PROBLEMS_COLLECTED);
+  const treeProblems = [...yaml.problems, ...tree.problems];
+  if (treeProblems.length > 0) {
+    const shown = treeProblems.slice(0, MAX_PROBLEMS_COLLECTED);
     throw new ScenarioError(
       sortProblems(shown.map((p) => yamlProblem(p.offset, p.message, p.segments))),
-      tree.problems.length - shown.length,
+      treeProblems.length - shown.length,
     );
   }
   const raw = tree.value;
@@ -195,15 +198,21 @@ function readScenarioText(file: string): string {
     fd = openSync(file, "r");
     refuseUnlessFile(fstatSync(fd));
     // The file may grow between fstat and read: read at most one byte past the limit, so a file that
-    // did is refused rather than read without bound.
-    const buffer = Buffer.alloc(LIMITS.fileBytes + 1);
+    // did is refused rather than read without bound. The buffer starts at the size fstat saw.
+    let buffer = Buffer.allocUnsafe(Math.min(fstatSync(fd).size, LIMITS.fileBytes) + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        if (length > LIMITS.fileBytes) throw tooBig(file, length);
+        const grown = Buffer.allocUnsafe(Math.min(length * 2, LIMITS.fileBytes + 1));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) throw tooBig(file, length);
     }
+    if (length > LIMITS.fileBytes) throw tooBig(file, length);
     return buffer.toString("utf8", 0, length);
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
@@ -221,6 +230,11 @@ function tooBig(file: string, size: number): ScenarioError {
   const expected = `a scenario file of at most ${formatCount(LIMITS.fileBytes)} bytes`;
   const found = size > LIMITS.fileBytes + 1 ? `${formatCount(size)} bytes` : "more";
   return new ScenarioError([problem(file, "", undefined, expected, found)]);
+}
+
+function tooBigForYaml(file: string, bytes: number): ScenarioError {
+  const expected = `at most ${formatCount(LIMITS.yamlBytes)} bytes of YAML besides bulk mappings (such as \`data.values\` written one \`key: value\` per line, which may fill the rest of the ${formatCount(LIMITS.fileBytes)} bytes)`;
+  return new ScenarioError([problem(file, "", undefined, expected, `${formatCount(bytes)} bytes`)]);
 }
 
 /** File order reads best; problems without a position go last. Array sort is stable. */
@@ -284,7 +298,11 @@ class LocatedDoc {
     let current: unknown = this.doc.contents;
     for (const segment of segments) {
       current = this.resolve(current);
-      if (isSeq(current) && typeof segment === "number") current = current.items[segment];
+      const bulk = bulkOf(current);
+      if (bulk !== undefined) {
+        const i = bulk.indexOf(String(segment));
+        current = i === undefined ? undefined : bulk.node(i, "value");
+      } else if (isSeq(current) && typeof segment === "number") current = current.items[segment];
       else if (isMap(current)) current = this.pairs(current).get(String(segment))?.value;
       else return undefined;
     }
@@ -332,7 +350,10 @@ class LocatedDoc {
     let value: unknown = this.raw;
     for (const segment of segments) {
       if (typeof value !== "object" || value === null) return undefined;
-      value = (value as Record<string | number, unknown>)[segment];
+      value =
+        value instanceof BulkValues
+          ? value.get(String(segment))
+          : (value as Record<string | number, unknown>)[segment];
     }
     return value;
   }
@@ -631,9 +652,10 @@ class Resolver {
    * In file order, which Object.entries would not give: it puts integer-like keys ("2") first. So the
    * order (and the spelling of unquoted keys such as 007) comes from the YAML mapping itself.
    */
-  private dataValues(values: Record<string, ScalarText> | undefined): Array<[string, string]> {
+  private dataValues(values: Record<string, ScalarText> | BulkValues | undefined): Array<[string, string]> {
     if (values === undefined) return [];
     const where: Segment[] = ["data", "values"];
+    if (values instanceof BulkValues) return this.bulkValues(values, where);
     const map = this.at.resolve(this.at.node(where));
     if (!isMap(map)) {
       return Object.entries(values).map(([key, value]) => [key, this.text(value, [...where, key])]);
@@ -656,6 +678,27 @@ class Resolver {
       seen.add(key);
       const value = values[jsKey] as ScalarText;
       entries.push([key, this.scalarText(value, this.at.resolve(pair.value), [...where, jsKey], "value")]);
+    }
+    return entries;
+  }
+
+  /**
+   * The same for `data.values` read on the fast path: keys are unique by their text already, and a key
+   * whose text differs from its spelling (007) is a problem, so no two entries can give the same key.
+   */
+  private bulkValues(bulk: BulkValues, where: Segment[]): Array<[string, string]> {
+    const entries: Array<[string, string]> = new Array(bulk.count);
+    const asText = (value: unknown, source: string, i: number, what: "key" | "value"): string => {
+      if (typeof value === "string") return value;
+      if (source === String(value)) return source;
+      const segments = [...where, bulk.keyTexts[i] as string];
+      return this.scalarText(value, bulk.node(i, what), segments, what);
+    };
+    for (let i = 0; i < bulk.count; i++) {
+      entries[i] = [
+        asText(bulk.keys[i], bulk.keySources[i] as string, i, "key"),
+        asText(bulk.values[i], bulk.valueSources[i] as string, i, "value"),
+      ];
     }
     return entries;
   }

@@ -5,6 +5,7 @@
 // This walk is iterative, bounded in depth and in expanded size, and reports duplicate keys by the text
 // they become, so every later stage sees a bounded amount of data.
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
+import { BulkValues } from "./bulkValues.ts";
 import { formatCount, quote } from "./errors.ts";
 
 export const TREE_LIMITS = {
@@ -125,7 +126,8 @@ export function toPlainTree(doc: Document, lineAt: (offset: number) => number): 
       return false;
     }
     if (isScalar(n)) {
-      size += 1;
+      // A `data.values` read on the fast path counts as the key and value scalars it stands for.
+      size += n.value instanceof BulkValues ? 1 + 2 * n.value.count : 1;
       if (n.anchor) finished.set(n, { value: n.value, size: 1, height: 0 });
       leafValue = n.value;
       leafHeight = 0;
