@@ -296,7 +296,7 @@ class TraceWorkload implements Workload {
 
 export const traceKind: WorkloadKind<TraceSpec> = {
   name: "trace",
-  summary: "replays a trace file (text, CSV, oracleGeneral; .gz/.zst) at its recorded times or a rate",
+  summary: "replays a trace file (text, CSV, oracleGeneral; .gz/.zst/.xz) at its recorded times or a rate",
   options: options as unknown as z.ZodType<TraceSpec>,
   create({ nodes, baseDir }, spec) {
     // Messages name the file relative to the working folder when it is below it, as a user would.

@@ -27,6 +27,11 @@ const args = await yargs(hideBin(process.argv))
     describe: "distinct keys in the generated trace (Zipf 0.99)",
   })
   .option("capacity", { type: "number", default: 10_000, describe: "LRU capacity in entries" })
+  .option("replay", {
+    type: "boolean",
+    default: true,
+    describe: "replay the trace (--no-replay: only read and parse it, e.g. to watch memory on a long one)",
+  })
   .option("runs", {
     type: "number",
     default: 2,
@@ -60,6 +65,25 @@ try {
   const parseCpuUsed = process.cpuUsage(parseCpu);
   const parseCpuSeconds = (parseCpuUsed.user + parseCpuUsed.system) / 1e6;
 
+  console.log(
+    `trace               ${args.trace !== undefined ? `${args.trace}: ${fmt(records)} records` : `generated: ${fmt(args.requests)} Zipf(0.99) requests over ${fmt(args.keys)} keys`}`,
+  );
+  console.log(
+    `read + parse only   ${fmt(records / parseSeconds)} records/s (${parseSeconds.toFixed(2)} s; ${fmt(records / parseCpuSeconds)} per CPU second)`,
+  );
+  if (args.replay) await replay(traceFile);
+  console.log(`peak RSS            ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+} catch (error) {
+  if (error instanceof ScenarioError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else throw error;
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Replays the trace `runs` times through a local LRU cache with no latency; prints the best. */
+async function replay(traceFile: string): Promise<void> {
   const scenarioText = `name: bench-trace
 strategy: local
 duration: 1000000s
@@ -87,12 +111,6 @@ limits: { events: 10000000000 }
   const total = result?.summary.at(-1)?.counters;
   const requests = (total?.reads ?? 0) + (total?.writes ?? 0);
   console.log(
-    `trace               ${args.trace ?? `generated: ${fmt(args.requests)} Zipf(0.99) requests over ${fmt(args.keys)} keys`}`,
-  );
-  console.log(
-    `read + parse only   ${fmt(records / parseSeconds)} records/s (${parseSeconds.toFixed(2)} s; ${fmt(records / parseCpuSeconds)} per CPU second)`,
-  );
-  console.log(
     `replay (best of ${args.runs})   ${fmt(requests / best)} requests/s (${fmt(requests)} requests in ${best.toFixed(2)} s, ${fmt((result?.stats.events ?? 0) / best)} events/s)`,
   );
   console.log(
@@ -101,12 +119,4 @@ limits: { events: 10000000000 }
   console.log(
     `hit rate            ${total && total.reads > 0 ? (total.localHits / total.reads).toFixed(4) : ""} (LRU, ${fmt(args.capacity)} entries)`,
   );
-  console.log(`peak RSS            ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
-} catch (error) {
-  if (error instanceof ScenarioError) {
-    console.error(error.message);
-    process.exitCode = 2;
-  } else throw error;
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }

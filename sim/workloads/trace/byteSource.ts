@@ -1,11 +1,13 @@
 // The bytes of a trace file, a chunk at a time and synchronously, decompressed on the way by the file's
-// extension (.gz, .zst / .zstd). Memory stays at a chunk or two whatever the file's length: nothing
+// extension (.gz, .zst / .zstd, .xz). Memory stays at a chunk or two whatever the file's length: nothing
 // holds the whole file. Synchronous because a workload schedules its next request from inside the
 // current one, and a simulation's event order must not depend on when a disk read completes.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { Gunzip } from "fflate";
 import { Decompress as ZstdDecompress } from "fzstd";
+import { openTraceFile } from "./openTraceFile.ts";
 import { traceError } from "./traceError.ts";
+import { XzSource } from "./xzSource.ts";
 
 /** Bytes read from disk at a time. */
 const CHUNK_BYTES = 1 << 20;
@@ -36,20 +38,7 @@ class FileChunks {
   private open = true;
 
   constructor(readonly file: string) {
-    try {
-      this.fd = openSync(file, "r");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason =
-        code === "ENOENT"
-          ? "no such trace file"
-          : code === "EISDIR"
-            ? "cannot read the trace: it is a directory, not a file"
-            : code === "EACCES" || code === "EPERM"
-              ? "cannot read the trace: permission denied"
-              : `cannot read the trace: ${error instanceof Error ? error.message : String(error)}`;
-      throw traceError(file, "", reason);
-    }
+    this.fd = openTraceFile(file);
   }
 
   /** A view of the next chunk read from disk (valid until the next call); null at the end. */
@@ -159,13 +148,7 @@ class Decompressed implements ByteSource {
 
 export function openByteSource(file: string): ByteSource {
   const compression = compressionOf(file);
-  if (compression === "xz") {
-    throw traceError(
-      file,
-      "",
-      "xz-compressed traces are not supported (no synchronous streaming xz decoder runs on Node 20); decompress it, or recompress it with gzip or zstd",
-    );
-  }
+  if (compression === "xz") return new XzSource(file);
   const chunks = new FileChunks(file);
   if (compression === "gzip") {
     // fflate accepts a gzip stream cut short at some points; the trailer's size field (ISIZE, the
