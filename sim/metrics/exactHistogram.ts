@@ -12,7 +12,8 @@
 //   pending buffer; when it fills it is sorted (a native numeric sort) and merged into sorted parallel
 //   arrays of distinct values and their counts. The buffer holds at most a quarter of the distinct
 //   values (at least PENDING_MIN), so the sort is amortised to O(log n) a value and memory stays
-//   about 16 bytes a distinct value.
+//   about 8 bytes a distinct value (32-bit values and counts, widened to 64 bits only once a value or
+//   the count reaches 2^32).
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
@@ -32,7 +33,10 @@ const PAGE_COUNT = DENSE_LIMIT >>> PAGE_BITS;
 /** Smallest pending buffer for large values: below it a sort is cheap whatever is already kept. */
 const PENDING_MIN = 1024;
 
-const NO_VALUES = new Float64Array(0);
+/** Large values and their counts fit 32 bits until a value or the total count reaches 2^32. */
+const UINT32_MAX = 0xffffffff;
+type Column = Uint32Array | Float64Array;
+const NO_VALUES: Column = new Uint32Array(0);
 
 export class ExactHistogram {
   /** Number of values recorded. */
@@ -49,15 +53,20 @@ export class ExactHistogram {
   private distinct = new Uint16Array(16);
   private distinctLength = 0;
   /** Distinct values from DENSE_LIMIT up, increasing, with their counts (capacity may exceed length). */
-  private largeValues: Float64Array = NO_VALUES;
-  private largeCounts: Float64Array = NO_VALUES;
+  private largeValues: Column = NO_VALUES;
+  private largeCounts: Column = NO_VALUES;
   private largeLength = 0;
   /** Large values (and their counts) not yet merged into largeValues, in arrival order. */
-  private pendingValues: Float64Array = NO_VALUES;
-  private pendingCounts: Float64Array = NO_VALUES;
+  private pendingValues: Column = NO_VALUES;
+  private pendingCounts: Column = NO_VALUES;
   private pendingLength = 0;
   /** Every pending count is 1 (only record() appended): the buffer sorts natively, without indices. */
   private pendingUnit = true;
+  /**
+   * The large arrays are Float64Array rather than Uint32Array: a value or the count reached 2^32 (an
+   * age of 71 minutes, or four billion values), so 8 bytes a distinct value suffice until then.
+   */
+  private wide = false;
 
   record(value: number): void {
     this.count++;
@@ -68,6 +77,7 @@ export class ExactHistogram {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new SimulationError(`a histogram can only hold non-negative integers, got ${value}`);
       }
+      if (!this.wide && (value > UINT32_MAX || this.count > UINT32_MAX)) this.widen();
       if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
       this.pendingValues[this.pendingLength] = value;
       this.pendingCounts[this.pendingLength] = 1;
@@ -99,6 +109,7 @@ export class ExactHistogram {
     other.compact();
     const n = other.largeLength;
     if (n === 0) return;
+    if (!this.wide && (other.wide || this.count > UINT32_MAX)) this.widen();
     if (n * 8 >= this.largeLength) {
       // Comparable sizes: one linear merge of two sorted runs.
       this.compact();
@@ -195,13 +206,26 @@ export class ExactHistogram {
     }
   }
 
+  private column(length: number): Column {
+    return this.wide ? new Float64Array(length) : new Uint32Array(length);
+  }
+
+  /** From now on the large values and counts are kept as Float64Array. */
+  private widen(): void {
+    this.wide = true;
+    this.largeValues = Float64Array.from(this.largeValues);
+    this.largeCounts = Float64Array.from(this.largeCounts);
+    this.pendingValues = Float64Array.from(this.pendingValues);
+    this.pendingCounts = Float64Array.from(this.pendingCounts);
+  }
+
   /** The pending buffer is full: merge it, then size it to a quarter of what is kept. */
   private makePendingRoom(): void {
     this.compact();
     const wanted = Math.max(PENDING_MIN, this.largeLength >>> 2);
     if (this.pendingValues.length < wanted) {
-      this.pendingValues = new Float64Array(wanted);
-      this.pendingCounts = new Float64Array(wanted);
+      this.pendingValues = this.column(wanted);
+      this.pendingCounts = this.column(wanted);
     }
   }
 
@@ -217,8 +241,8 @@ export class ExactHistogram {
       const order = new Uint32Array(length);
       for (let i = 0; i < length; i++) order[i] = i;
       order.sort((a, b) => (values[a] as number) - (values[b] as number));
-      const sortedValues = new Float64Array(length);
-      const sortedCounts = new Float64Array(length);
+      const sortedValues = this.column(length);
+      const sortedCounts = this.column(length);
       for (let i = 0; i < length; i++) {
         sortedValues[i] = values[order[i] as number] as number;
         sortedCounts[i] = counts[order[i] as number] as number;
@@ -244,7 +268,7 @@ export class ExactHistogram {
   }
 
   /** Merges n sorted distinct values with their counts into the large values, in place from the end. */
-  private mergeSorted(values: Float64Array, counts: Float64Array, n: number): void {
+  private mergeSorted(values: Column, counts: Column, n: number): void {
     const kept = this.largeLength;
     let keptValues = this.largeValues;
     let keptCounts = this.largeCounts;
@@ -261,8 +285,8 @@ export class ExactHistogram {
     if (length > keptValues.length) {
       // An eighth to spare: the next few merges fit without copying, and little memory idles.
       const capacity = length + (length >>> 3) + 64;
-      const grownValues = new Float64Array(capacity);
-      const grownCounts = new Float64Array(capacity);
+      const grownValues = this.column(capacity);
+      const grownCounts = this.column(capacity);
       grownValues.set(keptValues.subarray(0, kept));
       grownCounts.set(keptCounts.subarray(0, kept));
       keptValues = grownValues;
