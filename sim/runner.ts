@@ -15,6 +15,7 @@ import { TRACE_HEADER } from "./metrics/traceColumns.ts";
 import { TraceLog } from "./metrics/traceLog.ts";
 import { Database } from "./model/database.ts";
 import { databaseAsResource, writeDatabaseReport } from "./model/databaseReport.ts";
+import { boundedShardsFor } from "./model/eviction/boundedShards.ts";
 import { evictionPolicy } from "./model/evictionPolicies.ts";
 import { GlobalCache } from "./model/globalCache.ts";
 import { nodeLinks } from "./model/link.ts";
@@ -170,6 +171,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nextOpId: () => opCount++,
       faults: faultLog,
     };
+    const bounds = boundedShardsFor(scenario.globalCache, backends.cache, scheduler, tally, rng);
+    if (bounds !== null) world.globalCache.boundShards(bounds);
     const paths = composeStrategy(world, scenario.strategy, scenario.mitigations);
     if (scenario.faults !== null && faultLog !== null) scheduleFaults(scenario.faults, faultLog, world);
     const databaseStats = databaseAsResource(scenario, world, rng);

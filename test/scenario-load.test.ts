@@ -76,9 +76,11 @@ describe("defaults", () => {
       globalCache: {
         ringPoints: 64,
         shards: [
-          { name: "node_a", ttlUs: 60_000_000 },
-          { name: "node_b", ttlUs: 60_000_000 },
+          { name: "node_a", ttlUs: 60_000_000, capacity: 0, capacityBytes: 0 },
+          { name: "node_b", ttlUs: 60_000_000, capacity: 0, capacityBytes: 0 },
         ],
+        eviction: "noeviction",
+        evictionOptions: {},
       },
       data: { values: [], fill: null },
       workloads: [{ kind: "script", nodes: ["A"], ops: [{ atUs: 0, op: "read", key: "k" }] }],
@@ -175,9 +177,29 @@ describe("shorthands and forms", () => {
     expect(scenario.globalCache).toEqual({
       ringPoints: 8,
       shards: [
-        { name: "s1", ttlUs: 0 },
-        { name: "s2", ttlUs: 5_000_000 },
+        { name: "s1", ttlUs: 0, capacity: 0, capacityBytes: 0 },
+        { name: "s2", ttlUs: 5_000_000, capacity: 0, capacityBytes: 0 },
       ],
+      eviction: "noeviction",
+      evictionOptions: {},
+    });
+  });
+
+  it("bounds shards by entries and bytes, a shard's own bound over globalCache's, the policy with its options", () => {
+    const scenario = parse(
+      `${MINIMAL}globalCache:\n  capacityBytes: 1000\n  eviction: { policy: allkeys-lfu, lfuLogFactor: 100 }\n` +
+        "  shards: [s1, { name: s2, capacity: 5 }, { name: s3, capacityBytes: 0 }]\n",
+    );
+    expect(scenario.globalCache.shards.map((s) => [s.name, s.capacity, s.capacityBytes])).toEqual([
+      ["s1", 0, 1000],
+      ["s2", 5, 1000],
+      ["s3", 0, 0],
+    ]);
+    expect(scenario.globalCache.eviction).toBe("allkeys-lfu");
+    expect(scenario.globalCache.evictionOptions).toEqual({
+      samples: 5,
+      lfuLogFactor: 100,
+      lfuDecayMinutes: 1,
     });
   });
 
@@ -379,6 +401,26 @@ workloads:
     // A user mistake: the stack is the message, so nothing prints a trace into the loader.
     expect(error.stack).toBe(error.message);
     expect(error.name).toBe("ScenarioError");
+  });
+
+  it("name the global cache's bounds and maxmemory policy at their position", () => {
+    const global = (field: string) =>
+      lines(MINIMAL.replace("strategy: local", "strategy: global") + `globalCache:\n  ${field}\n`);
+    expect(global("eviction: allkeys-lr")).toEqual([
+      `${FILE}:8:13: globalCache.eviction: expected one of: noeviction, allkeys-lru, allkeys-lfu, volatile-ttl, allkeys-random, found "allkeys-lr"`,
+    ]);
+    expect(global("eviction: { policy: noeviction, samples: 3 }")).toEqual([
+      `${FILE}:8:44: globalCache.eviction.samples: expected no \`samples:\` unless \`policy: allkeys-lru\` or \`policy: allkeys-lfu\` or \`policy: volatile-ttl\`, found 3`,
+    ]);
+    expect(global("eviction: { policy: allkeys-lru, samples: 99 }")).toEqual([
+      `${FILE}:8:45: globalCache.eviction.samples: expected an integer from 1 to 64, found 99`,
+    ]);
+    expect(global("capacityBytes: -1")).toEqual([
+      `${FILE}:8:18: globalCache.capacityBytes: expected an integer from 0 to 1,099,511,627,776, found -1`,
+    ]);
+    expect(global("shards: [{ name: a, capacity: 1.5 }]")).toEqual([
+      `${FILE}:8:33: globalCache.shards[0].capacity: expected an integer from 0 to 1,000,000,000, found 1.5`,
+    ]);
   });
 
   it("name an unknown field at its own position and list the known ones", () => {
@@ -804,6 +846,19 @@ describe("per-strategy defaults and fields without effect", () => {
     expect(global).toEqual([
       `${FILE}:2:34: nodes[0].cache.ttl: has no effect: this node has no local cache (capacity 0)`,
     ]);
+  });
+
+  it("warns about a maxmemory policy when no shard is bounded, and not when one is", () => {
+    const global = MINIMAL.replace("strategy: local", "strategy: global");
+    const warnings = (globalCache: string) => {
+      const seen: string[] = [];
+      parse(`${global}globalCache: ${globalCache}\n`, { onWarning: (w) => seen.push(formatProblem(w)) });
+      return seen;
+    };
+    expect(warnings("{ eviction: allkeys-lru }")).toEqual([
+      `${FILE}:7:26: globalCache.eviction: has no effect: no shard is bounded (set globalCache.capacity or capacityBytes)`,
+    ]);
+    expect(warnings("{ eviction: allkeys-lru, shards: [a, { name: b, capacity: 10 }] }")).toEqual([]);
   });
 });
 

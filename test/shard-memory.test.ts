@@ -69,6 +69,53 @@ describe("ShardMemory", () => {
     expect(noTtl.admit("c", 10, 0)).toBe("refused");
   });
 
+  it("bounds by entries, alone or beside bytes", () => {
+    const byEntries = new ShardMemory({
+      maxmemoryBytes: 0,
+      maxEntries: 2,
+      policy: "allkeys-lru",
+      rng: seeded(1),
+      samples: 64,
+    });
+    byEntries.admit("a", 1000, 0);
+    byEntries.admit("b", 1000, 1);
+    expect(byEntries.admit("c", 1000, 2)).toEqual(["a"]);
+    expect(byEntries.admit("c", 5000, 3)).toEqual([]); // a replacement takes no new entry
+    const both = new ShardMemory({
+      maxmemoryBytes: 100,
+      maxEntries: 3,
+      policy: "allkeys-lru",
+      rng: seeded(1),
+      samples: 64,
+    });
+    for (const [i, k] of ["a", "b", "c"].entries()) both.admit(k, 10, i);
+    expect(both.admit("d", 10, 3)).toEqual(["a"]); // 40 bytes fit, a fourth entry does not
+    expect(both.admit("e", 90, 4)).toEqual(["b", "c"]); // 20 bytes had to go
+    expect(() => new ShardMemory({ maxmemoryBytes: 0, policy: "noeviction", rng: seeded(1) })).toThrow(
+      "a bounded shard needs a bound in bytes, in entries, or both",
+    );
+  });
+
+  it("undo puts back what a turned-down conditional write replaced, unless the key changed since", () => {
+    const m = shard("allkeys-lru", 100, 64);
+    m.admit("a", 30, 0);
+    const before = m.before("a");
+    m.admit("a", 50, 1);
+    m.undo(before);
+    expect(m.usedBytes).toBe(30);
+    const absent = m.before("b");
+    m.admit("b", 20, 2);
+    m.undo(absent);
+    expect(m.has("b")).toBe(false);
+    const stale = m.before("a");
+    m.admit("a", 40, 3);
+    m.admit("a", 45, 4); // a later write: the undo no longer applies
+    m.undo(stale);
+    expect(m.usedBytes).toBe(45);
+    m.clear();
+    expect([m.size, m.usedBytes]).toEqual([0, 0]);
+  });
+
   it("remove frees the key's bytes without counting an eviction", () => {
     const m = shard("allkeys-random", 30);
     m.admit("a", 10, 0);

@@ -14,8 +14,15 @@ export class OpCounters {
   staleReads = 0;
   /** Local-cache entries pushed out to make room. */
   evictions = 0;
+  /** Bytes of those entries. */
+  evictedBytes = 0;
+  /** Local-cache fills not cached: too large, or turned away by the policy's admission filter. */
+  rejections = 0;
   /** Local-cache entries found past their TTL. */
   expirations = 0;
+  /** Bytes of the values reads returned, and of those served by a cache (local or global). */
+  readBytes = 0;
+  hitBytes = 0;
   /** Global-cache entries found past their shard's TTL by this node's reads. */
   globalExpirations = 0;
   readonly readLatencyUs = new ExactHistogram();
@@ -28,11 +35,16 @@ export class OpCounters {
   /** Write-behind: writes begun and not yet committed at the end of the span (a level, not a count). */
   writesPending = 0;
 
-  recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null): void {
+  recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null, bytes: number): void {
     this.reads++;
-    if (servedFrom === "local") this.localHits++;
-    else if (servedFrom === "global") this.globalHits++;
-    else this.dbReads++;
+    this.readBytes += bytes;
+    if (servedFrom === "local") {
+      this.localHits++;
+      this.hitBytes += bytes;
+    } else if (servedFrom === "global") {
+      this.globalHits++;
+      this.hitBytes += bytes;
+    } else this.dbReads++;
     this.readLatencyUs.record(latencyUs);
     if (stalenessAgeUs !== null) {
       this.staleReads++;
@@ -52,6 +64,7 @@ export class OpCounters {
       this.writes === 0 &&
       this.flushes === 0 &&
       this.evictions === 0 &&
+      this.rejections === 0 &&
       this.expirations === 0 &&
       this.globalExpirations === 0 &&
       this.writesPending === 0 &&
@@ -70,7 +83,11 @@ export class OpCounters {
     this.dbReads += other.dbReads;
     this.staleReads += other.staleReads;
     this.evictions += other.evictions;
+    this.evictedBytes += other.evictedBytes;
+    this.rejections += other.rejections;
     this.expirations += other.expirations;
+    this.readBytes += other.readBytes;
+    this.hitBytes += other.hitBytes;
     this.globalExpirations += other.globalExpirations;
     this.readLatencyUs.add(other.readLatencyUs);
     this.writeLatencyUs.add(other.writeLatencyUs);
@@ -89,7 +106,11 @@ export class OpCounters {
     this.dbReads = 0;
     this.staleReads = 0;
     this.evictions = 0;
+    this.evictedBytes = 0;
+    this.rejections = 0;
     this.expirations = 0;
+    this.readBytes = 0;
+    this.hitBytes = 0;
     this.globalExpirations = 0;
     this.readLatencyUs.reset();
     this.writeLatencyUs.reset();

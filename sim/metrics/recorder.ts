@@ -1,7 +1,7 @@
 // Classifies every finished operation and keeps the counts: per node for the whole run (summary.csv),
 // per node per interval of virtual time (timeseries.csv, streamed out as each interval closes), and
 // optionally one row per operation (trace.csv).
-import type { LocalCache } from "../model/localCache.ts";
+import { type LocalCache, valueBytes } from "../model/localCache.ts";
 import type { Operation } from "../model/operation.ts";
 import type { Oracle } from "../model/oracle.ts";
 import type { Tally, TallyId } from "../model/tally.ts";
@@ -25,6 +25,8 @@ interface NodeState {
   run: OpCounters;
   interval: OpCounters;
   evictionsSeen: number;
+  evictedBytesSeen: number;
+  rejectionsSeen: number;
   expirationsSeen: number;
   /** Write-behind writes begun and not yet committed, now. */
   pendingLevel: number;
@@ -57,6 +59,8 @@ export class Recorder implements Tally {
       run: new OpCounters(),
       interval: new OpCounters(),
       evictionsSeen: 0,
+      evictedBytesSeen: 0,
+      rejectionsSeen: 0,
       expirationsSeen: 0,
       pendingLevel: 0,
     }));
@@ -92,7 +96,7 @@ export class Recorder implements Tally {
         }
       }
     }
-    state.interval.recordRead(servedFrom, latencyUs, ageUs);
+    state.interval.recordRead(servedFrom, latencyUs, ageUs, valueBytes(value));
     this.trace?.add(op.opId, {
       startUs,
       node: state.name,
@@ -178,6 +182,8 @@ export class Recorder implements Tally {
     this.trace?.finish();
     for (const state of this.nodes) {
       state.run.evictions = state.cache?.evictions ?? 0;
+      state.run.evictedBytes = state.cache?.evictedBytes ?? 0;
+      state.run.rejections = state.cache?.rejections ?? 0;
       state.run.expirations = state.cache?.expirations ?? 0;
       state.run.writesPending = state.pendingLevel;
     }
@@ -203,8 +209,12 @@ export class Recorder implements Tally {
       const cache = state.cache;
       if (cache !== null) {
         interval.evictions = cache.evictions - state.evictionsSeen;
+        interval.evictedBytes = cache.evictedBytes - state.evictedBytesSeen;
+        interval.rejections = cache.rejections - state.rejectionsSeen;
         interval.expirations = cache.expirations - state.expirationsSeen;
         state.evictionsSeen = cache.evictions;
+        state.evictedBytesSeen = cache.evictedBytes;
+        state.rejectionsSeen = cache.rejections;
         state.expirationsSeen = cache.expirations;
       }
       interval.writesPending = state.pendingLevel;

@@ -14,8 +14,10 @@
 // expiresAtUs 0 means never.
 import type { CacheStore, MaybePromise } from "../backends/types.ts";
 import type { Scheduler } from "../core/scheduler.ts";
+import type { BoundedShards } from "./eviction/boundedShards.ts";
 import { HashRing } from "./hashRing.ts";
 import { abandon, type Link, type RequestFaults } from "./link.ts";
+import { valueBytes } from "./localCache.ts";
 import type { Operation } from "./operation.ts";
 import type { Key } from "./oracle.ts";
 import { TALLY, type Tally, type TallyId } from "./tally.ts";
@@ -37,6 +39,8 @@ export class GlobalCache {
   private readonly shardRestarts: number[];
   /** Keys routed since the ring last changed (kept only with faults, to re-route them). */
   private routed: Key[] = [];
+  /** Set when some shard is bounded (entries or bytes); null keeps every command on the plain path. */
+  private bounds: BoundedShards | null = null;
 
   constructor(
     private readonly store: CacheStore,
@@ -60,6 +64,11 @@ export class GlobalCache {
   /** Turns on timeouts and crash checks for every request from now on (the fault schedule does). */
   enableFaults(faults: RequestFaults): void {
     this.faults = faults;
+  }
+
+  /** Bounds the shards: from now on every command that reaches the cache is accounted for. */
+  boundShards(bounds: BoundedShards): void {
+    this.bounds = bounds;
   }
 
   /** The shards, in scenario order. */
@@ -93,6 +102,7 @@ export class GlobalCache {
       const shard = this.shards[index] as Shard;
       const restarts = ++(this.shardRestarts[index] as number);
       shard.prefix = `${shard.name}~${restarts}:`;
+      this.bounds?.clear(index);
     }
     this.reroute();
   }
@@ -278,34 +288,57 @@ export class GlobalCache {
     op.next(op);
   };
 
-  private readonly issueGet = (op: Operation) => this.store.get(op.key.storeKey);
+  private readonly issueGet = (op: Operation) => {
+    if (this.bounds !== null) this.bounds.touch(op);
+    return this.store.get(op.key.storeKey);
+  };
 
-  private readonly issueSet = (op: Operation) =>
-    this.store.set(op.key.storeKey, encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs)));
+  private readonly issueSet = (op: Operation) => {
+    const expiresAtUs = this.expiryFor(op, op.arrivedUs);
+    const entry = encodeEntry(op.value, op.version, expiresAtUs);
+    if (this.bounds !== null) return this.bounds.set(op, entry, expiresAtUs);
+    return this.store.set(op.key.storeKey, entry);
+  };
 
-  private readonly issueDel = (op: Operation) => this.store.del(op.key.storeKey);
+  private readonly issueDel = (op: Operation) => {
+    if (this.bounds !== null) this.bounds.deleted(op);
+    return this.store.del(op.key.storeKey);
+  };
 
   private readonly issueSetIfNewer = (op: Operation) => {
     const tombstoneTtlUs = op.argUs;
+    const expiresAtUs =
+      tombstoneTtlUs >= 0
+        ? tombstoneTtlUs > 0
+          ? op.arrivedUs + tombstoneTtlUs
+          : 0
+        : this.expiryFor(op, op.arrivedUs);
     const entry =
       tombstoneTtlUs >= 0
-        ? encodeTombstone(op.version, tombstoneTtlUs > 0 ? op.arrivedUs + tombstoneTtlUs : 0)
-        : encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs));
-    return this.store.setIfNewer(op.key.storeKey, entry, op.version, op.arrivedUs);
+        ? encodeTombstone(op.version, expiresAtUs)
+        : encodeEntry(op.value, op.version, expiresAtUs);
+    if (this.bounds === null) return this.store.setIfNewer(op.key.storeKey, entry, op.version, op.arrivedUs);
+    const bytes = tombstoneTtlUs >= 0 ? 0 : valueBytes(op.value);
+    return this.bounds.conditional(op, bytes, expiresAtUs, () =>
+      this.store.setIfNewer(op.key.storeKey, entry, op.version, op.arrivedUs),
+    );
   };
 
   private readonly issueTakeLease = (op: Operation) => {
+    if (this.bounds !== null) this.bounds.leaseAsked(op);
     const leaseTtlUs = op.argUs;
     return this.store.takeLease(op.key.storeKey, op.leaseToken, op.arrivedUs, op.arrivedUs + leaseTtlUs);
   };
 
-  private readonly issueFillLease = (op: Operation) =>
-    this.store.fillLease(
-      op.key.storeKey,
-      op.leaseToken,
-      op.arrivedUs,
-      encodeEntry(op.value, op.version, this.expiryFor(op, op.arrivedUs)),
+  private readonly issueFillLease = (op: Operation) => {
+    const expiresAtUs = this.expiryFor(op, op.arrivedUs);
+    const entry = encodeEntry(op.value, op.version, expiresAtUs);
+    if (this.bounds === null)
+      return this.store.fillLease(op.key.storeKey, op.leaseToken, op.arrivedUs, entry);
+    return this.bounds.conditional(op, valueBytes(op.value), expiresAtUs, () =>
+      this.store.fillLease(op.key.storeKey, op.leaseToken, op.arrivedUs, entry),
     );
+  };
 
   private readonly answerGet = (raw: unknown, op: Operation) => {
     decodeInto(raw as string | null, op);

@@ -55,6 +55,17 @@ export const TALLY_COLUMNS = [
     column: "fills_refused",
     description: "versioned stores refused because the cache held a newer version or tombstone",
   },
+  {
+    id: 15,
+    column: "global_evictions",
+    description: "global-cache entries evicted (DEL) to make room for this node's stores",
+  },
+  { id: 16, column: "global_evicted_bytes", description: "bytes of those evicted global-cache entries" },
+  {
+    id: 17,
+    column: "cache_sets_refused",
+    description: "stores to a bounded shard refused for want of room (noeviction: Redis's OOM error)",
+  },
 ] as const;
 
 export const TALLY = {
@@ -73,6 +84,9 @@ export const TALLY = {
   staleServed: 12,
   refreshes: 13,
   fillsRefused: 14,
+  globalEvictions: 15,
+  globalEvictedBytes: 16,
+  cacheSetsRefused: 17,
 } as const;
 
 export const TALLY_COUNT = TALLY_COLUMNS.length;

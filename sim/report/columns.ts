@@ -91,6 +91,13 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
     inTable: true,
   },
   {
+    name: "byte_hit_rate",
+    description:
+      "bytes of the values served by a cache (local or global) / bytes of the values all reads returned; empty when no read returned a byte",
+    value: (c) => ratio(c.hitBytes, c.readBytes),
+    inTable: false,
+  },
+  {
     name: "stale_reads",
     description:
       "reads that returned a version already superseded in the system of record when the read began",
@@ -156,6 +163,19 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
     description: "local-cache entries pushed out to make room",
     value: count((c) => c.evictions),
     inTable: true,
+  },
+  {
+    name: "evicted_bytes",
+    description: "bytes of the local-cache entries pushed out to make room",
+    value: count((c) => c.evictedBytes),
+    inTable: false,
+  },
+  {
+    name: "rejections",
+    description:
+      "local-cache fills not cached: larger than the cache (or a policy's queue) allows, or turned away by the admission filter (W-TinyLFU)",
+    value: count((c) => c.rejections),
+    inTable: false,
   },
   {
     name: "expirations",

@@ -42,7 +42,15 @@ export const DEFAULTS = deepFreeze({
    * shard keep the key split within a few percent of even; 60s outlives the local 30s TTL, which is the
    * usual layering (the nearer cache expires first).
    */
-  globalCache: { ringPoints: 64, ttlUs: 60_000_000, shardNames: ["node_a", "node_b"] },
+  globalCache: {
+    ringPoints: 64,
+    ttlUs: 60_000_000,
+    shardNames: ["node_a", "node_b"],
+    /** Unbounded, as a Redis without maxmemory; bounded, Redis's own default policy. */
+    capacity: 0,
+    capacityBytes: 0,
+    eviction: "noeviction",
+  },
 
   /**
    * `data.fill`: "key:" matches the generator's default key prefix, so `fill: { count: N }` preloads

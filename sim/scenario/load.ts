@@ -21,6 +21,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
+import { maxmemoryPolicies } from "../model/eviction/maxmemoryPolicies.ts";
 import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { Registry } from "../plugin/registry.ts";
 import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
@@ -150,6 +151,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
         scenarioEvictionPolicies.selector,
       ),
     ),
+    maxmemoryField: pluginField(maxmemoryPolicies),
     metrics: options.knownMetrics,
     workloadKinds,
     faults: faultsSection,
@@ -523,6 +525,18 @@ class Resolver {
           warn(["nodes", i, "network", "cache"], `has no effect ${under}, which has no global cache`);
       });
     }
+    const global = input.globalCache;
+    if (usesGlobalTier(choice) && global?.eviction !== undefined) {
+      const bounded =
+        (global.capacity ?? 0) > 0 ||
+        (global.capacityBytes ?? 0) > 0 ||
+        (global.shards ?? []).some((s) => (s.capacity ?? 0) > 0 || (s.capacityBytes ?? 0) > 0);
+      if (!bounded)
+        warn(
+          ["globalCache", "eviction"],
+          "has no effect: no shard is bounded (set globalCache.capacity or capacityBytes)",
+        );
+    }
     input.nodes.forEach((node, i) => {
       if ((nodes[i]?.cache.capacity ?? 1) > 0) return;
       for (const field of ["ttl", "eviction"] as const) {
@@ -609,9 +623,16 @@ class Resolver {
   private globalCache(input: ScenarioInput): Scenario["globalCache"] {
     const spec = input.globalCache;
     const ttlUs = spec?.ttl ?? DEFAULTS.globalCache.ttlUs;
+    const capacity = spec?.capacity ?? DEFAULTS.globalCache.capacity;
+    const capacityBytes = spec?.capacityBytes ?? DEFAULTS.globalCache.capacityBytes;
     const shards: ShardSpec[] = spec?.shards
-      ? spec.shards.map((s) => ({ name: s.name, ttlUs: s.ttl ?? ttlUs }))
-      : DEFAULTS.globalCache.shardNames.map((name) => ({ name, ttlUs }));
+      ? spec.shards.map((s) => ({
+          name: s.name,
+          ttlUs: s.ttl ?? ttlUs,
+          capacity: s.capacity ?? capacity,
+          capacityBytes: s.capacityBytes ?? capacityBytes,
+        }))
+      : DEFAULTS.globalCache.shardNames.map((name) => ({ name, ttlUs, capacity, capacityBytes }));
     const firstIndex = new Map<string, number>();
     shards.forEach((shard, i) => {
       const previous = firstIndex.get(shard.name);
@@ -631,7 +652,13 @@ class Resolver {
         `at most ${formatCount(LIMITS.ringPointsTotal)} ring points in all (shards x ringPoints); with ${formatCount(shards.length)} shards, ringPoints of at most ${formatCount(most)}`,
       );
     }
-    return { shards, ringPoints };
+    const chosen = spec?.eviction === undefined ? undefined : pluginOptions(spec.eviction, "policy");
+    return {
+      shards,
+      ringPoints,
+      eviction: chosen?.name ?? DEFAULTS.globalCache.eviction,
+      evictionOptions: chosen?.options ?? {},
+    };
   }
 
   private data(input: ScenarioInput): Scenario["data"] {

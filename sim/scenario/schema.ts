@@ -85,6 +85,8 @@ export interface KnownNames {
   evictions: readonly string[];
   /** `cache.eviction`: a policy name, or `{ policy, ...its options }` (sim/model/evictionPolicies.ts). */
   evictionField: z.ZodType<Record<string, unknown>>;
+  /** `globalCache.eviction`: a maxmemory policy, or `{ policy, ...its options }` (eviction/maxmemoryPolicies.ts). */
+  maxmemoryField: z.ZodType<Record<string, unknown>>;
   metrics: readonly string[];
   /** The `faults:` section's schema (sim/faults/section.ts). */
   faults: z.ZodType<FaultsSpec>;
@@ -342,16 +344,25 @@ export function scenarioSchema(known: KnownNames) {
     typeof value === "string" ? nodeShorthand : isPlainObject(value) ? nodeObject : undefined,
   );
 
-  const shardObject = strict({ name: shardName, ttl: duration().optional() });
+  const shardObject = strict({
+    name: shardName,
+    ttl: duration().optional(),
+    capacity: intIn(0, LIMITS.cacheCapacity).optional(),
+    capacityBytes: intIn(0, LIMITS.cacheBytes).optional(),
+  });
   type ShardInput = z.output<typeof shardObject>;
   const shardShorthand = shardName.transform((n): ShardInput => ({ name: n }));
-  const shard = dispatch<ShardInput>("a shard name, or a mapping with fields: name, ttl", (value) =>
-    typeof value === "string" ? shardShorthand : isPlainObject(value) ? shardObject : undefined,
+  const shard = dispatch<ShardInput>(
+    "a shard name, or a mapping with fields: name, ttl, capacity, capacityBytes",
+    (value) => (typeof value === "string" ? shardShorthand : isPlainObject(value) ? shardObject : undefined),
   );
 
   const globalCache = strict({
     ringPoints: intIn(1, LIMITS.ringPoints).optional(),
     ttl: duration().optional(),
+    capacity: intIn(0, LIMITS.cacheCapacity).optional(),
+    capacityBytes: intIn(0, LIMITS.cacheBytes).optional(),
+    eviction: known.maxmemoryField.optional(),
     shards: list(shard, 1, LIMITS.shards, "shards").optional(),
   });
 

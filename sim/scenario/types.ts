@@ -70,12 +70,19 @@ export interface ShardSpec {
   name: string;
   /** TTL of entries filled into this shard; 0 means they never expire. */
   ttlUs: number;
+  /** Entry bound; 0 = not bounded by entries. */
+  capacity: number;
+  /** Byte bound (the sum of the values' sizes, Redis maxmemory); 0 = not bounded by bytes. */
+  capacityBytes: number;
 }
 
 export interface GlobalCacheSpec {
   shards: ShardSpec[];
   /** Points each shard places on the consistent-hash ring. */
   ringPoints: number;
+  /** What a bounded shard evicts: a maxmemory policy (sim/model/eviction/maxmemoryPolicies.ts). */
+  eviction: string;
+  evictionOptions: Record<string, unknown>;
 }
 
 export type Expectation =

@@ -1,4 +1,5 @@
-// A global-cache shard bounded like Redis `maxmemory`: the engine keeps each shard's byte accounting and
+// A global-cache shard bounded like Redis `maxmemory` (in bytes, the sum of the values' sizes), by a
+// number of entries, or both: the engine keeps each shard's entry and byte accounting and
 // decides every eviction itself, then applies it to the store (a DEL), so in-process and live runs stay
 // byte-identical and a live server's own maxmemory is never involved.
 //
@@ -34,7 +35,10 @@ const LFU_INIT_VAL = 5;
 const US_PER_MINUTE = 60_000_000;
 
 export interface ShardMemoryOptions {
+  /** The byte bound (Redis maxmemory); 0 = not bounded by bytes. */
   maxmemoryBytes: number;
+  /** The entry bound; 0 or absent = not bounded by entries. */
+  maxEntries?: number;
   policy: MaxmemoryPolicy;
   /** The shard's own stream (e.g. `shard:<name>:evictions`). */
   rng: Rng;
@@ -57,6 +61,18 @@ interface Stored {
   lfuCounter: number;
   /** Minutes since time 0 at the last LFU decrement (Redis keeps it in the object's lru field). */
   lfuMinute: number;
+  /** The write that last set it (see `undo`). */
+  generation: number;
+}
+
+/** What a key held before a write, so that a conditional write the store turned down can be undone. */
+export interface Before {
+  key: string;
+  /** -1: the key was not held. */
+  bytes: number;
+  expiresAtUs: number;
+  /** The write's generation: the undo applies only if no later write touched the key. */
+  generation: number;
 }
 
 interface PoolSlot {
@@ -65,7 +81,10 @@ interface PoolSlot {
 }
 
 export class ShardMemory {
+  /** Infinity when not bounded by bytes. */
   readonly maxmemoryBytes: number;
+  /** Infinity when not bounded by entries. */
+  readonly maxEntries: number;
   readonly policy: MaxmemoryPolicy;
   private readonly rng: Rng;
   private readonly samples: number;
@@ -81,11 +100,19 @@ export class ShardMemory {
   evictedBytes = 0;
   /** Writes refused for want of memory (Redis: OOM command not allowed). */
   refusals = 0;
+  /** Bumped by every write, so an undo knows whether the key changed since. */
+  private generation = 0;
 
   constructor(options: ShardMemoryOptions) {
-    if (!Number.isInteger(options.maxmemoryBytes) || options.maxmemoryBytes < 1)
-      throw new Error(`maxmemory must be a whole number of bytes >= 1, got ${options.maxmemoryBytes}`);
-    this.maxmemoryBytes = options.maxmemoryBytes;
+    const maxEntries = options.maxEntries ?? 0;
+    if (!Number.isInteger(options.maxmemoryBytes) || options.maxmemoryBytes < 0)
+      throw new Error(`maxmemory must be a whole number of bytes >= 0, got ${options.maxmemoryBytes}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 0)
+      throw new Error(`a shard's entry bound must be a whole number >= 0, got ${maxEntries}`);
+    if (options.maxmemoryBytes === 0 && maxEntries === 0)
+      throw new Error("a bounded shard needs a bound in bytes, in entries, or both");
+    this.maxmemoryBytes = options.maxmemoryBytes > 0 ? options.maxmemoryBytes : Number.POSITIVE_INFINITY;
+    this.maxEntries = maxEntries > 0 ? maxEntries : Number.POSITIVE_INFINITY;
     this.policy = options.policy;
     this.rng = options.rng;
     this.samples = options.samples ?? 5;
@@ -124,8 +151,10 @@ export class ShardMemory {
     }
     const victims: Stored[] = [];
     // Plan first, so that a refusal changes nothing.
-    if (this.usedBytes - freed + bytes > this.maxmemoryBytes) {
-      const plan = this.planEvictions(this.usedBytes - freed + bytes - this.maxmemoryBytes, existing, nowUs);
+    const bytesOver = this.usedBytes - freed + bytes - this.maxmemoryBytes;
+    const entriesOver = this.stored.size + (existing === undefined ? 1 : 0) - this.maxEntries;
+    if (bytesOver > 0 || entriesOver > 0) {
+      const plan = this.planEvictions(bytesOver, entriesOver, existing, nowUs);
       if (plan === null) {
         this.refusals++;
         return "refused";
@@ -137,7 +166,9 @@ export class ShardMemory {
       this.evictions++;
       this.evictedBytes += v.bytes;
     }
+    this.generation++;
     if (existing !== undefined) {
+      existing.generation = this.generation;
       this.usedBytes += bytes - existing.bytes;
       existing.bytes = bytes;
       this.setExpiry(existing, expiresAtUs);
@@ -152,6 +183,7 @@ export class ShardMemory {
         expiresAtUs: Number.POSITIVE_INFINITY,
         lfuCounter: LFU_INIT_VAL,
         lfuMinute: Math.floor(nowUs / US_PER_MINUTE),
+        generation: this.generation,
       };
       this.stored.set(key, entry);
       this.keys.push(entry);
@@ -167,7 +199,7 @@ export class ShardMemory {
     if (entry !== undefined) this.access(entry, nowUs);
   }
 
-  /** The key left the store (a DEL, or it expired); not an eviction. */
+  /** The key left the store (a DEL, or a lease took the place of its expired entry); not an eviction. */
   remove(key: string): boolean {
     const entry = this.stored.get(key);
     if (entry === undefined) return false;
@@ -175,13 +207,66 @@ export class ShardMemory {
     return true;
   }
 
-  /** Keys to evict to free `needed` bytes, or null when the policy cannot free them. */
-  private planEvictions(needed: number, keep: Stored | undefined, nowUs: number): Stored[] | null {
+  /** Whether the key is held with an expiry at or before nowUs. */
+  expiredAt(key: string, nowUs: number): boolean {
+    const entry = this.stored.get(key);
+    return entry !== undefined && entry.expiresAtUs <= nowUs;
+  }
+
+  /** What the key holds now, to undo a conditional write that `admit` is about to account for. */
+  before(key: string): Before {
+    const entry = this.stored.get(key);
+    return {
+      key,
+      bytes: entry === undefined ? -1 : entry.bytes,
+      expiresAtUs: entry === undefined ? 0 : entry.expiresAtUs,
+      generation: this.generation + 1,
+    };
+  }
+
+  /**
+   * The store turned down a conditional write that `admit` accounted for (the version was older, the
+   * lease was gone): the key is put back as it was, unless a later write or DEL has changed it since.
+   * Evictions made for it stay made (Redis too evicts before it runs a command that may not apply).
+   */
+  undo(before: Before): void {
+    const entry = this.stored.get(before.key);
+    if (entry === undefined || entry.generation !== before.generation) return;
+    if (before.bytes < 0) {
+      this.drop(entry);
+      return;
+    }
+    // What the store holds again; if the old value was the larger one, the shard may stand over its
+    // bound until the next write makes room (as a Redis shard can).
+    this.usedBytes += before.bytes - entry.bytes;
+    entry.bytes = before.bytes;
+    this.setExpiry(entry, before.expiresAtUs);
+  }
+
+  /** Forgets every key (the shard came back empty). */
+  clear(): void {
+    this.stored.clear();
+    this.keys.length = 0;
+    this.volatile.length = 0;
+    this.pool.length = 0;
+    this.usedBytes = 0;
+  }
+
+  /**
+   * Keys to evict to free `bytesOver` bytes and `entriesOver` entries, or null when the policy cannot
+   * free them.
+   */
+  private planEvictions(
+    bytesOver: number,
+    entriesOver: number,
+    keep: Stored | undefined,
+    nowUs: number,
+  ): Stored[] | null {
     if (this.policy === "noeviction") return null;
     const chosen = new Set<Stored>();
     let freed = 0;
     // Each round evicts one key, as Redis's performEvictions loop does.
-    for (let round = 0; freed < needed; round++) {
+    for (let round = 0; freed < bytesOver || chosen.size < entriesOver; round++) {
       if (round > this.stored.size) return null;
       const victim =
         this.policy === "allkeys-random" ? this.randomKey(chosen, keep) : this.fromPool(chosen, keep, nowUs);
