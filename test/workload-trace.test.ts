@@ -74,6 +74,37 @@ describe("trace formats", () => {
     ]);
   });
 
+  it("text: a key written as a number is the same key however it is spaced, and only canonical", async () => {
+    // Small whole numbers are read as numbers without decoding the line; everything else is decoded and
+    // trimmed. Both must name the same keys: "07" is not "7", a no-break space trims like a space, and
+    // 2^20 and beyond are names like any other.
+    const name = file("ids.trc", "7\n07\n 7\t\r\n1048575\n1048576\n\u00a07\u00a0\n0\n00\n-1\n7a\n");
+    const calls = await replay({ file: name, rate: 1000, prefix: "p:" });
+    expect(calls.map((c) => c.key)).toEqual([
+      "p:7",
+      "p:07",
+      "p:7",
+      "p:1048575",
+      "p:1048576",
+      "p:7",
+      "p:0",
+      "p:00",
+      "p:-1",
+      "p:7a",
+    ]);
+  });
+
+  it("text: lines that straddle chunks are read whole", async () => {
+    // 400,000 numeric lines (~2.7 MB, three 1 MiB chunks) and a name every 1,000 lines.
+    const keys = Array.from({ length: 400_000 }, (_, i) =>
+      i % 1000 === 999 ? `k${i}` : String((i * 7919) % 1_100_003),
+    );
+    const name = file("straddle.trc", `${keys.join("\n")}\n`);
+    const calls = await replay({ file: name, rate: 1e6, arrival: "constant" });
+    expect(calls.length).toBe(keys.length);
+    expect(calls.every((c, i) => c.key === keys[i])).toBe(true);
+  });
+
   it("csv: mapped columns, recorded times scaled, ops, sizes and nodes", async () => {
     const name = file(
       "t.csv",

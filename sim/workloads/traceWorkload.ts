@@ -25,9 +25,6 @@ import type { RecordReader } from "./trace/traceFormat.ts";
 import type { Workload, WorkloadContext, WorkloadKind } from "./workload.ts";
 
 const SPREADS = ["column", "round-robin", "hash"] as const;
-/** Numeric keys below this are looked up by value (an array of at most this many slots: 8 MiB). */
-const NUMBER_KEYS_MAX = 1 << 20;
-const NUMBER_DIGITS_MAX = 7;
 const TIME_UNITS = { s: 1_000_000, ms: 1_000, us: 1, ns: 0.001 } as const;
 type TimeUnit = keyof typeof TIME_UNITS;
 
@@ -146,13 +143,15 @@ class TraceWorkload implements Workload {
     let writesIssued = 0;
 
     // The record to issue next, copied out of the reader (which reuses its record object).
+    const where = reader.unit;
     let has = false;
     let pTime = 0;
+    let pId = -1;
     let pKey = "";
     let pWrite = false;
     let pSize = -1;
     let pNode: string | null = null;
-    let pWhere = "";
+    let pAt = 0;
     let lastTime = Number.NEGATIVE_INFINITY;
     let read = 0;
     const advance = () => {
@@ -167,7 +166,7 @@ class TraceWorkload implements Workload {
         if (r.time < lastTime) {
           throw traceError(
             file,
-            r.where,
+            `${where} ${r.at}`,
             `time ${r.time} is before the previous request's ${lastTime} (a trace must be in time order)`,
           );
         }
@@ -175,58 +174,43 @@ class TraceWorkload implements Workload {
       }
       has = true;
       pTime = r.time;
-      pKey = r.key;
+      pId = r.id;
+      if (r.id < 0) pKey = r.key;
       pWrite = r.write;
       pSize = r.size;
       pNode = r.node;
-      pWhere = r.where;
+      pAt = r.at;
     };
 
     // The record being issued, taken from the look-ahead one so the next can be read first.
+    let cId = -1;
     let cKey = "";
     let cWrite = false;
     let cSize = -1;
     let cNode: string | null = null;
-    let cWhere = "";
+    let cAt = 0;
     const take = () => {
+      cId = pId;
       cKey = pKey;
       cWrite = pWrite;
       cSize = pSize;
       cNode = pNode;
-      cWhere = pWhere;
+      cAt = pAt;
       advance();
     };
-    // Most traces name keys by number (LIRS lines, oracleGeneral ids). Those are looked up in an array
-    // by value, which spares hashing a fresh string into the oracle's map for every request (measured:
-    // the map lookup was the largest single cost of a replay).
-    const byNumber: Array<Key | undefined> = [];
-    const resolveKey = (name: string): Key => {
-      const length = name.length;
-      if (length <= NUMBER_DIGITS_MAX) {
-        let value = 0;
-        let i = 0;
-        for (; i < length; i++) {
-          const c = name.charCodeAt(i) - 48;
-          if (c < 0 || c > 9) break;
-          value = value * 10 + c;
-        }
-        // Canonical decimal only ("07" is another key than "7").
-        if (
-          i === length &&
-          length > 0 &&
-          (length === 1 || name.charCodeAt(0) !== 48) &&
-          value < NUMBER_KEYS_MAX
-        ) {
-          let key = byNumber[value];
-          if (key === undefined) {
-            key = oracle.key(prefix === "" ? name : prefix + name);
-            while (byNumber.length < value) byNumber.push(undefined);
-            byNumber[value] = key;
-          }
-          return key;
-        }
+    // Keys that are small numbers (most traces' keys) are looked up in an array by value, which spares
+    // making a string and hashing it into the oracle's map for every request (measured: that lookup was
+    // the largest single cost of a replay). A key is one Key whichever way it is named.
+    const byId: Array<Key | undefined> = [];
+    const keyOfId = (id: number): Key => {
+      let key = byId[id];
+      if (key === undefined) {
+        key = oracle.key(prefix + String(id));
+        // Filled up to id rather than assigned past the end, which keeps the array's fast elements.
+        while (byId.length < id) byId.push(undefined);
+        byId[id] = key;
       }
-      return oracle.key(prefix === "" ? name : prefix + name);
+      return key;
     };
     let turn = 0;
     const issueTaken = (done: (() => void) | undefined) => {
@@ -236,14 +220,16 @@ class TraceWorkload implements Workload {
         if (named === undefined) {
           throw traceError(
             file,
-            cWhere,
+            `${where} ${cAt}`,
             `node "${cNode}" is not one this workload drives (${[...byName.keys()].join(", ")})`,
           );
         }
         node = named;
-      } else if (spread === "hash") node = nodes[(murmurhash.v3(cKey, 0) >>> 0) % nodes.length] as SimNode;
-      else node = nodes[turn++ % nodes.length] as SimNode;
-      const key = resolveKey(cKey);
+      } else if (spread === "hash") {
+        const name = cId >= 0 ? String(cId) : cKey;
+        node = nodes[(murmurhash.v3(name, 0) >>> 0) % nodes.length] as SimNode;
+      } else node = nodes[turn++ % nodes.length] as SimNode;
+      const key = cId >= 0 ? keyOfId(cId) : oracle.key(prefix + cKey);
       if (!cWrite) {
         strategy.read(node, key, done);
         return;

@@ -13,7 +13,7 @@ import { strict } from "../../plugin/options.ts";
 import { LIMITS } from "../../scenario/schema.ts";
 import { Lines } from "./lines.ts";
 import { traceError } from "./traceError.ts";
-import type { TraceFormat, TraceRecord } from "./traceFormat.ts";
+import { keyIdOf, type TraceFormat, type TraceRecord } from "./traceFormat.ts";
 
 const FIELDS = ["time", "key", "op", "size", "node"] as const;
 type Field = (typeof FIELDS)[number];
@@ -72,7 +72,15 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
         `no key column: name it with columns.key (the header has ${names.join(", ")})`,
       );
     }
-    const record: TraceRecord = { time: Number.NaN, key: "", write: false, size: -1, node: null, where: "" };
+    const record: TraceRecord = {
+      time: Number.NaN,
+      id: -1,
+      key: "",
+      write: false,
+      size: -1,
+      node: null,
+      at: 0,
+    };
     let batch: string[][] = [];
     let batchFirstLine = 0;
     let row = 0;
@@ -92,33 +100,35 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
     return {
       hasTimes: index.time >= 0,
       hasNodes: index.node >= 0,
+      unit: "line",
       next() {
         for (;;) {
           if (row >= batch.length && !fill()) return null;
           const cells = batch[row++] as string[];
           const lineNumber = batchFirstLine + row - 1;
-          const where = `line ${lineNumber}`;
+          const where = () => `line ${lineNumber}`;
           if (cells.length === 1 && cells[0] === "") continue; // a blank line
           if (cells.length !== names.length) {
-            throw traceError(file, where, `${cells.length} fields where the header has ${names.length}`);
+            throw traceError(file, where(), `${cells.length} fields where the header has ${names.length}`);
           }
           const key = cells[index.key] as string;
           if (key === "" || key.length > LIMITS.textChars) {
             throw traceError(
               file,
-              where,
+              where(),
               `expected a key of 1 to ${LIMITS.textChars} characters in column "${names[index.key]}", found "${key.slice(0, 40)}"`,
             );
           }
+          record.id = keyIdOf(key);
           record.key = key;
-          record.where = where;
+          record.at = lineNumber;
           if (index.time >= 0) {
             const text = cells[index.time] as string;
             const time = Number(text);
             if (text.trim() === "" || !Number.isFinite(time) || time < 0) {
               throw traceError(
                 file,
-                where,
+                where(),
                 `expected a time (a number >= 0) in column "${names[index.time]}", found "${text}"`,
               );
             }
@@ -131,7 +141,7 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
             else {
               throw traceError(
                 file,
-                where,
+                where(),
                 `expected an op (read/get or write/set/put/update) in column "${names[index.op]}", found "${cells[index.op]}"`,
               );
             }
@@ -142,7 +152,7 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
             if (size !== -1 && (!Number.isInteger(size) || size < 0)) {
               throw traceError(
                 file,
-                where,
+                where(),
                 `expected a size in bytes (a whole number >= 0) in column "${names[index.size]}", found "${text}"`,
               );
             }

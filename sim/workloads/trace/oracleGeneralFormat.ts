@@ -4,7 +4,7 @@
 // Ids up to 2^53 become their decimal text exactly; larger ones too, through BigInt (slower, rare).
 import { strict } from "../../plugin/options.ts";
 import { traceError } from "./traceError.ts";
-import type { TraceFormat, TraceRecord } from "./traceFormat.ts";
+import { KEY_IDS_MAX, type TraceFormat, type TraceRecord } from "./traceFormat.ts";
 
 const RECORD_BYTES = 24;
 const TWO_32 = 2 ** 32;
@@ -15,7 +15,7 @@ export const oracleGeneralFormat: TraceFormat = {
   timeUnitDefault: "s",
   options: strict({}),
   create({ file, bytes }) {
-    const record: TraceRecord = { time: 0, key: "", write: false, size: 0, node: null, where: "" };
+    const record: TraceRecord = { time: 0, id: -1, key: "", write: false, size: 0, node: null, at: 0 };
     let chunk = new Uint8Array(0);
     let view = new DataView(chunk.buffer);
     let pos = 0;
@@ -23,6 +23,7 @@ export const oracleGeneralFormat: TraceFormat = {
     return {
       hasTimes: true,
       hasNodes: false,
+      unit: "record",
       next() {
         if (chunk.length - pos < RECORD_BYTES) {
           // Carry the part record over and append chunks until a whole record is there.
@@ -62,14 +63,18 @@ export const oracleGeneralFormat: TraceFormat = {
           );
         }
         record.time = time;
-        record.key =
-          high === 0
-            ? String(low)
-            : high < 0x200000
-              ? String(high * TWO_32 + low)
-              : String((BigInt(high) << 32n) | BigInt(low));
+        if (high === 0 && low < KEY_IDS_MAX) record.id = low;
+        else {
+          record.id = -1;
+          record.key =
+            high === 0
+              ? String(low)
+              : high < 0x200000
+                ? String(high * TWO_32 + low)
+                : String((BigInt(high) << 32n) | BigInt(low));
+        }
         record.size = size;
-        record.where = `record ${index}`;
+        record.at = index;
         return record;
       },
       close: () => bytes.close(),
