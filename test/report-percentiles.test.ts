@@ -138,6 +138,45 @@ describe("ExactHistogram", () => {
     );
   });
 
+  it("sums parts without copying them, exactly, and stays exact when the sum is changed", () => {
+    fc.assert(
+      fc.property(
+        // Up to 20 parts: more than 16 are merged at once rather than read side by side.
+        fc.array(fc.array(microseconds, { maxLength: 60 }), { maxLength: 20 }),
+        fc.array(microseconds, { maxLength: 30 }),
+        fc.array(microseconds, { maxLength: 30 }),
+        (values, extra, another) => {
+          const parts = values.map(histogramOf);
+          const sum = ExactHistogram.sumOf(parts);
+          const all = values.flat();
+          expect(sum.count).toBe(all.length);
+          expect(sum.max).toBe(all.length === 0 ? 0 : Math.max(...all));
+          for (const p of PERCENTILES) {
+            expect(sum.percentile(p), `p${p}`).toBe(all.length === 0 ? undefined : nearestRank(all, p));
+          }
+          // A sum of a sum, then changed by recording and by merging: the parts never move.
+          const outer = ExactHistogram.sumOf([sum, histogramOf(another)]);
+          for (const v of extra) outer.record(v);
+          const everything = [...all, ...another, ...extra];
+          expect(outer.count).toBe(everything.length);
+          for (const p of PERCENTILES) {
+            expect(outer.percentile(p)).toBe(
+              everything.length === 0 ? undefined : nearestRank(everything, p),
+            );
+          }
+          parts.forEach((part, i) => {
+            expect(part.count).toBe(values[i]?.length);
+            if (part.count > 0) expect(part.percentile(50)).toBe(nearestRank(values[i] as number[], 50));
+          });
+          const merged = new ExactHistogram();
+          merged.add(sum);
+          expect(merged.count).toBe(all.length);
+          if (all.length > 0) expect(merged.percentile(99)).toBe(nearestRank(all, 99));
+        },
+      ),
+    );
+  });
+
   it("reports a constant exactly, including values HdrHistogram rounded up", () => {
     for (const value of [0, 2047, 2048, 4000, 6000, 14_000, 1_000_000, 3_600_000_000]) {
       const h = new ExactHistogram();

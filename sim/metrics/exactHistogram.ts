@@ -37,6 +37,8 @@ const PENDING_MIN = 1024;
 const UINT32_MAX = 0xffffffff;
 type Column = Uint32Array | Float64Array;
 const NO_VALUES: Column = new Uint32Array(0);
+/** A sum of more parts than this is merged at once: reading it part by part costs O(parts) a value. */
+const SUM_PARTS_MAX = 16;
 
 export class ExactHistogram {
   /** Number of values recorded. */
@@ -67,8 +69,34 @@ export class ExactHistogram {
    * age of 71 minutes, or four billion values), so 8 bytes a distinct value suffice until then.
    */
   private wide = false;
+  /**
+   * Set when this histogram is the sum of others (sumOf) not merged yet: percentiles read through the
+   * parts, and the first change merges them in.
+   */
+  private parts: readonly ExactHistogram[] | null = null;
+
+  /**
+   * A histogram holding the values of all the parts, for a total over many kept histograms: it costs
+   * no copy of their values until it is changed, so a run's total row does not double the memory of
+   * its nodes' rows. The parts must not change while the sum is read.
+   */
+  static sumOf(parts: readonly ExactHistogram[]): ExactHistogram {
+    const sum = new ExactHistogram();
+    const kept = parts.flatMap((h) => (h.parts !== null ? h.parts : h.count > 0 ? [h] : []));
+    if (kept.length > SUM_PARTS_MAX) {
+      for (const h of kept) sum.add(h);
+      return sum;
+    }
+    for (const h of kept) {
+      sum.count += h.count;
+      if (h.max > sum.max) sum.max = h.max;
+    }
+    if (kept.length > 0) sum.parts = kept;
+    return sum;
+  }
 
   record(value: number): void {
+    if (this.parts !== null) this.mergeParts();
     this.count++;
     if (value > this.max) this.max = value;
     if (value < DENSE_LIMIT && (value | 0) === value && value >= 0) {
@@ -88,6 +116,11 @@ export class ExactHistogram {
   /** Adds another histogram's values into this one, in O(its distinct values) amortised. */
   add(other: ExactHistogram): void {
     if (other.count === 0) return;
+    if (other.parts !== null) {
+      for (const part of other.parts) this.add(part);
+      return;
+    }
+    if (this.parts !== null) this.mergeParts();
     if (other === this) {
       const copy = new ExactHistogram();
       copy.add(this);
@@ -110,7 +143,7 @@ export class ExactHistogram {
     const n = other.largeLength;
     if (n === 0) return;
     if (!this.wide && (other.wide || this.count > UINT32_MAX)) this.widen();
-    if (n * 8 >= this.largeLength) {
+    if (n * 64 >= this.largeLength) {
       // Comparable sizes: one linear merge of two sorted runs.
       this.compact();
       this.mergeSorted(other.largeValues, other.largeCounts, n);
@@ -129,6 +162,7 @@ export class ExactHistogram {
   /** Empties the histogram in O(distinct values); buffers stay allocated for reuse. */
   reset(): void {
     if (this.count === 0) return;
+    this.parts = null;
     const distinct = this.distinct;
     for (let i = 0; i < this.distinctLength; i++) {
       const value = distinct[i] as number;
@@ -153,6 +187,7 @@ export class ExactHistogram {
     // p·N is exact for the integer percentiles the reports use; the rounding guard keeps a p such as
     // 99.9 from landing one rank too high through binary fractions.
     const rank = Math.max(1, Math.ceil(Math.round(((p * this.count) / 100) * 1e6) / 1e6));
+    if (this.parts !== null) return this.partsAtRank(this.parts, rank);
     if (rank <= this.denseCount) return this.denseAtRank(rank);
     this.compact();
     let cumulative = this.denseCount;
@@ -162,6 +197,58 @@ export class ExactHistogram {
       if (cumulative >= rank) return this.largeValues[i] as number;
     }
     return this.max;
+  }
+
+  /** Merges the parts of a sum into this histogram's own arrays. */
+  private mergeParts(): void {
+    const parts = this.parts as readonly ExactHistogram[];
+    this.parts = null;
+    this.count = 0;
+    this.max = 0;
+    for (const part of parts) this.add(part);
+  }
+
+  /** The rank-th smallest value of the parts together, walking them side by side in value order. */
+  private partsAtRank(parts: readonly ExactHistogram[], rank: number): number {
+    let cumulative = 0;
+    for (const part of parts) cumulative += part.denseCount;
+    if (rank <= cumulative) {
+      cumulative = 0;
+      for (let page = 0; page < PAGE_COUNT; page++) {
+        let pageTotal = 0;
+        for (const part of parts) pageTotal += part.pageTotals?.[page] ?? 0;
+        if (cumulative + pageTotal < rank) {
+          cumulative += pageTotal;
+          continue;
+        }
+        for (let slot = 0; ; slot++) {
+          for (const part of parts) cumulative += part.pages[page]?.[slot] ?? 0;
+          if (cumulative >= rank) return (page << PAGE_BITS) | slot;
+        }
+      }
+    }
+    for (const part of parts) part.compact();
+    const next = new Array<number>(parts.length).fill(0);
+    for (;;) {
+      let smallest = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k] as ExactHistogram;
+        const i = next[k] as number;
+        if (i < part.largeLength && (part.largeValues[i] as number) < smallest) {
+          smallest = part.largeValues[i] as number;
+        }
+      }
+      if (smallest === Number.POSITIVE_INFINITY) return this.max;
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k] as ExactHistogram;
+        const i = next[k] as number;
+        if (i < part.largeLength && part.largeValues[i] === smallest) {
+          cumulative += part.largeCounts[i] as number;
+          next[k] = i + 1;
+        }
+      }
+      if (cumulative >= rank) return smallest;
+    }
   }
 
   private countDense(value: number, n: number): void {

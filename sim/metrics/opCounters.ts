@@ -4,6 +4,10 @@ import { ExactHistogram } from "./exactHistogram.ts";
 
 export type ServedFrom = "local" | "global" | "database";
 
+/** The histogram fields: merging, resetting and summing go through this list. */
+const HISTOGRAMS = ["readLatencyUs", "writeLatencyUs", "stalenessAgeUs", "flushLagUs"] as const;
+type HistogramField = (typeof HISTOGRAMS)[number];
+
 export class OpCounters {
   reads = 0;
   writes = 0;
@@ -73,8 +77,30 @@ export class OpCounters {
     );
   }
 
+  /**
+   * The counts of several spans together (a run's total row): the counters are added, the histograms
+   * are read through the parts rather than copied (ExactHistogram.sumOf), so the parts must not change
+   * while the sum is in use.
+   */
+  static sumOf(parts: readonly OpCounters[]): OpCounters {
+    const sum = new OpCounters();
+    for (const part of parts) {
+      sum.addCounts(part);
+      sum.writesPending += part.writesPending;
+    }
+    const histograms = sum as { -readonly [F in HistogramField]: ExactHistogram };
+    for (const field of HISTOGRAMS) histograms[field] = ExactHistogram.sumOf(parts.map((p) => p[field]));
+    return sum;
+  }
+
   /** Adds another span's counts into this one (for totals). */
   add(other: OpCounters): void {
+    this.addCounts(other);
+    for (const field of HISTOGRAMS) this[field].add(other[field]);
+  }
+
+  /** Adds everything but the histograms and the pending level (a level, not a count). */
+  private addCounts(other: OpCounters): void {
     this.reads += other.reads;
     this.writes += other.writes;
     this.flushes += other.flushes;
@@ -89,12 +115,8 @@ export class OpCounters {
     this.readBytes += other.readBytes;
     this.hitBytes += other.hitBytes;
     this.globalExpirations += other.globalExpirations;
-    this.readLatencyUs.add(other.readLatencyUs);
-    this.writeLatencyUs.add(other.writeLatencyUs);
-    this.stalenessAgeUs.add(other.stalenessAgeUs);
     for (let i = 0; i < TALLY_COUNT; i++)
       this.tally[i] = (this.tally[i] as number) + (other.tally[i] as number);
-    this.flushLagUs.add(other.flushLagUs);
   }
 
   reset(): void {
@@ -112,11 +134,8 @@ export class OpCounters {
     this.readBytes = 0;
     this.hitBytes = 0;
     this.globalExpirations = 0;
-    this.readLatencyUs.reset();
-    this.writeLatencyUs.reset();
-    this.stalenessAgeUs.reset();
+    for (const field of HISTOGRAMS) this[field].reset();
     this.tally.fill(0);
-    this.flushLagUs.reset();
     this.writesPending = 0;
   }
 }

@@ -191,13 +191,8 @@ export class Recorder implements Tally {
 
   /** One row per node in scenario order, then the total. */
   summary(): Array<{ node: string; counters: OpCounters }> {
-    const total = new OpCounters();
-    const rows = this.nodes.map((s) => {
-      total.add(s.run);
-      total.writesPending += s.run.writesPending;
-      return { node: s.name, counters: s.run };
-    });
-    rows.push({ node: "total", counters: total });
+    const rows = this.nodes.map((s) => ({ node: s.name, counters: s.run }));
+    rows.push({ node: "total", counters: OpCounters.sumOf(this.nodes.map((s) => s.run)) });
     return rows;
   }
 
