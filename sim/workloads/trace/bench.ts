@@ -9,11 +9,15 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ZipfSampler } from "../../core/distributions.ts";
 import { RngStreams } from "../../core/rng.ts";
+import { Scheduler } from "../../core/scheduler.ts";
+import { Oracle } from "../../model/oracle.ts";
+import type { SimNode } from "../../model/world.ts";
 import { Stopwatch } from "../../report/stopwatch.ts";
 import { runScenario } from "../../runner.ts";
 import { ScenarioError } from "../../scenario/errors.ts";
 import { knownNames } from "../../scenario/knownNames.ts";
 import { parseScenario } from "../../scenario/load.ts";
+import { workloadKinds } from "../kinds.ts";
 import { openTrace } from "../traceWorkload.ts";
 
 const args = await yargs(hideBin(process.argv))
@@ -71,7 +75,10 @@ try {
   console.log(
     `read + parse only   ${fmt(records / parseSeconds)} records/s (${parseSeconds.toFixed(2)} s; ${fmt(records / parseCpuSeconds)} per CPU second)`,
   );
-  if (args.replay) await replay(traceFile);
+  if (args.replay) {
+    await workloadOnly(traceFile);
+    await replay(traceFile);
+  }
   console.log(`peak RSS            ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
 } catch (error) {
   if (error instanceof ScenarioError) {
@@ -80,6 +87,40 @@ try {
   } else throw error;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+}
+
+/**
+ * The trace workload and the scheduler alone: the workload issues every request, on time, to a strategy
+ * that does nothing. What is left of a replay's cost when this is taken away is the simulated system's.
+ */
+async function workloadOnly(traceFile: string): Promise<void> {
+  const plugin = workloadKinds.get("trace");
+  const spec = plugin.options.parse({ file: traceFile, rate: 1_000_000, arrival: "constant" });
+  const node = { name: "A", index: 0 } as SimNode;
+  let bestCpu = Number.POSITIVE_INFINITY;
+  let issued = 0;
+  for (let run = 0; run < args.runs; run++) {
+    const scheduler = new Scheduler();
+    issued = 0;
+    const count = () => {
+      issued++;
+    };
+    const cpu = process.cpuUsage();
+    plugin.create({ nodes: ["A"], baseDir: tmp }, spec).start({
+      scheduler,
+      strategy: { read: count, write: count, flush: count },
+      nodesByName: new Map([["A", node]]),
+      rng: new RngStreams(1),
+      oracle: new Oracle(),
+      streamPrefix: "workload[0]",
+    });
+    await scheduler.run(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const used = process.cpuUsage(cpu);
+    bestCpu = Math.min(bestCpu, (used.user + used.system) / 1e6);
+  }
+  console.log(
+    `workload + events   ${fmt(issued / bestCpu)} requests per CPU second (best of ${args.runs}; a strategy that does nothing)`,
+  );
 }
 
 /** Replays the trace `runs` times through a local LRU cache with no latency; prints the best. */
