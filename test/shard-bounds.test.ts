@@ -175,6 +175,31 @@ describe("bounded global-cache shards in a run", () => {
     expect(store.dels).toBe(0);
   });
 
+  for (const contents of ["empty", "kept"]) {
+    it(`stays within bounds when a shard goes down and comes back ${contents}`, async () => {
+      const store = new WatchedStore(600, 1e9);
+      const text = `${world("global", "{ capacityBytes: 600, eviction: allkeys-lru, shards: [a, b, c] }")}faults:
+  schedule:
+    - { kind: shard-down, shard: a, contents: ${contents}, at: 300ms, for: 600ms }
+`;
+      const { files } = await runToTexts(scenarioFromText(text), {
+        cache: store,
+        records: await MemoryRecordStore.open(),
+      });
+      expect(Number(totals(files["summary.csv"] as string).global_evictions)).toBeGreaterThan(0);
+      expect(store.mostBytes).toBeGreaterThan(500);
+    });
+  }
+
+  it("an unbounded run survives a shard going down under load (a request in flight names its shard)", async () => {
+    const text = `${world("global", "{ shards: [a, b, c] }")}faults:
+  schedule:
+    - { kind: shard-down, shard: a, contents: empty, at: 300ms, for: 600ms }
+`;
+    const { files } = await runToTexts(scenarioFromText(text));
+    expect(Number(totals(files["summary.csv"] as string).reads)).toBeGreaterThan(2000);
+  });
+
   it("volatile-ttl with no TTL anywhere refuses like noeviction", async () => {
     const { total } = await run(
       "global",

@@ -194,7 +194,9 @@ export class GlobalCache {
 
   /** Where the entry lives: the shard name, or the server that holds it where there are several. */
   servedBy(op: Operation): string {
-    return this.store.locate(op.key.storeKey) ?? (this.shards[op.key.shardIndex] as Shard).name;
+    // With faults, the shard the request went to: the ring may have dropped the key's shard meanwhile.
+    const index = op.sentShard >= 0 ? op.sentShard : op.key.shardIndex;
+    return this.store.locate(op.key.storeKey) ?? (this.shards[index] as Shard).name;
   }
 
   // -- legs --------------------------------------------------------------------------------------
