@@ -8,6 +8,7 @@ import { reportCommand } from "./commands/report.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
+import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
 import { METRIC_COLUMNS } from "./report/columns.ts";
 import { runCompare } from "./report/compareCommand.ts";
@@ -210,7 +211,8 @@ async function main(): Promise<number> {
             default: false,
             describe: "also write report.html and the charts as SVG",
           })
-          .option("quiet", { type: "boolean", default: false, describe: "print only failures; no progress" }),
+          .option("quiet", { type: "boolean", default: false, describe: "print only failures; no progress" })
+          .epilog(latencyModelsText()),
       async (a) => {
         exitCode = await runCommand({
           html: a.html,

@@ -15,6 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { optionFields } from "../sim/model/latency/field.ts";
+import { latencyModels } from "../sim/model/latency/registry.ts";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-cli-"));
@@ -76,6 +78,15 @@ describe("cachesim run", () => {
       'FAIL  expect[1]: NodeB\'s read of User:1 at 10ms: value "Jane", stale, served from local; found "John", stale',
     );
     expect(existsSync(path.join(tmp, "wrong", "summary.csv"))).toBe(true);
+  });
+
+  it("lists every registered latency model with its options in `run --help`", async () => {
+    const r = await cachesim("run", "--help");
+    expect(r.code).toBe(0);
+    for (const model of latencyModels.all()) {
+      expect(r.stdout).toContain(`  ${model.name.padEnd(12)} ${model.summary}`);
+      for (const field of optionFields(model.options)) expect(r.stdout).toMatch(new RegExp(`\\s${field}: `));
+    }
   });
 
   it("refuses an unknown option with exit 2 before running anything", async () => {

@@ -1,7 +1,14 @@
-// Guards the latency models: whole non-negative microseconds, the stated centres, constant 0 allowed.
+// Guards the latency models: whole non-negative microseconds, the stated centres, constant 0 allowed; each a plugin that owns its options, composed by the loader from the registry.
 import { describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";
+import { latencyField, optionFields } from "../sim/model/latency/field.ts";
+import type { LatencyModelPlugin } from "../sim/model/latency/latencyModel.ts";
+import { latencyModels } from "../sim/model/latency/registry.ts";
 import { latencySampler } from "../sim/model/latency.ts";
+import { Registry } from "../sim/plugin/registry.ts";
+import { formatProblem, ScenarioError } from "../sim/scenario/errors.ts";
+import { parseScenario } from "../sim/scenario/load.ts";
+import { duration, strict } from "../sim/scenario/schema.ts";
 import type { LatencyModel } from "../sim/scenario/types.ts";
 
 const samples = (model: LatencyModel, n = 50_000) => {
@@ -44,5 +51,83 @@ describe("latency models", () => {
     ] as LatencyModel[]) {
       for (const x of samples(model, 2000)) expect(Number.isInteger(x) && x >= 0).toBe(true);
     }
+  });
+});
+
+describe("latency models as plugins", () => {
+  const FILE = "scenarios/x.yaml";
+  const withDatabase = (model: string) =>
+    `strategy: local\nnodes:\n  - { name: A, network: { database: ${model} } }\nworkloads:\n  - node: A\n    script: [{ at: 0ms, op: read, key: k }]\n`;
+  const problems = (text: string): string[] => {
+    try {
+      parseScenario(text, FILE, { knownStrategies: ["local"], knownEvictions: ["lru"], knownMetrics: [] });
+    } catch (error) {
+      if (error instanceof ScenarioError) return error.problems.map(formatProblem);
+      throw error;
+    }
+    return [];
+  };
+
+  it("each model describes every option it takes", () => {
+    for (const model of latencyModels.all()) {
+      const fields = optionFields(model.options);
+      expect(fields.length, model.name).toBeGreaterThan(0);
+      const shape = (
+        model.options as unknown as { _zod: { def: { in: { shape: Record<string, unknown> } } } }
+      )._zod.def.in.shape;
+      for (const field of fields) {
+        expect((shape[field] as { description?: string }).description, `${model.name}.${field}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("names the registry's models and the chosen model's fields in errors, with file:line", () => {
+    expect(problems(withDatabase("{ dist: pareto, mean: 1ms }"))).toEqual([
+      `${FILE}:3:45: nodes[0].network.database.dist: expected one of: ${latencyModels.names().join(", ")}, found "pareto"`,
+    ]);
+    expect(problems(withDatabase("{ dist: normal, mean: 1ms, sd: 1ms }"))).toEqual([
+      `${FILE}:3:37: nodes[0].network.database.stddev: expected a duration such as "30s", "500ms" or "250us", found nothing`,
+      `${FILE}:3:64: nodes[0].network.database: unknown field "sd" (expected one of: dist, mean, stddev)`,
+    ]);
+    expect(problems(withDatabase("{ dist: lognormal, median: 1ms, sigma: 11 }"))).toEqual([
+      `${FILE}:3:76: nodes[0].network.database.sigma: expected a number from 0 to 10, found 11`,
+    ]);
+    expect(problems(withDatabase("[1ms]"))[0]).toMatch(
+      /3:37: nodes\[0\]\.network\.database: expected a duration such as "30s", "500ms" or "250us", or a latency model such as/,
+    );
+  });
+
+  it("composes a model added to a registry (one file plus a registry line) without touching the loader", () => {
+    // A made-up model: `base` plus `jitter` microseconds every other hop.
+    const alternating: LatencyModelPlugin<{ baseUs: number; jitterUs: number }> = {
+      name: "alternating",
+      summary: "base, then base + jitter, in turn",
+      options: strict({
+        base: duration().describe("the short hop"),
+        jitter: duration().default(1_000).describe("what the long hop adds"),
+      }).transform((o) => ({ baseUs: o.base, jitterUs: o.jitter })),
+      create(_rng, { baseUs, jitterUs }) {
+        let odd = false;
+        return () => {
+          odd = !odd;
+          return odd ? baseUs : baseUs + jitterUs;
+        };
+      },
+    };
+    const registry = new Registry<LatencyModelPlugin>(
+      "latency model",
+      [...latencyModels.all(), alternating as LatencyModelPlugin],
+      "dist",
+    );
+    const field = latencyField(registry);
+    expect(field.parse({ dist: "alternating", base: "2ms" })).toEqual({
+      dist: "alternating",
+      baseUs: 2_000,
+      jitterUs: 1_000,
+    });
+    expect(field.parse("3ms")).toEqual({ dist: "constant", valueUs: 3_000 });
+    const refused = field.safeParse({ dist: "alternating", base: "2ms", spread: 1 });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe("expected one of: dist, base, jitter");
   });
 });

@@ -1,7 +1,9 @@
-// Guards the README's promises: every report column is documented, every strategy and part is listed, and the
+// Guards the README's promises: every report column is documented, every strategy, part and latency model is listed, and the
 // quick start names commands that exist.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { latencyModelsMarkdown } from "../sim/model/latency/describe.ts";
+import { latencyModels } from "../sim/model/latency/registry.ts";
 import { METRIC_COLUMNS } from "../sim/report/columns.ts";
 import { patternTable } from "../sim/strategies/comparison.ts";
 import { catalogueMarkdown } from "../sim/strategies/describe.ts";
@@ -46,6 +48,13 @@ describe("README", () => {
     const begin = readme.indexOf("-->\n", readme.indexOf("<!-- catalogue:begin")) + 4;
     const end = readme.indexOf("<!-- catalogue:end -->");
     expect(readme.slice(begin, end).trim()).toBe(catalogueMarkdown());
+  });
+
+  it("holds the latency models exactly as their registry describes them", () => {
+    const begin = readme.indexOf("-->\n", readme.indexOf("<!-- latency:begin")) + 4;
+    const end = readme.indexOf("<!-- latency:end -->");
+    expect(readme.slice(begin, end).trim()).toBe(latencyModelsMarkdown());
+    for (const name of latencyModels.names()) expect(readme, name).toContain(`| \`${name}\` |`);
   });
 
   it("quick start uses commands the package provides", () => {

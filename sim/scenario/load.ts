@@ -23,6 +23,7 @@ import type { z } from "zod";
 import { faultsSection } from "../faults/section.ts";
 import { maxmemoryPolicies } from "../model/eviction/maxmemoryPolicies.ts";
 import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
+import { latencyField } from "../model/latency/field.ts";
 import { Registry } from "../plugin/registry.ts";
 import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
 import { mitigationsSection } from "../strategies/mitigations/section.ts";
@@ -153,6 +154,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     ),
     maxmemoryField: pluginField(maxmemoryPolicies),
     metrics: options.knownMetrics,
+    latency: latencyField(),
     workloadKinds,
     faults: faultsSection,
     mitigations: mitigationsSection,

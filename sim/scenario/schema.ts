@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { PluginChoice, Registry } from "../plugin/registry.ts";
 import type { StrategyChoice } from "../strategies/catalogue.ts";
 import { BulkValues } from "./bulkValues.ts";
-import { DURATION_EXPECTED, formatDurationUs, parseDuration } from "./duration.ts";
+import { formatDurationUs, parseDuration } from "./duration.ts";
 import { formatCount } from "./errors.ts";
 import type { FaultsSpec, LatencyModel } from "./types.ts";
 
@@ -71,7 +71,6 @@ export const SHARD_NAME_RE = /^[A-Za-z0-9_-]+$/;
 /** `name` names the report folder, so it is a safe file name (but not "." or ".."). */
 export const SCENARIO_NAME_RE = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
 
-export const LATENCY_DISTS = ["constant", "uniform", "normal", "lognormal", "exponential"] as const;
 export const SCRIPT_OPS = ["read", "write", "flush"] as const;
 export const SERVED_FROM = ["local", "global", "database"] as const;
 export const TRACE_MODES = ["auto", "always", "never"] as const;
@@ -92,6 +91,8 @@ export interface KnownNames {
   faults: z.ZodType<FaultsSpec>;
   /** The `mitigations:` list's schema (sim/strategies/mitigations/section.ts). */
   mitigations: z.ZodType<PluginChoice[]>;
+  /** A latency model field: a duration, or `{ dist, ...options }` (sim/model/latency/field.ts). */
+  latency: z.ZodType<LatencyModel>;
   /** Workload kinds other than `script`, each parsing the field named after it. */
   workloadKinds: Registry<{ readonly name: string; readonly options: z.ZodType }>;
 }
@@ -281,51 +282,6 @@ function fail(expected: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Latency models: a bare duration is a constant; otherwise `dist:` says which fields follow.
-
-const latencyModels: Record<(typeof LATENCY_DISTS)[number], z.ZodType<LatencyModel>> = {
-  constant: strict({ dist: z.literal("constant"), value: duration() }).transform(
-    (m): LatencyModel => ({ dist: "constant", valueUs: m.value }),
-  ),
-  uniform: strict({ dist: z.literal("uniform"), min: duration(), max: duration() }).transform(
-    (m, ctx): LatencyModel => {
-      if (m.max < m.min) {
-        const message = `expected a max no smaller than min (${formatDurationUs(m.min)})`;
-        ctx.addIssue({ code: "custom", message, path: ["max"], input: m.max });
-        return z.NEVER;
-      }
-      return { dist: "uniform", minUs: m.min, maxUs: m.max };
-    },
-  ),
-  normal: strict({ dist: z.literal("normal"), mean: duration(), stddev: duration() }).transform(
-    (m): LatencyModel => ({ dist: "normal", meanUs: m.mean, stddevUs: m.stddev }),
-  ),
-  lognormal: strict({
-    dist: z.literal("lognormal"),
-    median: duration(),
-    sigma: numberIn(0, LIMITS.lognormalSigma),
-  }).transform((m): LatencyModel => ({ dist: "lognormal", medianUs: m.median, sigma: m.sigma })),
-  exponential: strict({ dist: z.literal("exponential"), mean: duration() }).transform(
-    (m): LatencyModel => ({ dist: "exponential", meanUs: m.mean }),
-  ),
-};
-
-const constantShorthand = duration().transform((us): LatencyModel => ({ dist: "constant", valueUs: us }));
-
-export const latency = dispatch<LatencyModel>(
-  `${DURATION_EXPECTED}, or a latency model such as { dist: normal, mean: 2ms, stddev: 500us }`,
-  (value) => {
-    if (!isPlainObject(value))
-      return typeof value === "string" || typeof value === "number" ? constantShorthand : undefined;
-    const dist = value.dist;
-    if (typeof dist === "string" && Object.hasOwn(latencyModels, dist)) {
-      return latencyModels[dist as keyof typeof latencyModels];
-    }
-    return z.looseObject({ dist: choice(LATENCY_DISTS) }) as unknown as z.ZodType<LatencyModel>;
-  },
-);
-
-// ---------------------------------------------------------------------------------------------------
 
 /** Builds the schema for the known registry names (strategies, evictions, metrics). */
 export function scenarioSchema(known: KnownNames) {
@@ -335,6 +291,7 @@ export function scenarioSchema(known: KnownNames) {
     ttl: duration().optional(),
     eviction: known.evictionField.optional(),
   });
+  const latency = known.latency;
   const network = strict({ cache: latency.optional(), database: latency.optional() });
 
   const nodeObject = strict({ name: nodeName, cache: cache.optional(), network: network.optional() });

@@ -7,12 +7,12 @@ export type { FaultsSpec };
 
 import type { StrategyChoice } from "../strategies/catalogue.ts";
 
-export type LatencyModel =
-  | { dist: "constant"; valueUs: number }
-  | { dist: "uniform"; minUs: number; maxUs: number }
-  | { dist: "normal"; meanUs: number; stddevUs: number }
-  | { dist: "lognormal"; medianUs: number; sigma: number }
-  | { dist: "exponential"; meanUs: number };
+/**
+ * A latency model after loading: the model's name (sim/model/latency/registry.ts) and its options as its
+ * schema gives them, durations in µs: `{ dist: "constant", valueUs: 500 }`,
+ * `{ dist: "uniform", minUs: 1000, maxUs: 2000 }`.
+ */
+export type LatencyModel = { dist: string } & { readonly [option: string]: number | string };
 
 /** One-way latency of the two kinds of link a node has. */
 export interface NetworkSpec {

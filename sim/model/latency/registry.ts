@@ -1,0 +1,15 @@
+// Latency models by the name a scenario's `dist:` uses (`network.cache`, `network.database`,
+// `database.service`, a near cache's broadcast `latency`). A new model is one file here plus a line.
+import { Registry } from "../../plugin/registry.ts";
+import { constant } from "./constant.ts";
+import { exponential } from "./exponential.ts";
+import type { LatencyModelPlugin } from "./latencyModel.ts";
+import { lognormal } from "./lognormal.ts";
+import { normal } from "./normal.ts";
+import { uniform } from "./uniform.ts";
+
+export const latencyModels = new Registry<LatencyModelPlugin>(
+  "latency model",
+  [constant, uniform, normal, lognormal, exponential] as LatencyModelPlugin[],
+  "dist",
+);

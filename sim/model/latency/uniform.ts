@@ -1,0 +1,23 @@
+// Every whole microsecond from `min` to `max` equally likely.
+import { formatDurationUs } from "../../scenario/duration.ts";
+import { duration, strict } from "../../scenario/schema.ts";
+import type { LatencyModelPlugin } from "./latencyModel.ts";
+
+export const uniform: LatencyModelPlugin<{ minUs: number; maxUs: number }> = {
+  name: "uniform",
+  summary: "every whole microsecond from `min` to `max` equally likely",
+  options: strict({
+    min: duration().describe("the shortest hop"),
+    max: duration().describe("the longest hop (no smaller than min)"),
+  })
+    .superRefine((o, ctx) => {
+      if (o.max < o.min) {
+        const message = `expected a max no smaller than min (${formatDurationUs(o.min)})`;
+        ctx.addIssue({ code: "custom", message, path: ["max"], input: o.max });
+      }
+    })
+    .transform((o) => ({ minUs: o.min, maxUs: o.max })),
+  create(rng, { minUs, maxUs }) {
+    return () => minUs + Math.floor(rng.next() * (maxUs - minUs + 1));
+  },
+};
