@@ -70,8 +70,8 @@ describe("timeseries.csv", () => {
     const { files } = await runToTexts(scenarioFromText(SCENARIO));
     // An interval is busy for a node when anything was counted there: an operation completed, or a
     // request was issued (each leg of an operation counts where it is issued). Each busy node-interval
-    // merges the node's four histograms into the run and the total (8 calls) and resets them (4); each
-    // busy total resets its four; the summary's total reads through the nodes' histograms without
+    // merges the node's five histograms into the run and the total (10 calls) and resets them (5); each
+    // busy total resets its five; the summary's total reads through the nodes' histograms without
     // adding them. Empty intervals (hundreds of them here) add and reset nothing.
     const rows = table(files["timeseries.csv"] as string);
     const busy = (r: Record<string, string>) =>
@@ -80,7 +80,7 @@ describe("timeseries.csv", () => {
     const busyTotals = rows.filter((r) => r.node === "total" && busy(r)).length;
     expect(busyNodeIntervals).toBeGreaterThan(0);
     expect(busyNodeIntervals).toBeLessThan(20);
-    expect(add.mock.calls.length).toBe(busyNodeIntervals * 8);
-    expect(reset.mock.calls.length).toBe(busyNodeIntervals * 4 + busyTotals * 4);
+    expect(add.mock.calls.length).toBe(busyNodeIntervals * 10);
+    expect(reset.mock.calls.length).toBe(busyNodeIntervals * 5 + busyTotals * 5);
   });
 });

@@ -6,7 +6,7 @@
 import type { Scheduler } from "../core/scheduler.ts";
 import type { RequestFaults, Tier } from "../model/link.ts";
 import type { Operation } from "../model/operation.ts";
-import { TALLY, type Tally, type TallyId } from "../model/tally.ts";
+import { NO_TALLY, TALLY, type Tally, type TallyId } from "../model/tally.ts";
 import type { FaultCount, SimNode, WorldFaults } from "../model/world.ts";
 
 /** The counts of one node, or of one fault's window. */
@@ -43,6 +43,27 @@ export const FAULT_COUNT_FIELDS = [
   "staleIfError",
   "cacheUpdatesLost",
 ] as const satisfies ReadonlyArray<keyof FaultCounts>;
+
+export type FaultCountField = (typeof FAULT_COUNT_FIELDS)[number];
+
+/**
+ * The report column (sim/model/tally.ts) each count is also kept in, per node and interval, for
+ * summary.csv and timeseries.csv; null for the counts those columns already have from the recorder.
+ */
+export const FAULT_COUNT_TALLY: Readonly<Record<FaultCountField, TallyId | null>> = {
+  reads: null,
+  staleReads: null,
+  readsFailed: TALLY.readsFailed,
+  writesFailed: TALLY.writesFailed,
+  cacheTimeouts: TALLY.cacheTimeouts,
+  databaseTimeouts: TALLY.dbTimeouts,
+  databaseReadsIssued: null,
+  opsDropped: TALLY.opsDropped,
+  opsRefused: TALLY.opsRefused,
+  writesLost: TALLY.writesLost,
+  staleIfError: TALLY.staleIfError,
+  cacheUpdatesLost: TALLY.cacheUpdatesLost,
+};
 
 /** Post-end buckets kept per fault for its recovery time (a limit on memory; beyond it, "not measured"). */
 const RECOVERY_BUCKETS_MAX = 100_000;
@@ -119,6 +140,8 @@ export class FaultLog implements RequestFaults, WorldFaults {
   private readonly crashListeners: Array<(node: SimNode) => void> = [];
   private readsSoFar = 0;
   private staleSoFar = 0;
+  /** Where the counts that are also report columns go (the recorder, once `observe` has seen it). */
+  private columns: Tally = NO_TALLY;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -133,6 +156,7 @@ export class FaultLog implements RequestFaults, WorldFaults {
 
   /** A tally that also counts, per fault window, the database reads issued (the load a fault causes). */
   observe(tally: Tally): Tally {
+    this.columns = tally;
     return {
       bump: (nodeIndex: number, id: TallyId, n = 1) => {
         if (id === TALLY.dbReadsIssued) this.bump(nodeIndex, "databaseReadsIssued", n);
@@ -140,6 +164,7 @@ export class FaultLog implements RequestFaults, WorldFaults {
       },
       flushLag: (nodeIndex, lagUs) => tally.flushLag(nodeIndex, lagUs),
       pending: (nodeIndex, delta) => tally.pending(nodeIndex, delta),
+      databaseWait: (nodeIndex, waitUs, inUse) => tally.databaseWait(nodeIndex, waitUs, inUse),
     };
   }
 
@@ -204,9 +229,11 @@ export class FaultLog implements RequestFaults, WorldFaults {
     if (done !== undefined) this.scheduler.after(this.timeoutUs, done);
   }
 
-  private bump(nodeIndex: number, field: (typeof FAULT_COUNT_FIELDS)[number], n = 1): void {
+  private bump(nodeIndex: number, field: FaultCountField, n = 1): void {
     const counts = this.byNode[nodeIndex] as FaultCounts;
     counts[field] += n;
+    const column = FAULT_COUNT_TALLY[field];
+    if (column !== null) this.columns.bump(nodeIndex, column, n);
     for (const window of this.active) window.counts[field] += n;
   }
 }

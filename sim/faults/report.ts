@@ -1,25 +1,35 @@
 // faults.csv: one row per scheduled fault (what happened between its start and its end, and how long
 // stale reads took to return to their level before it), then one row per node and a total for the
 // whole run (errors and timeouts per node and tier, dropped and refused operations, lost writes).
+
+import { TALLY, TALLY_COLUMNS } from "../model/tally.ts";
 import type { SimNode } from "../model/world.ts";
 import { CsvFile } from "../report/csvFile.ts";
-import { FAULT_COUNT_FIELDS, FaultCounts, type FaultLog } from "./faultLog.ts";
+import {
+  FAULT_COUNT_FIELDS,
+  FAULT_COUNT_TALLY,
+  type FaultCountField,
+  FaultCounts,
+  type FaultLog,
+} from "./faultLog.ts";
 
-/** Report columns of the counts, in FAULT_COUNT_FIELDS order. */
-export const FAULT_COUNT_COLUMNS: Readonly<Record<(typeof FAULT_COUNT_FIELDS)[number], string>> = {
+/** The counts the recorder also keeps, named as its columns are. */
+const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
   reads: "reads",
   staleReads: "stale_reads",
-  readsFailed: "reads_failed",
-  writesFailed: "writes_failed",
-  cacheTimeouts: "cache_timeouts",
-  databaseTimeouts: "db_timeouts",
-  databaseReadsIssued: "db_reads_issued",
-  opsDropped: "ops_dropped",
-  opsRefused: "ops_refused",
-  writesLost: "writes_lost",
-  staleIfError: "stale_if_error",
-  cacheUpdatesLost: "cache_updates_lost",
+  databaseReadsIssued: TALLY_COLUMNS[TALLY.dbReadsIssued].column,
 };
+
+/**
+ * Report columns of the counts, in FAULT_COUNT_FIELDS order: the name of the summary column each is also
+ * kept in (sim/model/tally.ts, sim/report/columns.ts), so a count has one name everywhere.
+ */
+export const FAULT_COUNT_COLUMNS = Object.fromEntries(
+  FAULT_COUNT_FIELDS.map((f) => {
+    const id = FAULT_COUNT_TALLY[f];
+    return [f, id === null ? RECORDER_COLUMNS[f] : TALLY_COLUMNS[id].column];
+  }),
+) as Readonly<Record<FaultCountField, string>>;
 
 export const FAULTS_HEADER = [
   "fault",

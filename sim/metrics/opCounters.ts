@@ -5,7 +5,13 @@ import { ExactHistogram } from "./exactHistogram.ts";
 export type ServedFrom = "local" | "global" | "database";
 
 /** The histogram fields: merging, resetting and summing go through this list. */
-const HISTOGRAMS = ["readLatencyUs", "writeLatencyUs", "stalenessAgeUs", "flushLagUs"] as const;
+const HISTOGRAMS = [
+  "readLatencyUs",
+  "writeLatencyUs",
+  "stalenessAgeUs",
+  "flushLagUs",
+  "dbQueueWaitUs",
+] as const;
 type HistogramField = (typeof HISTOGRAMS)[number];
 
 export class OpCounters {
@@ -38,6 +44,12 @@ export class OpCounters {
   readonly flushLagUs = new ExactHistogram();
   /** Write-behind: writes begun and not yet committed at the end of the span (a level, not a count). */
   writesPending = 0;
+  /** The database as a resource: how long each request waited for a connection. */
+  readonly dbQueueWaitUs = new ExactHistogram();
+  /** The most database connections in use at once, seen at the grants of these requests (a level). */
+  dbPeakInUse = 0;
+  /** The most database requests (db_requests) in one report interval of the span (a level). */
+  dbRequestsPeak = 0;
 
   recordRead(servedFrom: ServedFrom, latencyUs: number, stalenessAgeUs: number | null, bytes: number): void {
     this.reads++;
@@ -73,6 +85,7 @@ export class OpCounters {
       this.globalExpirations === 0 &&
       this.writesPending === 0 &&
       this.flushLagUs.count === 0 &&
+      this.dbQueueWaitUs.count === 0 &&
       this.tally.every(isZero)
     );
   }
@@ -99,7 +112,7 @@ export class OpCounters {
     for (const field of HISTOGRAMS) this[field].add(other[field]);
   }
 
-  /** Adds everything but the histograms and the pending level (a level, not a count). */
+  /** Adds everything but the histograms and the pending level; the database peaks take the larger. */
   private addCounts(other: OpCounters): void {
     this.reads += other.reads;
     this.writes += other.writes;
@@ -117,6 +130,8 @@ export class OpCounters {
     this.globalExpirations += other.globalExpirations;
     for (let i = 0; i < TALLY_COUNT; i++)
       this.tally[i] = (this.tally[i] as number) + (other.tally[i] as number);
+    if (other.dbPeakInUse > this.dbPeakInUse) this.dbPeakInUse = other.dbPeakInUse;
+    if (other.dbRequestsPeak > this.dbRequestsPeak) this.dbRequestsPeak = other.dbRequestsPeak;
   }
 
   reset(): void {
@@ -137,6 +152,8 @@ export class OpCounters {
     for (const field of HISTOGRAMS) this[field].reset();
     this.tally.fill(0);
     this.writesPending = 0;
+    this.dbPeakInUse = 0;
+    this.dbRequestsPeak = 0;
   }
 }
 

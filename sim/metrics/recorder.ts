@@ -4,7 +4,7 @@
 import { type LocalCache, valueBytes } from "../model/localCache.ts";
 import type { Operation } from "../model/operation.ts";
 import type { Oracle } from "../model/oracle.ts";
-import type { Tally, TallyId } from "../model/tally.ts";
+import { TALLY, type Tally, type TallyId } from "../model/tally.ts";
 import { OpCounters, type ServedFrom } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 
@@ -45,6 +45,8 @@ export class Recorder implements Tally {
   private readonly watches = new Map<string, WatchedRead[]>();
   private readonly intervalTotal = new OpCounters();
   private intervalStartUs = 0;
+  /** The most database requests any one interval saw, all nodes together. */
+  private dbRequestsPeakTotal = 0;
 
   constructor(
     nodes: readonly RecorderNode[],
@@ -165,6 +167,12 @@ export class Recorder implements Tally {
     (this.nodes[nodeIndex] as NodeState).pendingLevel += delta;
   }
 
+  databaseWait(nodeIndex: number, waitUs: number, inUse: number): void {
+    const interval = (this.nodes[nodeIndex] as NodeState).interval;
+    interval.dbQueueWaitUs.record(waitUs);
+    if (inUse > interval.dbPeakInUse) interval.dbPeakInUse = inUse;
+  }
+
   globalExpiration(nodeIndex: number): void {
     const state = this.nodes[nodeIndex] as NodeState;
     state.interval.globalExpirations++;
@@ -192,7 +200,10 @@ export class Recorder implements Tally {
   /** One row per node in scenario order, then the total. */
   summary(): Array<{ node: string; counters: OpCounters }> {
     const rows = this.nodes.map((s) => ({ node: s.name, counters: s.run }));
-    rows.push({ node: "total", counters: OpCounters.sumOf(this.nodes.map((s) => s.run)) });
+    const total = OpCounters.sumOf(this.nodes.map((s) => s.run));
+    // A node's busiest interval is its own; the total's is that of all nodes' requests together.
+    total.dbRequestsPeak = this.dbRequestsPeakTotal;
+    rows.push({ node: "total", counters: total });
     return rows;
   }
 
@@ -213,6 +224,7 @@ export class Recorder implements Tally {
         state.expirationsSeen = cache.expirations;
       }
       interval.writesPending = state.pendingLevel;
+      interval.dbRequestsPeak = interval.tally[TALLY.dbRequests] as number;
       // Fine intervals are mostly empty: an empty one is written from cached cells and merged nowhere.
       if (interval.isEmpty()) {
         this.intervalSink(this.intervalStartUs, state.name, interval, true);
@@ -226,6 +238,8 @@ export class Recorder implements Tally {
       totalEmpty = false;
       interval.reset();
     }
+    total.dbRequestsPeak = total.tally[TALLY.dbRequests] as number;
+    if (total.dbRequestsPeak > this.dbRequestsPeakTotal) this.dbRequestsPeakTotal = total.dbRequestsPeak;
     this.intervalSink(this.intervalStartUs, "total", total, totalEmpty);
     if (!totalEmpty) total.reset();
     this.intervalStartUs += this.intervalUs;

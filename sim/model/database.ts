@@ -41,10 +41,7 @@ export class Database {
    * first come first served) and each takes a service time drawn from `service` (its own stream).
    */
   useResource(connections: number, service: LatencySampler, stats: DatabaseStats): void {
-    this.pool = new Resource(this.scheduler, connections, {
-      name: "database connections",
-      onGrant: (waitUs) => stats.waited(waitUs),
-    });
+    this.pool = new Resource(this.scheduler, connections, { name: "database connections" });
     this.serviceUs = service;
     this.stats = stats;
     this.general = true;
@@ -101,13 +98,21 @@ export class Database {
    */
   private readonly atDatabase = (op: Operation) => {
     if (this.faults !== null && !op.node.databaseLink.up) return; // lost on the way: the timeout fires
-    this.stats?.arrived(this.scheduler.nowUs);
-    if (this.pool === null) this.serve(op);
-    else this.pool.acquire(this.granted, op);
+    if (this.pool === null) {
+      this.serve(op);
+      return;
+    }
+    (this.stats as DatabaseStats).arrived(this.scheduler.nowUs);
+    this.tally.bump(op.node.index, TALLY.dbRequests);
+    this.pool.acquire(this.granted, op);
   };
 
-  private readonly granted = (op: Operation) => {
-    (this.stats as DatabaseStats).inUse((this.pool as Resource).inUse);
+  private readonly granted = (op: Operation, waitUs: number) => {
+    const inUse = (this.pool as Resource).inUse;
+    const stats = this.stats as DatabaseStats;
+    stats.waited(this.scheduler.nowUs, waitUs);
+    stats.inUse(inUse);
+    this.tally.databaseWait(op.node.index, waitUs, inUse);
     this.serve(op);
   };
 

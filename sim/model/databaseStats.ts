@@ -33,8 +33,12 @@ export class DatabaseStats {
     this.runRequests++;
   }
 
-  /** A request got a connection after waiting waitUs (called at the grant, so at the current interval). */
-  waited(waitUs: number): void {
+  /**
+   * A request got a connection at nowUs after waiting waitUs: counted in the interval of the grant (which
+   * may be later than that of the last arrival).
+   */
+  waited(nowUs: number, waitUs: number): void {
+    this.advance(nowUs);
     this.waits.record(waitUs);
     this.runWaits.record(waitUs);
   }

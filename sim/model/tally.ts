@@ -66,6 +66,34 @@ export const TALLY_COLUMNS = [
     column: "cache_sets_refused",
     description: "stores to a bounded shard refused for want of room (noeviction: Redis's OOM error)",
   },
+  // What faults did (sim/faults): the run's per-node rows of faults.csv, as report columns.
+  {
+    id: 18,
+    column: "reads_failed",
+    description: "reads that could not complete (their fallback was to fail)",
+  },
+  {
+    id: 19,
+    column: "writes_failed",
+    description: "writes that could not complete (their fallback was to fail)",
+  },
+  { id: 20, column: "cache_timeouts", description: "global-cache requests that timed out" },
+  { id: 21, column: "db_timeouts", description: "database requests that timed out" },
+  { id: 22, column: "ops_dropped", description: "operations in flight dropped by a crash of their node" },
+  { id: 23, column: "ops_refused", description: "operations started on a node that was down" },
+  { id: 24, column: "writes_lost", description: "acknowledged write-behind writes lost in a crash" },
+  {
+    id: 25,
+    column: "stale_if_error",
+    description: "reads served from an expired global entry because the database did not answer",
+  },
+  { id: 26, column: "cache_updates_lost", description: "committed writes whose cache SET or DEL timed out" },
+  {
+    id: 27,
+    column: "db_requests",
+    description:
+      "requests that reached the database as a resource (database: connections) to wait for a connection",
+  },
 ] as const;
 
 export const TALLY = {
@@ -87,6 +115,16 @@ export const TALLY = {
   globalEvictions: 15,
   globalEvictedBytes: 16,
   cacheSetsRefused: 17,
+  readsFailed: 18,
+  writesFailed: 19,
+  cacheTimeouts: 20,
+  dbTimeouts: 21,
+  opsDropped: 22,
+  opsRefused: 23,
+  writesLost: 24,
+  staleIfError: 25,
+  cacheUpdatesLost: 26,
+  dbRequests: 27,
 } as const;
 
 export const TALLY_COUNT = TALLY_COLUMNS.length;
@@ -100,7 +138,9 @@ export interface Tally {
   flushLag(nodeIndex: number, lagUs: number): void;
   /** Write-behind: writes acknowledged and not yet committed, changed by delta. */
   pending(nodeIndex: number, delta: number): void;
+  /** The database as a resource gave one of the node's requests a connection after waitUs; inUse now. */
+  databaseWait(nodeIndex: number, waitUs: number, inUse: number): void;
 }
 
 /** A tally that keeps nothing, for tools that run the tiers without reports. */
-export const NO_TALLY: Tally = { bump() {}, flushLag() {}, pending() {} };
+export const NO_TALLY: Tally = { bump() {}, flushLag() {}, pending() {}, databaseWait() {} };

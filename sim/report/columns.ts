@@ -28,7 +28,10 @@ function maximum(h: ExactHistogram): string {
   return h.count === 0 ? "" : String(h.max);
 }
 
-/** The strategy catalogue's counts (sim/model/tally.ts), then write-behind's lag and backlog. */
+/**
+ * The strategy catalogue's and the faults' counts (sim/model/tally.ts), then write-behind's lag and
+ * backlog, then the database as a resource (empty cells without one).
+ */
 const TALLY_METRICS: readonly MetricColumn[] = [
   ...TALLY_COLUMNS.map(
     (t): MetricColumn => ({
@@ -60,6 +63,36 @@ const TALLY_METRICS: readonly MetricColumn[] = [
     name: "flush_lag_max_us",
     description: "largest write-behind flush lag",
     value: (c) => maximum(c.flushLagUs),
+    inTable: false,
+  },
+  {
+    name: "db_queue_wait_p50_us",
+    description: "median wait of a database request for a connection (the database as a resource)",
+    value: (c) => percentile(c.dbQueueWaitUs, 50),
+    inTable: false,
+  },
+  {
+    name: "db_queue_wait_p99_us",
+    description: "99th percentile wait for a database connection",
+    value: (c) => percentile(c.dbQueueWaitUs, 99),
+    inTable: false,
+  },
+  {
+    name: "db_queue_wait_max_us",
+    description: "longest wait for a database connection",
+    value: (c) => maximum(c.dbQueueWaitUs),
+    inTable: false,
+  },
+  {
+    name: "db_peak_in_use",
+    description: "most database connections in use at once, seen when one of these requests got one",
+    value: (c) => (c.dbQueueWaitUs.count === 0 ? "" : String(c.dbPeakInUse)),
+    inTable: false,
+  },
+  {
+    name: "db_requests_peak",
+    description: "most db_requests in one report interval (in timeseries.csv: the interval's own)",
+    value: count((c) => c.dbRequestsPeak),
     inTable: false,
   },
 ];
