@@ -4,7 +4,7 @@ import { formatProblem, ScenarioError } from "../sim/scenario/errors.ts";
 import { type LoadOptions, parseScenario } from "../sim/scenario/load.ts";
 import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
-import { parseYaml } from "../sim/scenario/yamlBulk.ts";
+import { BULK_DEFAULTS, parseYaml } from "../sim/scenario/yamlBulk.ts";
 
 const OPTIONS: LoadOptions = { knownStrategies: ["local"], knownEvictions: ["lru"], knownMetrics: ["reads"] };
 const FILE = "scenarios/bulk.yaml";
@@ -33,6 +33,9 @@ function loadBothWays(text: string): Scenario | string[] {
   return fast;
 }
 
+/** The fast path for any number of entries. */
+const FAST = { ...BULK_DEFAULTS, minEntries: 1 };
+
 const withValues = (lines: readonly string[], tail = "") =>
   `${HEAD}data:\n  values:\n${lines.map((l) => `    ${l}\n`).join("")}${tail}`;
 
@@ -55,7 +58,7 @@ describe("data.values read line by line", () => {
       "x.y_z-1: '#not a comment'",
     ];
     const text = withValues(lines, "  fill: { count: 1 }\n# the end\n");
-    expect(parseYaml(text, LIMITS.yamlBytes, { minEntries: 1 })).toMatchObject({ bulkEntries: lines.length });
+    expect(parseYaml(text, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkEntries: lines.length });
     const scenario = loadBothWays(text) as Scenario;
     expect(scenario.data.values).toEqual([
       ["plain", "John"],
@@ -107,18 +110,18 @@ describe("data.values read line by line", () => {
       ["a:\tb"],
     ];
     for (const lines of cases) {
-      expect(parseYaml(withValues(lines), LIMITS.yamlBytes, { minEntries: 1 })).toMatchObject({
+      expect(parseYaml(withValues(lines), LIMITS.yamlBytes, FAST)).toMatchObject({
         bulkEntries: 0,
       });
       loadBothWays(withValues(lines));
     }
     // `values:` inside a block scalar is text, not the mapping: the cut would land nowhere.
     const inText = `${HEAD}data:\n  fill:\n    count: 1\n    prefix: |\n      values:\n        a: b\n`;
-    expect(parseYaml(inText, LIMITS.yamlBytes, { minEntries: 1 })).toMatchObject({ bulkEntries: 0 });
+    expect(parseYaml(inText, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkEntries: 0 });
     expect((loadBothWays(inText) as Scenario).data.fill?.prefix).toBe("values:\n  a: b\n");
     // Another mapping named `values` elsewhere is yaml's too.
     const elsewhere = `${HEAD}description: x\nsweep:\n  values:\n    a: b\n`;
-    expect(parseYaml(elsewhere, LIMITS.yamlBytes, { minEntries: 1 })).toMatchObject({ bulkEntries: 0 });
+    expect(parseYaml(elsewhere, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkEntries: 0 });
   });
 
   it("keeps positions right after the cut (problems below data.values point at their own lines)", () => {
@@ -142,6 +145,13 @@ describe("data.values read line by line", () => {
     lines[150_000] = `user:1234: "again"`;
     expect(load(withValues(lines), 256)).toEqual([
       `${FILE}:${9 + 150_000}:5: data.values["user:1234"]: expected each key once in a mapping, found "user:1234" again (first on line ${9 + 1234})`,
+    ]);
+  });
+
+  it("stops reading at the first key past the limit, and says where it is", () => {
+    const lines = Array.from({ length: LIMITS.dataValues + 5 }, (_, i) => `k${i}: v`);
+    expect(load(withValues(lines), 256)).toEqual([
+      `${FILE}:${9 + LIMITS.dataValues}:5: data.values: expected a mapping of at most ${formatCount(LIMITS.dataValues)} keys to string values, found more (key ${formatCount(LIMITS.dataValues + 1)} is here)`,
     ]);
   });
 

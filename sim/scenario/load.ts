@@ -54,7 +54,7 @@ import {
   type ShardSpec,
   type WorkloadSpec,
 } from "./types.ts";
-import { BULK_DEFAULTS, type ParsedYaml, parseYaml } from "./yamlBulk.ts";
+import { BULK_DEFAULTS, parseYaml } from "./yamlBulk.ts";
 import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 
 export interface LoadOptions {
@@ -89,16 +89,23 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   if (bytes > LIMITS.fileBytes) throw tooBig(file, bytes);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
-  let yaml: ParsedYaml | { tooBig: number };
+  let yaml: ReturnType<typeof parseYaml>;
   try {
     yaml = parseYaml(source, LIMITS.yamlBytes, {
       minEntries: options.bulkMinEntries ?? BULK_DEFAULTS.minEntries,
+      maxEntries: LIMITS.dataValues,
     });
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
     throw new ScenarioError([problemMessage(file, "", undefined, TOO_DEEP)]);
   }
   if ("tooBig" in yaml) throw tooBigForYaml(file, yaml.tooBig);
+  if ("tooMany" in yaml) {
+    const { line, col } = yaml.lineCounter.linePos(yaml.tooMany);
+    const expected = `a mapping of at most ${formatCount(LIMITS.dataValues)} keys to string values`;
+    const found = `more (key ${formatCount(LIMITS.dataValues + 1)} is here)`;
+    throw new ScenarioError([problem(file, "data.values", { line, column: col }, expected, found)]);
+  }
   const { doc, lineCounter } = yaml;
   const positionAt = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);

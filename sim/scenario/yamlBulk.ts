@@ -32,9 +32,14 @@ import { keyText, type TreeProblem } from "./yamlTree.ts";
 export interface BulkOptions {
   /** Entries `data.values` needs before it is read on the fast path (small ones gain nothing). */
   minEntries: number;
+  /**
+   * Entries `data.values` may hold (the schema's limit): reading stops at the first one past it, so a
+   * 64 MiB file of tiny entries cannot build millions of them before being refused.
+   */
+  maxEntries: number;
 }
 
-export const BULK_DEFAULTS: BulkOptions = { minEntries: 256 };
+export const BULK_DEFAULTS: BulkOptions = { minEntries: 256, maxEntries: 1_000_000 };
 
 export interface ParsedYaml {
   doc: Document;
@@ -82,6 +87,8 @@ interface Block {
   types: number[];
   keyOffsets: number[];
   valueOffsets: number[];
+  /** Where the first entry past `maxEntries` is, when there is one (reading stopped there). */
+  overflowOffset?: number;
 }
 
 function indentOf(text: string, from = 0): number {
@@ -136,6 +143,9 @@ function findBlock(source: string, options: BulkOptions): Block | undefined {
         const valueType = match[5] !== undefined ? PLAIN_T : match[6] !== undefined ? DOUBLE_T : SINGLE_T;
         // The value starts after `key:` and the spaces that follow it.
         const afterColon = indent + key.length + 1;
+        if (block.keys.length === options.maxEntries) {
+          return { ...block, overflowOffset: lineStart + indent };
+        }
         block.keys.push(key);
         block.values.push((match[5] ?? match[6] ?? match[7]) as string);
         block.types.push(keyType * 3 + valueType);
@@ -169,8 +179,11 @@ export function parseYaml(
   source: string,
   maxBytes: number,
   options: BulkOptions = BULK_DEFAULTS,
-): ParsedYaml | { tooBig: number } {
+): ParsedYaml | { tooBig: number } | { tooMany: number; lineCounter: LineCounter } {
   const block = findBlock(source, options);
+  if (block?.overflowOffset !== undefined) {
+    return { tooMany: block.overflowOffset, lineCounter: lineCounterOf(source) };
+  }
   if (block !== undefined) {
     const fast = parseCut(source, block, maxBytes);
     if (fast !== undefined) return fast;
