@@ -4,6 +4,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Stopwatch } from "../report/stopwatch.ts";
 import { knownNames } from "./knownNames.ts";
 import { loadScenario } from "./load.ts";
 import { formatCount, LIMITS } from "./schema.ts";
@@ -40,9 +41,9 @@ try {
 
   const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
-  const start = performance.now();
+  const stopwatch = new Stopwatch();
   const scenario = loadScenario(file, knownNames());
-  const wallMs = performance.now() - start;
+  const wallMs = stopwatch.elapsedSeconds() * 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   if (scenario.data.values.length !== keys) throw new Error(`loaded ${scenario.data.values.length} keys`);
