@@ -1,6 +1,6 @@
 // Guards the in-process system of record: versions start at 1 and bump by one per write, absent keys
 // read as version 0, fill() loads a key range without overwriting keys seeded first, and sql.js's page
-// cache stays bounded.
+// cache stays bounded; a failed seed changes nothing, before or during a run.
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 
@@ -40,6 +40,22 @@ describe("MemoryRecordStore", () => {
     const db = (store as unknown as { db: { exec(sql: string): Array<{ values: unknown[][] }> } }).db;
     // Negative: a size in KiB.
     expect(db.exec("PRAGMA cache_size")[0]?.values[0]?.[0]).toBe(-8192);
+  });
+
+  it("seeds all or nothing, also once reads and writes have begun (they share one open transaction)", async () => {
+    store = await MemoryRecordStore.open();
+    store.seed([["a", "1"]]);
+    expect(store.write("a", "2")).toBe(2);
+    expect(() => store?.seed([["b", "x"], ["a", "again"]])).toThrow(/UNIQUE/);
+    expect(store.read("b")).toEqual({ value: null, version: 0 });
+    expect(store.read("a")).toEqual({ value: "2", version: 2 });
+    store.seed([["c", "y"]]);
+    store.fill("k", 2, "z");
+    expect([store.read("c"), store.read("k1"), store.write("c", "w")]).toEqual([
+      { value: "y", version: 1 },
+      { value: "z", version: 1 },
+      2,
+    ]);
   });
 
   it("keeps separate stores apart", async () => {

@@ -47,6 +47,12 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   seed(entries: Iterable<readonly [string, string]>): void {
+    // A seed is a transaction of its own, all or nothing (without a journal, only a whole transaction
+    // can be rolled back, not a savepoint), so the one reads and writes keep open ends first.
+    if (this.inTransaction) {
+      this.db.run("COMMIT");
+      this.inTransaction = false;
+    }
     this.db.run("BEGIN");
     try {
       for (const [key, value] of entries) this.insertRow(key, value);
@@ -61,7 +67,15 @@ export class MemoryRecordStore implements RecordStore {
     if (count > 0) this.db.run(this.fillSql, [count, prefix, value]);
   }
 
+  /**
+   * Reads and writes run in one transaction that stays open until the store closes. Nothing outside
+   * the process can see this database, so committing each statement would only copy the pages a write
+   * changed (and the file header) into sql.js's in-memory file; every statement sees every earlier one.
+   */
+  private inTransaction = false;
+
   read(key: string): Record {
+    if (!this.inTransaction) this.begin();
     const stmt = this.selectStmt;
     stmt.bind([key]);
     try {
@@ -74,6 +88,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   write(key: string, value: string): number {
+    if (!this.inTransaction) this.begin();
     const update = this.updateStmt;
     update.bind([value, key]);
     try {
@@ -83,6 +98,11 @@ export class MemoryRecordStore implements RecordStore {
     }
     this.insertRow(key, value);
     return 1;
+  }
+
+  private begin(): void {
+    this.db.run("BEGIN");
+    this.inTransaction = true;
   }
 
   /** A new key at version 1. */

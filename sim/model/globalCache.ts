@@ -121,7 +121,7 @@ export class GlobalCache {
   shardFor(key: Key): Shard {
     if (key.shardIndex < 0) {
       key.shardIndex = this.ring.lookup(key.name);
-      key.storeKey = (this.shards[key.shardIndex] as Shard).prefix + key.name;
+      key.storeKey = interned((this.shards[key.shardIndex] as Shard).prefix + key.name);
       if (this.faults !== null) this.routed.push(key);
     }
     return this.shards[key.shardIndex] as Shard;
@@ -373,6 +373,16 @@ export class GlobalCache {
     }
     op.next(op);
   };
+}
+
+/**
+ * The same text as the engine's own property-name copy (an internalized string). The in-process store
+ * keeps its keyspace as an object's properties: a key already internalized is found by identity,
+ * where any other string is first looked up in the engine's string table, on every command.
+ */
+function interned(text: string): string {
+  for (const name in { [text]: 0 }) return name;
+  return text;
 }
 
 /** `version|expiresAtUs|` then `n` for an absent value or `s` followed by the value. 0 = no expiry. */
