@@ -10,7 +10,8 @@
 //   resetting cost O(distinct values): an empty histogram costs nothing to merge or reset.
 // - Larger values (staleness ages spread over a whole TTL, mostly distinct) are appended unsorted to a
 //   pending buffer; when it fills it is sorted (a native numeric sort) and merged into sorted parallel
-//   arrays of distinct values and their counts. The buffer holds at most a quarter of the distinct
+//   arrays of distinct values and their cumulative counts, so a rank is a binary search (and a sum of
+//   histograms finds one by bisecting the value range, without copying its parts). The buffer holds at most a quarter of the distinct
 //   values (at least PENDING_MIN), so the sort is amortised to O(log n) a value and memory stays
 //   about 8 bytes a distinct value (32-bit values and counts, widened to 64 bits only once a value or
 //   the count reaches 2^32).
@@ -56,7 +57,12 @@ export class ExactHistogram {
   private distinctLength = 0;
   /** Distinct values from DENSE_LIMIT up, increasing, with their counts (capacity may exceed length). */
   private largeValues: Column = NO_VALUES;
-  private largeCounts: Column = NO_VALUES;
+  /**
+   * For each large value, how many values up to and including it were recorded among the large ones:
+   * cumulative rather than per value, so a rank is a binary search, and a sum's rank is found without
+   * walking its parts.
+   */
+  private largeCumulative: Column = NO_VALUES;
   private largeLength = 0;
   /** Large values (and their counts) not yet merged into largeValues, in arrival order. */
   private pendingValues: Column = NO_VALUES;
@@ -146,14 +152,14 @@ export class ExactHistogram {
     if (n * 64 >= this.largeLength) {
       // Comparable sizes: one linear merge of two sorted runs.
       this.compact();
-      this.mergeSorted(other.largeValues, other.largeCounts, n);
+      this.mergeSorted(other.largeValues, other.largeCumulative, n, true);
       return;
     }
     // Much smaller than what is kept: queue it, so many small merges do not each walk everything.
     for (let i = 0; i < n; i++) {
       if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
       this.pendingValues[this.pendingLength] = other.largeValues[i] as number;
-      this.pendingCounts[this.pendingLength] = other.largeCounts[i] as number;
+      this.pendingCounts[this.pendingLength] = other.largeCountAt(i);
       this.pendingLength++;
     }
     this.pendingUnit = false;
@@ -190,13 +196,37 @@ export class ExactHistogram {
     if (this.parts !== null) return this.partsAtRank(this.parts, rank);
     if (rank <= this.denseCount) return this.denseAtRank(rank);
     this.compact();
-    let cumulative = this.denseCount;
-    const counts = this.largeCounts;
-    for (let i = 0; i < this.largeLength; i++) {
-      cumulative += counts[i] as number;
-      if (cumulative >= rank) return this.largeValues[i] as number;
+    // The first large value whose cumulative count reaches the rank.
+    const wanted = rank - this.denseCount;
+    const cumulative = this.largeCumulative;
+    let lo = 0;
+    let hi = this.largeLength - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cumulative[mid] as number) >= wanted) hi = mid;
+      else lo = mid + 1;
     }
-    return this.max;
+    return this.largeValues[lo] as number;
+  }
+
+  /** How many times the i-th large value was recorded. */
+  private largeCountAt(i: number): number {
+    const cumulative = this.largeCumulative;
+    return (cumulative[i] as number) - (i > 0 ? (cumulative[i - 1] as number) : 0);
+  }
+
+  /** How many large values up to v (inclusive) were recorded. */
+  private largeUpTo(v: number): number {
+    const values = this.largeValues;
+    // The number of kept values ≤ v.
+    let lo = 0;
+    let hi = this.largeLength;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((values[mid] as number) <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : (this.largeCumulative[lo - 1] as number);
   }
 
   /** Merges the parts of a sum into this histogram's own arrays. */
@@ -208,7 +238,10 @@ export class ExactHistogram {
     for (const part of parts) this.add(part);
   }
 
-  /** The rank-th smallest value of the parts together, walking them side by side in value order. */
+  /**
+   * The rank-th smallest value of the parts together: dense values page by page across the parts,
+   * large ones by bisecting the value range, counting each part's values up to a guess by binary search.
+   */
   private partsAtRank(parts: readonly ExactHistogram[], rank: number): number {
     let cumulative = 0;
     for (const part of parts) cumulative += part.denseCount;
@@ -228,27 +261,18 @@ export class ExactHistogram {
       }
     }
     for (const part of parts) part.compact();
-    const next = new Array<number>(parts.length).fill(0);
-    for (;;) {
-      let smallest = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < parts.length; k++) {
-        const part = parts[k] as ExactHistogram;
-        const i = next[k] as number;
-        if (i < part.largeLength && (part.largeValues[i] as number) < smallest) {
-          smallest = part.largeValues[i] as number;
-        }
-      }
-      if (smallest === Number.POSITIVE_INFINITY) return this.max;
-      for (let k = 0; k < parts.length; k++) {
-        const part = parts[k] as ExactHistogram;
-        const i = next[k] as number;
-        if (i < part.largeLength && part.largeValues[i] === smallest) {
-          cumulative += part.largeCounts[i] as number;
-          next[k] = i + 1;
-        }
-      }
-      if (cumulative >= rank) return smallest;
+    // The smallest v with at least `rank` values ≤ v is a recorded value, between DENSE_LIMIT and max.
+    const wanted = rank - cumulative;
+    let lo = DENSE_LIMIT;
+    let hi = this.max;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      let upTo = 0;
+      for (const part of parts) upTo += part.largeUpTo(mid);
+      if (upTo >= wanted) hi = mid;
+      else lo = mid + 1;
     }
+    return lo;
   }
 
   private countDense(value: number, n: number): void {
@@ -301,7 +325,7 @@ export class ExactHistogram {
   private widen(): void {
     this.wide = true;
     this.largeValues = Float64Array.from(this.largeValues);
-    this.largeCounts = Float64Array.from(this.largeCounts);
+    this.largeCumulative = Float64Array.from(this.largeCumulative);
     this.pendingValues = Float64Array.from(this.pendingValues);
     this.pendingCounts = Float64Array.from(this.pendingCounts);
   }
@@ -354,11 +378,14 @@ export class ExactHistogram {
     this.mergeSorted(values, counts, distinct);
   }
 
-  /** Merges n sorted distinct values with their counts into the large values, in place from the end. */
-  private mergeSorted(values: Column, counts: Column, n: number): void {
+  /**
+   * Merges n sorted distinct values with their counts (or, when `cumulativeCounts`, their cumulative
+   * counts) into the large values, in place from the end.
+   */
+  private mergeSorted(values: Column, counts: Column, n: number, cumulativeCounts = false): void {
     const kept = this.largeLength;
     let keptValues = this.largeValues;
-    let keptCounts = this.largeCounts;
+    let keptCounts = this.largeCumulative;
     // Values already kept only add to a count; the others need a slot each.
     let fresh = 0;
     for (let i = 0, j = 0; j < n; ) {
@@ -379,8 +406,14 @@ export class ExactHistogram {
       keptValues = grownValues;
       keptCounts = grownCounts;
       this.largeValues = grownValues;
-      this.largeCounts = grownCounts;
+      this.largeCumulative = grownCounts;
     }
+    // Written from the end. A slot's new cumulative count is the kept cumulative count at or below its
+    // value plus the incoming counts up to its value (`added`, which shrinks as incoming values are
+    // placed), so no count needs unpicking from the cumulative ones.
+    let added = 0;
+    if (cumulativeCounts) added = counts[n - 1] as number;
+    else for (let j = 0; j < n; j++) added += counts[j] as number;
     let i = kept - 1;
     let j = n - 1;
     let w = length - 1;
@@ -388,16 +421,15 @@ export class ExactHistogram {
       const incoming = values[j] as number;
       if (i >= 0 && (keptValues[i] as number) > incoming) {
         keptValues[w] = keptValues[i] as number;
-        keptCounts[w] = keptCounts[i] as number;
+        keptCounts[w] = (keptCounts[i] as number) + added;
         i--;
-      } else if (i >= 0 && keptValues[i] === incoming) {
-        keptValues[w] = incoming;
-        keptCounts[w] = (keptCounts[i] as number) + (counts[j] as number);
-        i--;
-        j--;
       } else {
+        // Read the kept slot before writing: w can equal i.
+        const below = i >= 0 ? (keptCounts[i] as number) : 0;
+        if (i >= 0 && keptValues[i] === incoming) i--;
         keptValues[w] = incoming;
-        keptCounts[w] = counts[j] as number;
+        keptCounts[w] = below + added;
+        added = cumulativeCounts ? (j > 0 ? (counts[j - 1] as number) : 0) : added - (counts[j] as number);
         j--;
       }
       w--;
