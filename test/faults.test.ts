@@ -1,11 +1,13 @@
 // Guards the fault machinery: a timed-out request never completes later (every operation ends exactly
-// once), no operation of a crashed node completes after its crash, shards go down and come back, lost
+// once), no operation of a crashed node completes after its crash (its awaited events are cancelled in
+// the kernel at the crash), shards go down and come back, lost
 // and delayed invalidations, and the faults section's errors. Property tests draw seeds and fault times.
 
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { FaultLog } from "../sim/faults/faultLog.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 type Row = Record<string, string>;
@@ -170,6 +172,56 @@ describe("crash", () => {
       ),
       { numRuns: 8 },
     );
+  }, 120_000);
+});
+
+describe("crash by cancellation", () => {
+  it("no answer or timeout of a crashed node's operation runs after its crash: all are dropped at the crash", async () => {
+    const original = { arrived: FaultLog.prototype.arrived, dropped: FaultLog.prototype.dropped };
+    const late: string[] = [];
+    const dropTimes: number[] = [];
+    let dropsSeen = 0;
+    const arrived = vi.spyOn(FaultLog.prototype, "arrived").mockImplementation(function (this: FaultLog, op) {
+      if (op.epoch !== op.node.epoch) late.push(`${op.node.name} op ${op.opId}`);
+      original.arrived.call(this, op);
+    });
+    const dropped = vi.spyOn(FaultLog.prototype, "dropped").mockImplementation(function (this: FaultLog, op) {
+      dropTimes.push((this as unknown as { scheduler: { nowUs: number } }).scheduler.nowUs);
+      original.dropped.call(this, op);
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 1_000_000 }),
+          fc.integer({ min: 1, max: 250 }),
+          fc.integer({ min: 1, max: 100 }),
+          async (seed, atMs, forMs) => {
+            late.length = 0;
+            dropTimes.length = 0;
+            const text = generated(
+              seed,
+              600,
+              `  schedule:
+    - { kind: crash, node: B, at: ${atMs}ms, for: ${forMs}ms }
+    - { kind: link-loss, node: B, tier: all, loss: 0.2, at: 0ms }`,
+            );
+            const { files } = await runToTexts(scenarioFromText(text));
+            expect(late).toEqual([]);
+            // Every drop is the crash's own, made at its instant, and the report counts each one once.
+            expect(new Set(dropTimes)).toEqual(new Set(dropTimes.length > 0 ? [atMs * 1000] : []));
+            expect(Number(faultsRow(files, "run", "B").ops_dropped)).toBe(dropTimes.length);
+            dropsSeen += dropTimes.length;
+          },
+        ),
+        { numRuns: 8 },
+      );
+      expect(arrived).toHaveBeenCalled();
+      // The crashes did catch operations in flight (the property was not met vacuously).
+      expect(dropsSeen).toBeGreaterThan(0);
+    } finally {
+      arrived.mockRestore();
+      dropped.mockRestore();
+    }
   }, 120_000);
 });
 

@@ -3,7 +3,7 @@
 // to return to their level before it began. It is also the tiers' and strategy parts' view of the
 // faults (RequestFaults, WorldFaults): the request timeout, the fallbacks, crash listeners, and the
 // place timeouts, dropped operations and failures are reported to. Written out as faults.csv.
-import type { Scheduler } from "../core/scheduler.ts";
+import type { EventHandle, Scheduler } from "../core/scheduler.ts";
 import type { RequestFaults, Tier } from "../model/link.ts";
 import type { Operation } from "../model/operation.ts";
 import { NO_TALLY, TALLY, type Tally, type TallyId } from "../model/tally.ts";
@@ -138,6 +138,8 @@ export class FaultLog implements RequestFaults, WorldFaults {
   readonly windows: FaultWindowLog[] = [];
   private active: FaultWindowLog[] = [];
   private readonly crashListeners: Array<(node: SimNode) => void> = [];
+  /** Per node, its operations in flight in the tiers and the event each waits for (-1: none yet). */
+  private readonly inFlight: Array<Map<Operation, EventHandle>>;
   private readsSoFar = 0;
   private staleSoFar = 0;
   /** Where the counts that are also report columns go (the recorder, once `observe` has seen it). */
@@ -152,6 +154,7 @@ export class FaultLog implements RequestFaults, WorldFaults {
     this.readFallback = options.readFallback;
     this.staleIfError = options.staleIfError;
     this.byNode = nodes.map(() => new FaultCounts());
+    this.inFlight = nodes.map(() => new Map());
   }
 
   /** A tally that also counts, per fault window, the database reads issued (the load a fault causes). */
@@ -183,7 +186,17 @@ export class FaultLog implements RequestFaults, WorldFaults {
     this.active = this.active.filter((w) => w !== window);
   }
 
+  /**
+   * A node crashed: every operation it had in flight in the tiers is dropped now, and the event it
+   * waited for (its answer or its timeout) is cancelled in the kernel, so none of them runs later.
+   */
   crashed(node: SimNode): void {
+    const inFlight = this.inFlight[node.index] as Map<Operation, EventHandle>;
+    for (const [op, handle] of inFlight) {
+      if (handle >= 0) this.scheduler.cancel(handle);
+      this.dropped(op);
+    }
+    inFlight.clear();
     for (const listener of this.crashListeners) listener(node);
   }
 
@@ -191,6 +204,14 @@ export class FaultLog implements RequestFaults, WorldFaults {
 
   timedOut(op: Operation, tier: Tier): void {
     this.bump(op.node.index, tier === "cache" ? "cacheTimeouts" : "databaseTimeouts");
+  }
+
+  awaiting(op: Operation, handle: EventHandle): void {
+    (this.inFlight[op.node.index] as Map<Operation, EventHandle>).set(op, handle);
+  }
+
+  arrived(op: Operation): void {
+    (this.inFlight[op.node.index] as Map<Operation, EventHandle>).delete(op);
   }
 
   dropped(op: Operation): void {

@@ -87,6 +87,7 @@ export class Database {
       // The node gives up at the deadline, wherever the request is (lost, queued, in service, on its way
       // back); an answer in time cancels it.
       op.timeoutHandle = this.scheduler.after(faults.timeoutUs, this.timedOut, op);
+      faults.awaiting(op, op.timeoutHandle);
       if (!link.delivers()) return;
     }
     this.scheduler.after(link.hopUs(), this.atDatabase, op);
@@ -142,7 +143,7 @@ export class Database {
         this.scheduler.nowUs + backUs < op.sentUs + faults.timeoutUs &&
         this.scheduler.cancel(op.timeoutHandle)
       ) {
-        this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op);
+        faults.awaiting(op, this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op));
         return;
       }
     }
@@ -163,19 +164,13 @@ export class Database {
     this.checkAck(op.key, version, op.version);
 
   private readonly answeredFaulty = (answer: unknown, op: Operation) => {
-    if (op.epoch !== op.node.epoch) {
-      (this.faults as RequestFaults).dropped(op);
-      return;
-    }
+    (this.faults as RequestFaults).arrived(op);
     op.onAnswer(answer, op);
   };
 
   private readonly timedOut = (op: Operation) => {
     const faults = this.faults as RequestFaults;
-    if (op.epoch !== op.node.epoch) {
-      faults.dropped(op);
-      return;
-    }
+    faults.arrived(op);
     op.failed = true;
     op.servedBy = "database";
     faults.timedOut(op, "database");

@@ -227,8 +227,10 @@ export class GlobalCache {
     op.failed = false;
     op.sentUs = this.scheduler.nowUs;
     op.sentShard = op.key.shardIndex;
-    if (link.delivers()) this.scheduler.after(link.hopUs(), this.atCacheFaulty, op);
-    else this.scheduler.after(this.faults.timeoutUs, this.timedOut, op);
+    if (link.delivers()) {
+      this.scheduler.after(link.hopUs(), this.atCacheFaulty, op);
+      this.faults.awaiting(op, -1);
+    } else this.faults.awaiting(op, this.scheduler.after(this.faults.timeoutUs, this.timedOut, op));
   }
 
   private readonly atCache = (op: Operation) => {
@@ -251,36 +253,33 @@ export class GlobalCache {
     const nowUs = this.scheduler.nowUs;
     const deadlineUs = op.sentUs + faults.timeoutUs;
     const link = op.node.cacheLinks[op.sentShard] as Link;
+    // The sender crashed while its request was on the way (it was dropped then): the command still runs,
+    // but nobody is there for an answer or a timeout.
+    const senderGone = op.epoch !== op.node.epoch;
     if (this.shardUp[op.sentShard] && link.up) {
       op.arrivedUs = nowUs;
       const answer = op.command(op);
-      if (link.delivers()) {
+      if (!senderGone && link.delivers()) {
         const backUs = link.hopUs();
         if (nowUs + backUs < deadlineUs) {
-          this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op);
+          faults.awaiting(op, this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op));
           return;
         }
       }
       abandon(answer);
     }
-    this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op);
+    if (!senderGone) faults.awaiting(op, this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op));
   };
 
   private readonly answeredFaulty = (answer: unknown, op: Operation) => {
-    if (op.epoch !== op.node.epoch) {
-      (this.faults as RequestFaults).dropped(op);
-      return;
-    }
+    (this.faults as RequestFaults).arrived(op);
     op.onAnswer(answer, op);
   };
 
   /** The sender gave up: the leg goes on as a failed miss (no entry, nothing stored, no lease). */
   private readonly timedOut = (op: Operation) => {
     const faults = this.faults as RequestFaults;
-    if (op.epoch !== op.node.epoch) {
-      faults.dropped(op);
-      return;
-    }
+    faults.arrived(op);
     op.failed = true;
     op.found = "miss";
     op.stored = false;

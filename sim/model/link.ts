@@ -108,6 +108,13 @@ export interface RequestFaults {
   timedOut(op: Operation, tier: Tier): void;
   /** An operation of a node that crashed after it began turned up, and was dropped. */
   dropped(op: Operation): void;
+  /**
+   * op's request left its node; `handle` is the event that brings the node its answer or its timeout
+   * (-1 while the request is still on its way). A crash of the node cancels that event and drops op.
+   */
+  awaiting(op: Operation, handle: number): void;
+  /** The event op's node waited for has run: op is no longer in flight there. */
+  arrived(op: Operation): void;
 }
 
 /** Lets a request's answer, possibly still a promise, fail without anyone waiting for it. */
