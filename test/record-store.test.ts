@@ -46,7 +46,12 @@ describe("MemoryRecordStore", () => {
     store = await MemoryRecordStore.open();
     store.seed([["a", "1"]]);
     expect(store.write("a", "2")).toBe(2);
-    expect(() => store?.seed([["b", "x"], ["a", "again"]])).toThrow(/UNIQUE/);
+    expect(() =>
+      store?.seed([
+        ["b", "x"],
+        ["a", "again"],
+      ]),
+    ).toThrow(/UNIQUE/);
     expect(store.read("b")).toEqual({ value: null, version: 0 });
     expect(store.read("a")).toEqual({ value: "2", version: 2 });
     store.seed([["c", "y"]]);
