@@ -16,8 +16,8 @@ export const TREE_LIMITS = {
   depth: 64,
   /**
    * Values (scalars, lists and mappings) once aliases are expanded. 1,000,000 `data.values` entries
-   * (the most a file may hold, and about what fits in 8 MiB) are 2M values; beyond 2.5M, aliases are
-   * multiplying the file, and every later stage would pay for each copy.
+   * (the most a file may hold) are 2M values; beyond 2.5M, aliases are multiplying the file, and every
+   * later stage would pay for each copy.
    */
   values: 2_500_000,
   /** Aliases in one file; a scenario that needs more is generated, and can as well write the values out. */
