@@ -1,13 +1,21 @@
-// Guards `cachesim mrc`: size lists and ranges, policy names, the scenario's request stream, LRU's
-// one-pass curve against replays, and the command as a user meets it (CSV written, bad input refused
-// with exit 2 and nothing written).
+// Guards `cachesim mrc`: size lists and ranges, policy names, the scenario's and a trace's request
+// streams, LRU's one-pass curve against replays, and the command as a user meets it (CSV written, bad
+// input refused with exit 2 and nothing written).
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { MRC_HEADER, parsePolicies, parseSizes, scenarioRequests } from "../sim/commands/mrc.ts";
+import {
+  MRC_HEADER,
+  parsePolicies,
+  parseSizes,
+  scenarioRequests,
+  traceRequests,
+  WHOLE_TRACE,
+} from "../sim/commands/mrc.ts";
 import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
 import { type Request, replay } from "../sim/model/eviction/replay.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
@@ -154,6 +162,88 @@ describe("cachesim mrc", () => {
     const r = await cachesim("mrc", file, "--sizes", "10,x", "--out", out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('found "x"');
+    expect(existsSync(out)).toBe(false);
+  }, 150_000);
+});
+
+describe("cachesim mrc on a trace", () => {
+  // 1 2 1 3 1 2 under LRU of 2 entries: 1 miss, 2 miss, 1 hit, 3 miss (2 goes), 1 hit, 2 miss.
+  const TRACE = "1\n2\n*\n1\n3\n1\n2\n";
+
+  it("reads a text trace's keys, skipping `*` lines, the same on every walk", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "t.txt");
+    writeFileSync(file, TRACE);
+    const source = traceRequests(file, WHOLE_TRACE, false);
+    // The walk reuses one request object, so each is read as it comes.
+    const keys = (walk: Iterable<Request>) => {
+      const seen: string[] = [];
+      for (const r of walk) seen.push(`${r.key}/${r.size}`);
+      return seen;
+    };
+    expect(keys(source())).toEqual(["1/1", "2/1", "1/1", "3/1", "1/1", "2/1"]);
+    expect(keys(source())).toEqual(keys(source()));
+    const [row] = missRatioCurves(source, {
+      policies: [{ name: "lru", options: {} }],
+      sizes: [2],
+      byBytes: false,
+    });
+    expect(row).toMatchObject({ policy: "lru", size: 2, requests: 6, misses: 4 });
+  });
+
+  it("gives the same curve from the trace file, its .gz and a scenario that replays it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    writeFileSync(path.join(dir, "t.txt"), TRACE);
+    writeFileSync(path.join(dir, "t.txt.gz"), gzipSync(TRACE));
+    writeFileSync(
+      path.join(dir, "s.yaml"),
+      "name: replay\nseed: 1\nduration: 10s\nstrategy: local\nnodes: [n1]\n" +
+        "workloads:\n  - trace: { file: t.txt, rate: 100 }\n",
+    );
+    const csvs: string[] = [];
+    for (const input of ["t.txt", "t.txt.gz", "s.yaml"]) {
+      const out = path.join(dir, `out-${input}`);
+      const r = await cachesim(
+        "mrc",
+        path.join(dir, input),
+        "--sizes",
+        "1..3+1",
+        "--policies",
+        "lru,fifo",
+        "--out",
+        out,
+      );
+      expect(r.stderr, input).toBe("");
+      expect(r.code, input).toBe(0);
+      csvs.push(readFileSync(path.join(out, "mrc.csv"), "utf8"));
+    }
+    expect(csvs[0]).toContain("lru,2,6,4,");
+    expect(csvs[1]).toBe(csvs[0]);
+    expect(csvs[2]).toBe(csvs[0]);
+  }, 150_000);
+
+  it("refuses a missing trace, and bytes from a trace without sizes, with exit 2 and nothing written", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const out = path.join(dir, "out");
+    const missing = await cachesim("mrc", path.join(dir, "nope.txt"), "--sizes", "2", "--out", out);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nope.txt");
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(path.join(dir, "t.txt"), TRACE);
+    const bytes = await cachesim(
+      "mrc",
+      path.join(dir, "t.txt"),
+      "--sizes",
+      "2",
+      "--policies",
+      "lru",
+      "--unit",
+      "bytes",
+      "--out",
+      out,
+    );
+    expect(bytes.code).toBe(2);
+    expect(bytes.stderr).toContain("line 1 has no size; --unit bytes needs sizes");
     expect(existsSync(out)).toBe(false);
   }, 150_000);
 });

@@ -1,8 +1,9 @@
-// `cachesim mrc <scenario> --sizes …`: the miss-ratio curve of each eviction policy over a scenario's
-// request stream, printed and written to mrc.csv. Until trace files can be read, the stream is the
-// scenario's own: its generator workloads' key draws (same seed, same named streams as a run) and its
-// scripts' keys, workload after workload. Every request, read or write, counts as an access: looked up,
-// and inserted on a miss. The input is a re-walkable iterator of (key, size), so a trace reader plugs in.
+// `cachesim mrc <scenario or trace> --sizes …`: the miss-ratio curve of each eviction policy over a
+// request stream, printed and written to mrc.csv. The stream is a trace file's requests (read afresh on
+// each walk, so any length fits in constant memory) or a scenario's own: its generator workloads' key
+// draws (same seed, same named streams as a run), its scripts' keys and its trace workloads' requests,
+// workload after workload. Every request, read or write, counts as an access: looked up, and inserted on
+// a miss.
 import path from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { RngStreams } from "../core/rng.ts";
@@ -21,6 +22,7 @@ import type { GeneratorSpec } from "../workloads/generatorSpec.ts";
 import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";
 import { valueSizes } from "../workloads/sizes/sizes.ts";
+import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
 
 /** Points on one curve, and requests in one stream: enough for any curve worth plotting. */
 export const MRC_SIZES_MAX = 1_000;
@@ -64,11 +66,47 @@ export function parsePolicies(text: string | undefined): string[] {
   return [...new Set(names)];
 }
 
+type TraceStream = Pick<TraceSpec, "format" | "prefix" | "requests">;
+
+/** A trace file read by its extension (format, compression) with the format's defaults. */
+export const WHOLE_TRACE: TraceStream = { format: null, prefix: "", requests: 0 };
+
+/**
+ * A trace's requests as (key, size), read from the file afresh on every walk. A record without a size
+ * counts as 1 unless sizes are in bytes, which then is an error naming the record.
+ */
+export function traceRequests(file: string, spec: TraceStream, byBytes: boolean): RequestSource {
+  return function* walk(): Generator<Request> {
+    const reader = openTrace(file, spec);
+    const request: Request = { key: "", size: 0 };
+    let n = 0;
+    try {
+      for (let r = reader.next(); r !== null; r = reader.next()) {
+        if (spec.requests > 0 && n >= spec.requests) break;
+        if (++n > MRC_REQUESTS_MAX)
+          throw new MrcInputError(
+            `${file}: the trace has more than ${MRC_REQUESTS_MAX} requests, mrc's limit`,
+          );
+        request.key = spec.prefix + (r.id >= 0 ? String(r.id) : r.key);
+        if (r.size < 0 && byBytes)
+          throw new MrcInputError(`${file}: ${reader.unit} ${r.at} has no size; --unit bytes needs sizes`);
+        request.size = r.size < 0 ? 1 : r.size;
+        yield request;
+      }
+    } finally {
+      reader.close();
+    }
+  };
+}
+
 /** The scenario's requests as (key, size), the same every walk. */
 export function scenarioRequests(scenario: Scenario, byBytes: boolean): RequestSource {
   let total = 0;
+  const traceFile = (spec: TraceSpec) => path.resolve(path.dirname(scenario.file), spec.file);
   scenario.workloads.forEach((w, i) => {
     if (isScript(w)) total += w.ops.length;
+    else if (w.kind === "trace")
+      total += (w.options as TraceSpec).requests; // 0: counted while read
     else if (w.kind === "generator") {
       const spec = w.options as GeneratorSpec;
       if (spec.requests <= 0)
@@ -77,7 +115,9 @@ export function scenarioRequests(scenario: Scenario, byBytes: boolean): RequestS
         throw new MrcInputError(`workloads[${i}]: sizes in bytes need the generator's valueSize`);
       total += spec.requests;
     } else
-      throw new MrcInputError(`workloads[${i}]: mrc reads generator and script workloads, not ${w.kind}`);
+      throw new MrcInputError(
+        `workloads[${i}]: mrc reads generator, script and trace workloads, not ${w.kind}`,
+      );
   });
   if (total > MRC_REQUESTS_MAX)
     throw new MrcInputError(`the stream has ${total} requests; mrc takes at most ${MRC_REQUESTS_MAX}`);
@@ -94,6 +134,11 @@ export function scenarioRequests(scenario: Scenario, byBytes: boolean): RequestS
           request.size = lastSize.get(op.key) ?? 0;
           yield request;
         }
+        continue;
+      }
+      if (w.kind === "trace") {
+        const spec = w.options as TraceSpec;
+        yield* traceRequests(traceFile(spec), spec, byBytes)();
         continue;
       }
       const spec = w.options as GeneratorSpec;
@@ -131,17 +176,22 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
   try {
     const sizes = parseSizes(args.sizes);
     const policies = parsePolicies(args.policies).map((name) => ({ name, options: {} }));
-    if (!/\.ya?ml$/i.test(args.input))
-      throw new MrcInputError(`${args.input}: give a scenario (.yaml); trace files are not read yet`);
-    const scenario = loadScenario(args.input, knownNames());
     const byBytes = args.unit === "bytes";
+    const isScenario = /\.ya?ml$/i.test(args.input);
+    const scenario = isScenario ? loadScenario(args.input, knownNames()) : null;
+    // A trace is opened once before anything is written, so a missing or foreign file changes nothing.
+    if (scenario === null) openTrace(args.input, WHOLE_TRACE).close();
     for (const p of policies)
       for (const size of sizes) {
         const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : size, byBytes ? size : 0);
         if (misfit !== null) throw new MrcInputError(`--sizes ${size}: ${misfit}`);
       }
-    const source = scenarioRequests(scenario, byBytes);
-    const outDir = args.out ?? path.join("reports", `${scenario.name}-mrc`);
+    const source =
+      scenario === null
+        ? traceRequests(args.input, WHOLE_TRACE, byBytes)
+        : scenarioRequests(scenario, byBytes);
+    const name = scenario?.name ?? path.basename(args.input).replace(/\.[^.]*$/, "");
+    const outDir = args.out ?? path.join("reports", `${name}-mrc`);
     const output = await OutputDir.create(outDir);
     try {
       const rows = missRatioCurves(source, { policies, sizes, byBytes });
@@ -190,7 +240,11 @@ export function mrcCommand(setExit: (code: number) => void): CommandModule<objec
     describe: "miss-ratio curves: each eviction policy's miss ratio at each cache size",
     builder: (y: Argv) =>
       y
-        .positional("input", { type: "string", demandOption: true, describe: "scenario file (.yaml)" })
+        .positional("input", {
+          type: "string",
+          demandOption: true,
+          describe: "scenario file (.yaml) or trace file (text, .csv, .oracleGeneral; .gz/.zst/.xz)",
+        })
         .option("sizes", {
           type: "string",
           demandOption: true,
