@@ -11,6 +11,7 @@ import type { LiveRedisStore } from "../sim/backends/live/liveRedisStore.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
 import type { Backends } from "../sim/backends/types.ts";
 import { valueBytes } from "../sim/model/localCache.ts";
+import { boundedShardWorld } from "./support/boundedShardWorld.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
@@ -52,21 +53,7 @@ const CASES = [
 ];
 
 function world(strategy: string, globalCache: string): string {
-  return `seed: 11
-strategy: ${strategy}
-nodes: [A, B, C]
-globalCache: ${globalCache}
-data:
-  fill: { count: 300, value: "0123456789abcdef" }
-workloads:
-  - generator:
-      requests: 1500
-      rate: 2000
-      keys: { count: 300, dist: zipf, s: 0.9 }
-      readFraction: 0.7
-      valueSize: { dist: uniform, min: 1, max: 40 }
-report: { interval: 250ms }
-`;
+  return boundedShardWorld(strategy, globalCache, { seed: 11, requests: 1500, interval: "250ms" });
 }
 
 /** Bytes each shard holds on the standalone server (values only; leases and tombstones hold none). */

@@ -405,7 +405,7 @@ workloads:
 
   it("name the global cache's bounds and maxmemory policy at their position", () => {
     const global = (field: string) =>
-      lines(MINIMAL.replace("strategy: local", "strategy: global") + `globalCache:\n  ${field}\n`);
+      lines(`${MINIMAL.replace("strategy: local", "strategy: global")}globalCache:\n  ${field}\n`);
     expect(global("eviction: allkeys-lr")).toEqual([
       `${FILE}:8:13: globalCache.eviction: expected one of: noeviction, allkeys-lru, allkeys-lfu, volatile-ttl, allkeys-random, found "allkeys-lr"`,
     ]);

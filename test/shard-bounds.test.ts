@@ -7,6 +7,7 @@ import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 import type { CacheStore, LeaseAnswer, MaybePromise } from "../sim/backends/types.ts";
 import { valueBytes } from "../sim/model/localCache.ts";
+import { boundedShardWorld } from "./support/boundedShardWorld.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 /** Bytes the engine accounts for an entry as stored: a value's UTF-8 length; tombstones, leases 0. */
@@ -99,21 +100,7 @@ const STRATEGIES = {
 };
 
 function world(strategy: string, globalCache: string): string {
-  return `seed: 7
-strategy: ${strategy}
-nodes: [A, B, C]
-globalCache: ${globalCache}
-data:
-  fill: { count: 300, value: "0123456789abcdef" }
-workloads:
-  - generator:
-      requests: 4000
-      rate: 2000
-      keys: { count: 300, dist: zipf, s: 0.9 }
-      readFraction: 0.7
-      valueSize: { dist: uniform, min: 1, max: 40 }
-report: { interval: 1s }
-`;
+  return boundedShardWorld(strategy, globalCache, { seed: 7, requests: 4000, interval: "1s" });
 }
 
 function totals(summary: string): Record<string, string> {

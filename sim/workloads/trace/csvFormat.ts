@@ -13,7 +13,7 @@ import { strict } from "../../plugin/options.ts";
 import { LIMITS } from "../../scenario/schema.ts";
 import { Lines } from "./lines.ts";
 import { traceError } from "./traceError.ts";
-import { keyIdOf, type TraceFormat, type TraceRecord } from "./traceFormat.ts";
+import { blankRecord, keyIdOf, type TraceFormat } from "./traceFormat.ts";
 
 const FIELDS = ["time", "key", "op", "size", "node"] as const;
 type Field = (typeof FIELDS)[number];
@@ -72,15 +72,7 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
         `no key column: name it with columns.key (the header has ${names.join(", ")})`,
       );
     }
-    const record: TraceRecord = {
-      time: Number.NaN,
-      id: -1,
-      key: "",
-      write: false,
-      size: -1,
-      node: null,
-      at: 0,
-    };
+    const record = blankRecord();
     let batch: string[][] = [];
     let batchFirstLine = 0;
     let row = 0;

@@ -9,12 +9,12 @@ import { strict } from "../../plugin/options.ts";
 import { LIMITS } from "../../scenario/schema.ts";
 import { traceError } from "./traceError.ts";
 import {
+  blankRecord,
   KEY_ID_DIGITS_MAX,
   KEY_IDS_MAX,
   keyIdOf,
   LINE_CHARS_MAX,
   type TraceFormat,
-  type TraceRecord,
 } from "./traceFormat.ts";
 
 const NL = 10;
@@ -30,15 +30,7 @@ export const textFormat: TraceFormat = {
   options: strict({}),
   create({ file, bytes }) {
     const decoder = new TextDecoder("utf-8", { fatal: true });
-    const record: TraceRecord = {
-      time: Number.NaN,
-      id: -1,
-      key: "",
-      write: false,
-      size: -1,
-      node: null,
-      at: 0,
-    };
+    const record = blankRecord();
     let buf: Uint8Array = new Uint8Array(0);
     let pos = 0;
     let ended = false;

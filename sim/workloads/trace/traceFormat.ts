@@ -25,6 +25,11 @@ export interface TraceRecord {
   at: number;
 }
 
+/** A record with nothing read into it yet: no time, no key, a read, no size, no node. */
+export function blankRecord(): TraceRecord {
+  return { time: Number.NaN, id: -1, key: "", write: false, size: -1, node: null, at: 0 };
+}
+
 export interface RecordReader {
   /** The next request, or null at the end of the trace. Throws a trace error naming the line or record. */
   next(): TraceRecord | null;
