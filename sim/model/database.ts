@@ -8,7 +8,7 @@ import { Resource } from "../core/resource.ts";
 import { type Scheduler, SimulationError } from "../core/scheduler.ts";
 import type { DatabaseStats } from "./databaseStats.ts";
 import type { LatencySampler } from "./latency.ts";
-import { abandon, type Link, type RequestFaults } from "./link.ts";
+import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import type { Operation } from "./operation.ts";
 import type { Key, Oracle } from "./oracle.ts";
 import { TALLY, type Tally } from "./tally.ts";
@@ -163,19 +163,11 @@ export class Database {
   private readonly checkAbandoned = (version: number, op: Operation) =>
     this.checkAck(op.key, version, op.version);
 
-  private readonly answeredFaulty = (answer: unknown, op: Operation) => {
-    (this.faults as RequestFaults).arrived(op);
-    op.onAnswer(answer, op);
-  };
+  private readonly answeredFaulty = (answer: unknown, op: Operation) =>
+    answerInTime(this.faults as RequestFaults, answer, op);
 
-  private readonly timedOut = (op: Operation) => {
-    const faults = this.faults as RequestFaults;
-    faults.arrived(op);
-    op.failed = true;
-    op.servedBy = "database";
-    faults.timedOut(op, "database");
-    op.next(op);
-  };
+  private readonly timedOut = (op: Operation) =>
+    timeOut(this.faults as RequestFaults, op, "database", "database");
 
   /**
    * Reserves the key's next version for a write acknowledged before it commits (write-behind). Reserved

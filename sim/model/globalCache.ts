@@ -16,7 +16,7 @@ import type { CacheStore, MaybePromise } from "../backends/types.ts";
 import type { Scheduler } from "../core/scheduler.ts";
 import type { BoundedShards } from "./eviction/boundedShards.ts";
 import { HashRing } from "./hashRing.ts";
-import { abandon, type Link, type RequestFaults } from "./link.ts";
+import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import { valueBytes } from "./localCache.ts";
 import type { Operation } from "./operation.ts";
 import type { Key } from "./oracle.ts";
@@ -271,22 +271,15 @@ export class GlobalCache {
     if (!senderGone) faults.awaiting(op, this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op));
   };
 
-  private readonly answeredFaulty = (answer: unknown, op: Operation) => {
-    (this.faults as RequestFaults).arrived(op);
-    op.onAnswer(answer, op);
-  };
+  private readonly answeredFaulty = (answer: unknown, op: Operation) =>
+    answerInTime(this.faults as RequestFaults, answer, op);
 
   /** The sender gave up: the leg goes on as a failed miss (no entry, nothing stored, no lease). */
   private readonly timedOut = (op: Operation) => {
-    const faults = this.faults as RequestFaults;
-    faults.arrived(op);
-    op.failed = true;
     op.found = "miss";
     op.stored = false;
     op.leaseToken = 0;
-    op.servedBy = (this.shards[op.sentShard] as Shard).name;
-    faults.timedOut(op, "cache");
-    op.next(op);
+    timeOut(this.faults as RequestFaults, op, "cache", (this.shards[op.sentShard] as Shard).name);
   };
 
   private readonly issueGet = (op: Operation) => {

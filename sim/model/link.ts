@@ -117,6 +117,24 @@ export interface RequestFaults {
   arrived(op: Operation): void;
 }
 
+/** An answer came back before the sender's deadline: op is no longer in flight and goes on with it. */
+export function answerInTime(faults: RequestFaults, answer: unknown, op: Operation): void {
+  faults.arrived(op);
+  op.onAnswer(answer, op);
+}
+
+/**
+ * The sender's deadline passed with no answer from `tier`: op is no longer in flight, is counted, and
+ * goes on failed, as served by `servedBy`. A tier sets what else a failed answer means before calling.
+ */
+export function timeOut(faults: RequestFaults, op: Operation, tier: Tier, servedBy: string): void {
+  faults.arrived(op);
+  op.failed = true;
+  op.servedBy = servedBy;
+  faults.timedOut(op, tier);
+  op.next(op);
+}
+
 /** Lets a request's answer, possibly still a promise, fail without anyone waiting for it. */
 export function abandon(answer: unknown): void {
   if (typeof (answer as { then?: unknown } | null)?.then === "function")
