@@ -67,26 +67,15 @@ function wantsTrace(scenario: Scenario): boolean {
 }
 
 /**
- * Seeds the system of record and the oracle with the scenario's initial data. The oracle learns of a
- * `data.fill` range as a whole (its keys are made when first named), so a large fill costs nothing
- * until its keys are used.
+ * Seeds the system of record and the oracle with the scenario's initial data. Both learn of a
+ * `data.fill` range as a whole (filledRange.ts): the oracle makes a key when first named, the store a
+ * row when first written, so a large fill costs nothing until its keys are used.
  */
 async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle): Promise<void> {
   const { values, fill } = scenario.data;
   await backends.records.seed(values);
   for (const [key] of values) oracle.seed(key);
-  if (fill === null) return;
-  const { records } = backends;
-  if (records.fill !== undefined) {
-    await records.fill(fill.prefix, fill.count, fill.value);
-  } else {
-    // Keys given explicitly keep their values.
-    const given = new Set(values.map(([key]) => key));
-    function* filled(f: NonNullable<typeof fill>): Generator<readonly [string, string]> {
-      for (let i = 0; i < f.count; i++) if (!given.has(`${f.prefix}${i}`)) yield [`${f.prefix}${i}`, f.value];
-    }
-    await records.seed(filled(fill));
-  }
+  if (fill !== null) backends.records.fill(fill);
 }
 
 /** Fails before the run when the trace is sure to pass its row limit (generators with a request count). */

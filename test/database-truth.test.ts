@@ -23,6 +23,7 @@ async function driftingStore(): Promise<RecordStore> {
   return {
     description: "drifting store",
     seed: (entries) => inner.seed(entries),
+    fill: (range) => inner.fill(range),
     read: (key) => inner.read(key),
     write(key, value) {
       const version = inner.write(key, value);

@@ -24,7 +24,7 @@ describe("MemoryRecordStore", () => {
   it("fills prefix0..prefix(n-1) and keeps keys seeded before", async () => {
     store = await MemoryRecordStore.open();
     store.seed([["key:3", "given"]]);
-    store.fill("key:", 5, "init");
+    store.fill({ prefix: "key:", count: 5, value: "init" });
     expect([0, 1, 2, 3, 4, 5].map((i) => store?.read(`key:${i}`))).toEqual([
       { value: "init", version: 1 },
       { value: "init", version: 1 },
@@ -55,7 +55,7 @@ describe("MemoryRecordStore", () => {
     expect(store.read("b")).toEqual({ value: null, version: 0 });
     expect(store.read("a")).toEqual({ value: "2", version: 2 });
     store.seed([["c", "y"]]);
-    store.fill("k", 2, "z");
+    store.fill({ prefix: "k", count: 2, value: "z" });
     expect([store.read("c"), store.read("k1"), store.write("c", "w")]).toEqual([
       { value: "y", version: 1 },
       { value: "z", version: 1 },

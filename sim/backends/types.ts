@@ -2,6 +2,8 @@
 // directly: it schedules the continuation at a later virtual time and the scheduler waits for the
 // result only when that continuation is due, so results may be sync values or promises.
 
+import type { FilledData } from "../model/filledRange.ts";
+
 export type MaybePromise<T> = T | Promise<T>;
 
 /** One row of the system of record. Version 0 means the key has never been written. */
@@ -64,10 +66,11 @@ export interface RecordStore {
   /** Loads the initial data, in order; each key starts at version 1. */
   seed(entries: Iterable<readonly [string, string]>): MaybePromise<void>;
   /**
-   * Loads keys prefix0 … prefix(count-1), all with one value, each at version 1; keys already seeded
-   * keep theirs. One statement, so a large key space loads without a round trip per key.
+   * Makes keys prefix0 … prefix(count-1) exist (filledRange.ts's rule), all with one value at version 1,
+   * without writing a row: a key of the range with no row reads as the fill value at version 1, and its
+   * first write gives version 2. Keys seeded keep theirs. Memory follows the keys written, not count.
    */
-  fill?(prefix: string, count: number, value: string): MaybePromise<void>;
+  fill(range: FilledData): void;
   read(key: string): MaybePromise<Record>;
   /** Commits the value and returns the key's new version. */
   write(key: string, value: string): MaybePromise<number>;

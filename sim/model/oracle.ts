@@ -6,7 +6,9 @@
 // key's history (and its cached shard) without a hash lookup. Memory grows with the keys actually
 // touched and the writes committed (one number per version), not with the number of requests: keys of
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
-// costs nothing until its keys are used.
+// costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
+
+import { type FilledRange, inFilledRange, nonEmpty } from "./filledRange.ts";
 
 export class Key {
   /** commitUs[v - 1] is when version v was committed; the current version is the array's length. */
@@ -30,25 +32,19 @@ export class Key {
   }
 }
 
-/** A range of keys `prefix0` … `prefix<count-1>` that exist at version 1 before the run starts. */
-export interface FilledRange {
-  prefix: string;
-  count: number;
-}
-
 export class Oracle {
   private readonly keys = new Map<string, Key>();
   private readonly filled: FilledRange | null;
 
   constructor(filled: FilledRange | null = null) {
-    this.filled = filled !== null && filled.count > 0 ? filled : null;
+    this.filled = nonEmpty(filled);
   }
 
   /** The one Key object for this name. */
   key(name: string): Key {
     let key = this.keys.get(name);
     if (key === undefined) {
-      key = new Key(name, this.inFilledRange(name));
+      key = new Key(name, inFilledRange(this.filled, name));
       this.keys.set(name, key);
     }
     return key;
@@ -71,19 +67,5 @@ export class Oracle {
   /** When `version` of key was replaced by a newer one, or undefined while it is current. */
   supersededAtUs(key: Key, version: number): number | undefined {
     return key.commitUs[version];
-  }
-
-  /** Whether the name is `prefix<i>` for a canonical integer i below the fill count. */
-  private inFilledRange(name: string): boolean {
-    const range = this.filled;
-    if (range === null || !name.startsWith(range.prefix)) return false;
-    const digits = name.slice(range.prefix.length);
-    if (digits.length === 0 || digits.length > 16) return false;
-    if (digits.length > 1 && digits.charCodeAt(0) === 48 /* 0 */) return false;
-    for (let i = 0; i < digits.length; i++) {
-      const c = digits.charCodeAt(i);
-      if (c < 48 || c > 57) return false;
-    }
-    return Number(digits) < range.count;
   }
 }

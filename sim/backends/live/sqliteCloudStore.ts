@@ -6,7 +6,8 @@
 //  - it prints its own errors with console.error, stack traces and all; while a connection is open
 //    those lines (and only those: they start with the driver's own prefixes) are kept off the console,
 //    and every failure is reported once, redacted, as a BackendError instead.
-import { recordSql } from "../recordSql.ts";
+import { type FilledData, nonEmpty } from "../../model/filledRange.ts";
+import { firstWrittenVersion, recordSql, unwrittenRecord } from "../recordSql.ts";
 import type { Record, RecordStore } from "../types.ts";
 import { BackendError, importOptional } from "./backendError.ts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, redact, runTableName, type SqliteConfig } from "./config.ts";
@@ -238,6 +239,8 @@ export class SqliteCloudStore implements RecordStore {
   private readonly sql: ReturnType<typeof recordSql>;
   /** Whether `INSERT … RETURNING` answers with rows; if not, each write is followed by a SELECT. */
   private returning = true;
+  /** The `data.fill` range, which has no rows (the table holds only the keys written). */
+  private filled: FilledData | null = null;
   private failure: BackendError | null = null;
   private closing: Promise<void> | null = null;
 
@@ -303,22 +306,27 @@ export class SqliteCloudStore implements RecordStore {
     return this.guard(Promise.all(batches).then(noop));
   }
 
+  fill(range: FilledData): void {
+    this.filled = nonEmpty(range);
+  }
+
   read(key: string): Promise<Record> {
     return this.guard(
       this.run(this.sql.select, [key]).then((reply) => {
         const row = firstRow(reply);
-        if (!row) return { value: null, version: 0 };
+        if (!row) return unwrittenRecord(this.filled, key);
         return { value: (row.value ?? null) as string | null, version: Number(row.version) };
       }),
     );
   }
 
   write(key: string, value: string): Promise<number> {
+    const params = [key, value, firstWrittenVersion(this.filled, key)];
     if (this.returning)
-      return this.guard(this.run(this.sql.upsert, [key, value]).then((reply) => versionOf(reply)));
+      return this.guard(this.run(this.sql.upsert, params).then((reply) => versionOf(reply)));
     // Both commands are queued now, back to back: the driver runs them in that order, so no other write
     // can slip in between and the SELECT sees exactly this write's version.
-    const upsert = this.run(this.sql.upsert.replace(/ RETURNING version$/, ""), [key, value]);
+    const upsert = this.run(this.sql.upsert.replace(/ RETURNING version$/, ""), params);
     const select = this.run(this.sql.select, [key]);
     return this.guard(upsert.then(() => select).then((reply) => versionOf(reply)));
   }
@@ -369,7 +377,7 @@ export class SqliteCloudStore implements RecordStore {
   }
 
   private async probeReturning(): Promise<boolean> {
-    const reply = await this.db.sql(this.sql.upsert, PROBE_KEY, "probe");
+    const reply = await this.db.sql(this.sql.upsert, PROBE_KEY, "probe", 1);
     await this.db.sql(`DELETE FROM ${this.table} WHERE key = ?`, PROBE_KEY);
     return firstRow(reply)?.version !== undefined;
   }

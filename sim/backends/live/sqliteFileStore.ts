@@ -7,7 +7,8 @@
 // read while a run writes. busy_timeout lets two runs that share the file take turns instead of failing.
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { recordSql } from "../recordSql.ts";
+import { type FilledData, nonEmpty } from "../../model/filledRange.ts";
+import { firstWrittenVersion, recordSql, unwrittenRecord } from "../recordSql.ts";
 import type { Record, RecordStore } from "../types.ts";
 import { BackendError, importOptional } from "./backendError.ts";
 import { runTableName, type SqliteConfig } from "./config.ts";
@@ -120,7 +121,8 @@ export class SqliteFileStore implements RecordStore {
   private readonly selectStmt: Statement;
   private readonly upsertStmt: Statement;
   private readonly insertStmt: Statement;
-  private readonly fillStmt: Statement;
+  /** The `data.fill` range, which has no rows (the file holds only the keys written). */
+  private filled: FilledData | null = null;
   private readonly dropSql: string;
   private readonly keepTable: boolean;
   private closed = false;
@@ -145,7 +147,6 @@ export class SqliteFileStore implements RecordStore {
     this.selectStmt = db.prepare(sql.select).raw(true);
     this.upsertStmt = db.prepare(sql.upsert).pluck(true);
     this.insertStmt = db.prepare(sql.insert);
-    this.fillStmt = db.prepare(sql.fill);
   }
 
   static async open(
@@ -180,18 +181,19 @@ export class SqliteFileStore implements RecordStore {
     );
   }
 
-  fill(prefix: string, count: number, value: string): void {
-    if (count > 0) this.guard(() => this.fillStmt.run(count, prefix, value));
+  fill(range: FilledData): void {
+    this.filled = nonEmpty(range);
   }
 
   read(key: string): Record {
     const row = this.guard(() => this.selectStmt.get(key)) as [string | null, number] | undefined;
-    if (!row) return { value: null, version: 0 };
+    if (!row) return unwrittenRecord(this.filled, key);
     return { value: row[0], version: row[1] };
   }
 
   write(key: string, value: string): number {
-    return this.guard(() => this.upsertStmt.get(key, value)) as number;
+    const firstVersion = firstWrittenVersion(this.filled, key);
+    return this.guard(() => this.upsertStmt.get(key, value, firstVersion)) as number;
   }
 
   /** Run tables other than this run's: kept on purpose (CACHESIM_KEEP_TABLE) or left by a killed run. */
