@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript CLI through tsx, so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
+// Launcher. Runs the precompiled CLI in dist/ when it was built from exactly today's sources (`npm
+// install` and `npm run build` make it); otherwise registers tsx and runs the TypeScript directly, so a
+// fresh clone needs no build step and an edited source is never shadowed by a stale build.
+// CACHESIM_FROM_SOURCE=1 forces the sources.
+import { builtFrom } from "./sourceStamp.js";
 
-register();
-await import("../cli.ts");
+if (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom()) {
+  await import("../../dist/cli.js");
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../cli.ts");
+}

@@ -1,8 +1,11 @@
-// Worker-thread entry for the sweep's pool (piscina): registers tsx in this thread, as the launcher does
-// for the main one, then serves runPoint. Plain JavaScript because it is loaded before tsx is.
-import { register } from "tsx/esm/api";
-
-register();
+// Worker-thread entry for the sweep's pool (piscina): serves runPoint. Plain JavaScript because it is
+// loaded before any TypeScript loader. Run from the sources, it registers tsx in this thread first, as
+// the launcher does for the main one; compiled into dist/ (where the build defines CACHESIM_COMPILED),
+// its sibling is already JavaScript.
+if (typeof CACHESIM_COMPILED === "undefined") {
+  const { register } = await import("tsx/esm/api");
+  register();
+}
 const { runPoint } = await import("./runPoint.ts");
 
 export default runPoint;

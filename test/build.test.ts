@@ -1,0 +1,80 @@
+// Guards the precompiled build: the launcher uses dist/ only while it was built from exactly the files
+// under sim/ (an edited, added or removed source sends it back to the TypeScript), and a fresh build
+// mirrors every source file and runs the same CLI.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+// @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
+import { builtFrom, DIST_DIR, SOURCE_DIR, sourceFiles, sourceStamp } from "../sim/bin/sourceStamp.js";
+
+const run = promisify(execFile);
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A small source tree with a stamp made from it, as the build leaves one. */
+function builtTree(): { src: string; stampFile: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), "cachesim-build-"));
+  temps.push(root);
+  const src = path.join(root, "sim");
+  mkdirSync(path.join(src, "core"), { recursive: true });
+  writeFileSync(path.join(src, "cli.ts"), "export const a = 1;\n");
+  writeFileSync(path.join(src, "core", "rng.ts"), "export const b = 2;\n");
+  const stampFile = path.join(root, "stamp");
+  writeFileSync(stampFile, `${sourceStamp(src)}\n`);
+  return { src, stampFile };
+}
+
+describe("the launcher's choice between dist/ and the sources", () => {
+  it("takes the build made from today's files", () => {
+    const { src, stampFile } = builtTree();
+    expect(builtFrom(src, stampFile)).toBe(true);
+  });
+
+  it("refuses a build once a source is edited (a new time or size)", () => {
+    const { src, stampFile } = builtTree();
+    const file = path.join(src, "core", "rng.ts");
+    const later = new Date(Date.UTC(2030, 0, 1));
+    utimesSync(file, later, later);
+    expect(builtFrom(src, stampFile)).toBe(false);
+  });
+
+  it("refuses a build once a source is added or removed, or without a stamp", () => {
+    const added = builtTree();
+    writeFileSync(path.join(added.src, "core", "extra.ts"), "export {};\n");
+    expect(builtFrom(added.src, added.stampFile)).toBe(false);
+    const removed = builtTree();
+    rmSync(path.join(removed.src, "cli.ts"));
+    expect(builtFrom(removed.src, removed.stampFile)).toBe(false);
+    const unstamped = builtTree();
+    rmSync(unstamped.stampFile);
+    expect(builtFrom(unstamped.src, unstamped.stampFile)).toBe(false);
+  });
+});
+
+// `npm ci` / `npm install` build dist/ (the `prepare` script); after an edit it is stale until rebuilt.
+const fresh = builtFrom();
+describe.skipIf(!fresh)("a build of today's sources (dist/)", () => {
+  it("has a compiled file for every source outside sim/bin", () => {
+    const missing = (sourceFiles() as string[])
+      .filter((file) => !file.startsWith(`bin${path.sep}`))
+      .map((file) => path.join(DIST_DIR, file.replace(/\.ts$/, ".js")))
+      .filter((file) => !existsSync(file));
+    expect(missing).toEqual([]);
+    expect(SOURCE_DIR).toBe(path.resolve("sim"));
+  });
+
+  it("runs the same CLI as the sources", async () => {
+    const args = ["sim/bin/cachesim.js", "strategies"];
+    const compiled = await run(process.execPath, args);
+    const source = await run(process.execPath, args, { env: { ...process.env, CACHESIM_FROM_SOURCE: "1" } });
+    expect(compiled.stdout).toContain("write-through");
+    expect(compiled.stdout).toBe(source.stdout);
+  });
+});
+if (!fresh)
+  console.warn("build.test.ts: dist/ is not built from today's sources; run `npm run build` to check it");
