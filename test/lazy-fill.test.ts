@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { newRunId, parseSqliteConfig } from "../sim/backends/live/config.ts";
 import { type CloudDatabase, SqliteCloudStore } from "../sim/backends/live/sqliteCloudStore.ts";
 import { loadBetterSqlite3, SqliteFileStore } from "../sim/backends/live/sqliteFileStore.ts";
+import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 import type { Record as StoredRecord } from "../sim/backends/types.ts";
 import { traceColumnIndex } from "../sim/metrics/traceColumns.ts";
@@ -252,5 +253,55 @@ report: { trace: always }
       "write key:1000 out 1",
       "read key:999 init 1",
     ]);
+  });
+
+  it("a 10,000,000-key fill read and written over all its keys: rows only for the keys written", async () => {
+    const scenario = scenarioFromText(`
+strategy: global
+nodes: [a, b]
+data:
+  fill: { prefix: "key:", count: 10000000, value: init }
+workloads:
+  - generator:
+      rate: 1000
+      requests: 2000
+      keys: { count: 10000000, dist: uniform, prefix: "key:" }
+      readFraction: 0.5
+report: { trace: always }
+`);
+    const records = await MemoryRecordStore.open();
+    let rowsAtEnd = -1;
+    const backends = {
+      cache: new MemoryCacheStore(),
+      records: {
+        description: records.description,
+        seed: (entries: Iterable<readonly [string, string]>) => records.seed(entries),
+        fill: (range: FilledData) => records.fill(range),
+        read: (key: string) => records.read(key),
+        write: (key: string, value: string) => records.write(key, value),
+        async close() {
+          rowsAtEnd = rowCount(records);
+          await records.close();
+        },
+      },
+    };
+    const { files } = await runToTexts(scenario, backends);
+    const rows = (files["trace.csv"] ?? "").trim().split("\n").slice(1);
+    const written = new Set<string>();
+    let untouchedReads = 0;
+    for (const line of rows) {
+      const cells = line.split(",");
+      const cell = (name: string) => cells[traceColumnIndex(name)] ?? "";
+      const [op, key, value, version] = [cell("op"), cell("key"), cell("value"), cell("version")];
+      if (op === "write") {
+        written.add(key);
+      } else if (!written.has(key)) {
+        untouchedReads++;
+        expect([value, version]).toEqual(["init", "1"]);
+      }
+    }
+    expect(untouchedReads).toBeGreaterThan(500);
+    expect(written.size).toBeGreaterThan(500);
+    expect(rowsAtEnd).toBe(written.size);
   });
 });

@@ -15,6 +15,9 @@ import { valueSizes } from "./sizes/sizes.ts";
 import { sizedValue, type ValueSizer } from "./sizes/valueSize.ts";
 import type { Workload, WorkloadContext } from "./workload.ts";
 
+/** Key spaces up to this size keep their resolved keys in an array (8 MiB of slots at most), larger in a Map. */
+const DENSE_KEYS_MAX = 1_000_000;
+
 export class GeneratorWorkload implements Workload {
   constructor(
     private readonly nodeNames: readonly string[],
@@ -34,10 +37,13 @@ export class GeneratorWorkload implements Workload {
     const { count, prefix } = spec.keys;
     const dist = pluginOptions(spec.keys, "dist", ["count", "prefix"]);
     const sampler = keyDistributions.get(dist.name).create({ count, rng: stream("keys") }, dist.options);
-    // Keys are resolved when first drawn and kept: the hot path then allocates nothing, and a
-    // 10,000,000-key space costs one empty slot per key (not one Key object) until its keys are used.
-    // Inserts grow the key space; an inserted key is resolved when it is first drawn too.
-    const keys: Array<Key | undefined> = new Array(count);
+    // Keys are resolved when first drawn and kept: the hot path then allocates nothing. Up to
+    // DENSE_KEYS_MAX keys they sit in an array (the fastest lookup, one empty 8-byte slot per key until
+    // used); a larger key space keeps them in a Map, so its memory follows the keys drawn (a dense
+    // 10,000,000-key array alone would take 76 MiB before the first request). Inserts grow the key
+    // space; an inserted key is resolved when it is first drawn too.
+    const keys: Array<Key | undefined> = count <= DENSE_KEYS_MAX ? new Array(count) : [];
+    const sparseKeys = count <= DENSE_KEYS_MAX ? null : new Map<number, Key>();
     let keySpace = count;
     const keyAt = (index: number): Key => {
       while (keySpace <= index) {
@@ -48,10 +54,11 @@ export class GeneratorWorkload implements Workload {
         }
         keySpace++;
       }
-      let key = keys[index];
+      let key = sparseKeys === null ? keys[index] : sparseKeys.get(index);
       if (key === undefined) {
         key = oracle.key(`${prefix}${index}`);
-        keys[index] = key;
+        if (sparseKeys === null) keys[index] = key;
+        else sparseKeys.set(index, key);
       }
       return key;
     };
