@@ -1,9 +1,13 @@
 // Progress on the terminal for long runs and sweeps (cli-progress). It writes to stderr only, only when
 // stderr is a terminal and --quiet is off, and it only reads what the run reports: nothing it does can
 // change a byte of a report. Rates and the ETA use the wall clock through the console's stopwatch.
-import cliProgress from "cli-progress";
+import type * as CliProgress from "cli-progress";
+import { onFirstUse } from "../core/onFirstUse.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
 import { formatDurationUs } from "../scenario/duration.ts";
+
+/** Loaded only when a bar is shown (a terminal, no --quiet). */
+const cliProgress = onFirstUse<typeof CliProgress>("cli-progress");
 
 export interface ProgressTarget {
   isTTY?: boolean;
@@ -17,12 +21,13 @@ export interface ProgressOptions {
 }
 
 /** Null when progress must stay silent: --quiet, or stderr is not a terminal (a pipe, a file, CI). */
-function barFor(options: ProgressOptions, format: string): cliProgress.SingleBar | null {
+function barFor(options: ProgressOptions, format: string): CliProgress.SingleBar | null {
   const stream = options.stream ?? process.stderr;
   if (options.quiet || stream.isTTY !== true) return null;
-  return new cliProgress.SingleBar(
+  const { SingleBar, Presets } = cliProgress();
+  return new SingleBar(
     { stream, format, hideCursor: true, clearOnComplete: true, fps: 5, etaBuffer: 50 },
-    cliProgress.Presets.shades_classic,
+    Presets.shades_classic,
   );
 }
 
@@ -34,7 +39,7 @@ function perSecond(count: number, seconds: number): string {
 
 /** `cachesim run`: virtual time reached of the scenario's duration, requests done, their rate, ETA. */
 export class RunProgress {
-  private readonly bar: cliProgress.SingleBar | null;
+  private readonly bar: CliProgress.SingleBar | null;
   private readonly stopwatch = new Stopwatch();
 
   constructor(
@@ -68,7 +73,7 @@ export class RunProgress {
 
 /** `cachesim sweep`: runs done of total, their rate, ETA. */
 export class SweepProgress {
-  private readonly bar: cliProgress.SingleBar | null;
+  private readonly bar: CliProgress.SingleBar | null;
   private readonly stopwatch = new Stopwatch();
 
   constructor(total: number, options: ProgressOptions) {

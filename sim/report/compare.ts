@@ -2,9 +2,12 @@
 // after a change to a strategy. Rows are matched by their key columns, numeric cells are compared with a
 // tolerance, everything else must be equal. Structural changes (columns or rows present in one file only,
 // reordered header) always count as differences beyond tolerance.
-import { parse } from "csv-parse/sync";
+import type * as CsvParse from "csv-parse/sync";
+import { onFirstUse } from "../core/onFirstUse.ts";
 import { METRIC_COLUMNS } from "./columns.ts";
 import { renderTable } from "./table.ts";
+
+const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");
 
 const METRIC_NAMES = new Set(METRIC_COLUMNS.map((column) => column.name));
 
@@ -200,7 +203,7 @@ function parseReport(text: string, name: string): ParsedCsv {
   if (text.includes("\u0000")) throw new CompareError(`${name}: not a CSV file (it holds binary data)`);
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true }) as string[][];
+    records = csvParse().parse(text, { bom: true, skip_empty_lines: true }) as string[][];
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CompareError(`${name}: not valid CSV: ${reason}`);

@@ -1,9 +1,14 @@
 // Runs points on this machine: in this thread with one job, else on a piscina pool of worker threads,
 // one scenario per thread at a time. Tasks are submitted a few at a time, so memory holds a handful of
 // scenario texts however many points the sweep has.
-import { Piscina } from "piscina";
+import type * as PiscinaModule from "piscina";
+import type { Piscina } from "piscina";
+import { onFirstUse } from "../core/onFirstUse.ts";
 import { type Executor, type IndexedTask, PointFailedError, reasonOf } from "./executor.ts";
 import { type PointOutcome, runPoint } from "./runPoint.ts";
+
+/** The worker pool is loaded only when a sweep runs with more than one job. */
+const piscina = onFirstUse<typeof PiscinaModule>("piscina");
 
 export class LocalExecutor implements Executor {
   private pool: Piscina | null = null;
@@ -23,7 +28,7 @@ export class LocalExecutor implements Executor {
       }
       return;
     }
-    const pool = new Piscina({
+    const pool = new (piscina().Piscina)({
       filename: new URL("./pointWorker.js", import.meta.url).href,
       minThreads: 1,
       maxThreads: this.jobs,

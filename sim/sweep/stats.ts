@@ -1,7 +1,10 @@
 // Mean and 95 % confidence interval of one metric over a point's seeds. The interval is Student's t:
 // mean ± t(0.975, n-1) · s / √n, with s the sample standard deviation, the usual interval for a mean
 // of a few independent runs whose spread is not known in advance.
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import type TQuantile from "@stdlib/stats-base-dists-t-quantile";
+import { onFirstUse } from "../core/onFirstUse.ts";
+
+const tQuantile = onFirstUse<typeof TQuantile>("@stdlib/stats-base-dists-t-quantile");
 
 export interface MeanCi {
   mean: number;
@@ -17,7 +20,7 @@ export function meanCi95(values: readonly number[]): MeanCi | undefined {
   const mean = values.reduce((sum, v) => sum + v, 0) / n;
   if (n === 1) return { mean, ci95: undefined };
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
-  return { mean, ci95: tQuantile(0.975, n - 1) * Math.sqrt(variance / n) };
+  return { mean, ci95: tQuantile()(0.975, n - 1) * Math.sqrt(variance / n) };
 }
 
 /** A statistic as a report cell: six decimals at most, no trailing zeros (6000, 0.123457). */

@@ -2,8 +2,11 @@
 // present), or a sweep's sweep.csv (and sweep-stats.csv). Cells stay text; charts pick numbers out.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse/sync";
+import type * as CsvParse from "csv-parse/sync";
+import { onFirstUse } from "../../core/onFirstUse.ts";
 import { METRIC_COLUMNS } from "../columns.ts";
+
+const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");
 
 export class ReportError extends Error {
   override readonly name = "ReportError";
@@ -26,7 +29,7 @@ export function readTable(file: string): Table {
   }
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, to: ROWS_MAX + 1 }) as string[][];
+    records = csvParse().parse(text, { bom: true, skip_empty_lines: true, to: ROWS_MAX + 1 }) as string[][];
   } catch (error) {
     throw new ReportError(`${file}: not valid CSV: ${(error as Error).message}`);
   }

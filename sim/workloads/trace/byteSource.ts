@@ -3,11 +3,15 @@
 // holds the whole file. Synchronous because a workload schedules its next request from inside the
 // current one, and a simulation's event order must not depend on when a disk read completes.
 import { closeSync, readSync } from "node:fs";
-import { Gunzip } from "fflate";
-import { Decompress as ZstdDecompress } from "fzstd";
+import type * as Fflate from "fflate";
+import type * as Fzstd from "fzstd";
+import { onFirstUse } from "../../core/onFirstUse.ts";
 import { openTraceFile } from "./openTraceFile.ts";
 import { traceError } from "./traceError.ts";
 import { XzSource } from "./xzSource.ts";
+
+const fflate = onFirstUse<typeof Fflate>("fflate");
+const fzstd = onFirstUse<typeof Fzstd>("fzstd");
 
 /** Bytes read from disk at a time. */
 const CHUNK_BYTES = 1 << 20;
@@ -158,7 +162,7 @@ export function openByteSource(file: string): ByteSource {
       chunks,
       "gzip",
       (ondata) => {
-        const gunzip = new Gunzip(ondata);
+        const gunzip = new (fflate().Gunzip)(ondata);
         gunzip.onmember = () => {
           members++;
         };
@@ -169,6 +173,7 @@ export function openByteSource(file: string): ByteSource {
         (d.tailBytes === 8 && new DataView(d.tail.buffer).getUint32(4, true) === d.outBytes % 2 ** 32),
     );
   }
-  if (compression === "zstd") return new Decompressed(chunks, "zstd", (ondata) => new ZstdDecompress(ondata));
+  if (compression === "zstd")
+    return new Decompressed(chunks, "zstd", (ondata) => new (fzstd().Decompress)(ondata));
   return chunks;
 }

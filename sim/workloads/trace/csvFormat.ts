@@ -7,13 +7,16 @@
 //   node  none: requests are spread over the nodes by the workload's `spread`
 // Parsed by csv-parse a batch of lines at a time (quoted fields, "" escapes); a field may not hold a
 // line break, so that every record is one line and messages can name it.
-import { parse } from "csv-parse/sync";
+import type * as CsvParse from "csv-parse/sync";
 import { z } from "zod";
+import { onFirstUse } from "../../core/onFirstUse.ts";
 import { strict } from "../../plugin/options.ts";
 import { LIMITS } from "../../scenario/schema.ts";
 import { Lines } from "./lines.ts";
 import { traceError } from "./traceError.ts";
 import { blankRecord, keyIdOf, type TraceFormat } from "./traceFormat.ts";
+
+const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");
 
 const FIELDS = ["time", "key", "op", "size", "node"] as const;
 type Field = (typeof FIELDS)[number];
@@ -161,7 +164,11 @@ export const csvFormat: TraceFormat<{ columns: Partial<Record<Field, string>>; d
 
 function parseLines(file: string, text: string, firstLine: number, delimiter: string): string[][] {
   try {
-    return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    return csvParse().parse(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: false,
+    }) as string[][];
   } catch (error) {
     const lines = (error as { lines?: number }).lines;
     const where = lines === undefined ? "" : `line ${firstLine + lines - 1}`;
