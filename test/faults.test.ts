@@ -1,7 +1,8 @@
 // Guards the fault machinery: a timed-out request never completes later (every operation ends exactly
 // once), no operation of a crashed node completes after its crash (its awaited events are cancelled in
 // the kernel at the crash), shards go down and come back, lost
-// and delayed invalidations, and the faults section's errors. Property tests draw seeds and fault times.
+// and delayed invalidations, single-flight's waiting reads under a crash, and the faults section's
+// errors. Property tests draw seeds and fault times.
 
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
@@ -223,6 +224,37 @@ describe("crash by cancellation", () => {
       dropped.mockRestore();
     }
   }, 120_000);
+});
+
+describe("crash under single-flight", () => {
+  // A scripted world: B's three reads of k miss and coalesce on the first one's database read; B crashes
+  // while it is in flight and comes back; its next read of k must be served, not join the dead flight.
+  const text = `
+name: single-flight-crash
+duration: 1s
+strategy: global
+defaults: { cache: { capacity: 0 }, network: { cache: 1ms, database: 10ms } }
+nodes: [A, B]
+globalCache: { ttl: 0s, shards: [s1] }
+data: { values: { k: v } }
+mitigations: [single-flight]
+workloads:
+  - node: B
+    script:
+      - { at: 0ms, op: read, key: k }
+      - { at: 1ms, op: read, key: k }
+      - { at: 2ms, op: read, key: k }
+      - { at: 100ms, op: read, key: k }
+faults:
+  schedule: [{ kind: crash, node: B, at: 8ms, for: 20ms }]
+`;
+
+  it("drops the waiting followers with their leader, and a read after the restart is served", async () => {
+    const { files } = await runToTexts(scenarioFromText(text));
+    const trace = rows(files["trace.csv"]);
+    expect(trace.map((r) => [r.time_us, r.node, r.served_from])).toEqual([["100000", "B", "database"]]);
+    expect(faultsRow(files, "run", "B").ops_dropped).toBe("3");
+  });
 });
 
 describe("the faults section", () => {

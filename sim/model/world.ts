@@ -60,6 +60,8 @@ export interface WorldFaults {
   onCrash(listener: (node: SimNode) => void): void;
   /** A read finished; the fault log counts stale reads in each fault's window. */
   readFinished(op: Operation, nowUs: number): void;
+  /** An operation of a node that crashed is dropped: counted, and whoever waits for it is told. */
+  dropped(op: Operation): void;
   /** An operation could not complete; it is counted, and whoever waits for it is told. */
   failed(op: Operation, what: "read" | "write"): void;
   /** An operation was started on a node that is down: refused, and `done` is told after the timeout. */

@@ -34,6 +34,15 @@ export const singleFlight: Mitigation<Record<string, never>> = {
         (flight.nexts[i] as (op: Operation) => void)(follower);
       });
     };
+    // A crash drops the leader with the node's other requests in flight; the followers wait on no
+    // event of their own, so they are dropped here, and the flights forgotten: a read after the restart
+    // must not join a flight that will never land.
+    world.faults?.onCrash((node) => {
+      const table = flights[node.index] as Map<Key, Flight>;
+      for (const flight of table.values())
+        for (const follower of flight.followers) world.faults?.dropped(follower);
+      table.clear();
+    });
     return {
       world: withDatabaseRead(world, (op, next) => {
         const table = flights[op.node.index] as Map<Key, Flight>;
