@@ -143,6 +143,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     let opCount = 0;
     const faultLog = faultLogFor(scenario.faults, { scheduler, nodes }, scenario.report.intervalUs);
     const tally = observedTally(faultLog, recorder);
+    faultLog?.traceAbandonedTo((opId) => recorder.abandon(opId));
     const world: World = {
       scheduler,
       nodes,

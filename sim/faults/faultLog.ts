@@ -144,6 +144,8 @@ export class FaultLog implements RequestFaults, WorldFaults {
   private staleSoFar = 0;
   /** Where the counts that are also report columns go (the recorder, once `observe` has seen it). */
   private columns: Tally = NO_TALLY;
+  /** Tells trace.csv that an operation will never finish, so later rows need not wait for it. */
+  private abandonTrace: (opId: number) => void = () => {};
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -169,6 +171,11 @@ export class FaultLog implements RequestFaults, WorldFaults {
       pending: (nodeIndex, delta) => tally.pending(nodeIndex, delta),
       databaseWait: (nodeIndex, waitUs, inUse) => tally.databaseWait(nodeIndex, waitUs, inUse),
     };
+  }
+
+  /** Where to say that an operation will never be recorded (the recorder's trace). */
+  traceAbandonedTo(abandon: (opId: number) => void): void {
+    this.abandonTrace = abandon;
   }
 
   // -- the schedule --------------------------------------------------------------------------------
@@ -216,6 +223,7 @@ export class FaultLog implements RequestFaults, WorldFaults {
 
   dropped(op: Operation): void {
     this.bump(op.node.index, "opsDropped");
+    this.abandonTrace(op.opId);
     if (op.done !== null) op.done();
   }
 
@@ -237,6 +245,7 @@ export class FaultLog implements RequestFaults, WorldFaults {
 
   failed(op: Operation, what: "read" | "write"): void {
     this.bump(op.node.index, what === "read" ? "readsFailed" : "writesFailed");
+    this.abandonTrace(op.opId);
     if (op.done !== null) op.done();
   }
 
