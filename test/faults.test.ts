@@ -328,6 +328,40 @@ report: { interval: 100ms }
     ]);
   });
 
+  it("write-behind's flush takes a connection: it waits behind a read, and counts as a request", async () => {
+    // B's database read holds the one connection from 9 ms to 29 ms; the flush due at 10 ms waits for it,
+    // so A's write commits at 29 ms (flush lag 29 ms, not 10), and B's read at 20 ms still sees "old".
+    const text = `
+name: flush-pool
+duration: 1s
+strategy: { write: { name: write-behind, delay: 10ms, batch: 10 } }
+defaults: { cache: { capacity: 0 }, network: { cache: 0, database: 0 } }
+nodes: [A, B]
+globalCache: { shards: [s1], ttl: 1ms }
+database: { connections: 1, service: 20ms }
+data: { values: { x: old, y: other } }
+workloads:
+  - node: A
+    script: [{ at: 0ms, op: write, key: x, value: new }]
+  - node: B
+    script:
+      - { at: 9ms, op: read, key: y }
+      - { at: 30ms, op: read, key: x }
+report: { interval: 100ms }
+`;
+    const { files } = await runToTexts(scenarioFromText(text));
+    const total = rows(files["summary.csv"]).find((r) => r.node === "total") as Row;
+    expect([total.flush_lag_max_us, total.db_requests]).toEqual(["29000", "3"]);
+    const run = rows(files["database.csv"]).find((r) => r.time_us === "run") as Row;
+    expect([run.requests, run.queue_wait_max_us]).toEqual(["3", "19000"]);
+    // The read of x at 30 ms waits for the flush's connection (29 to 49 ms) and gets the committed value.
+    expect(rows(files["trace.csv"]).map((r) => [r.time_us, r.key, r.value])).toEqual([
+      ["0", "x", "new"],
+      ["9000", "y", "other"],
+      ["30000", "x", "new"],
+    ]);
+  });
+
   it("leaves scenarios without a database section on the exact old path (no database.csv)", async () => {
     const text = `
 strategy: local

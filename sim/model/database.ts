@@ -201,6 +201,33 @@ export class Database {
     return this.records.write(key.name, value);
   }
 
+  /**
+   * A batch from the write-behind flusher, which sits at the database (no link): `commit` runs at once,
+   * or, with the database as a resource, once a connection is free, which the batch then holds for one
+   * service time like any request. It counts as one request of the node whose write leads the batch.
+   */
+  flushBatch(nodeIndex: number, commit: () => void): void {
+    if (this.pool === null) {
+      commit();
+      return;
+    }
+    (this.stats as DatabaseStats).arrived(this.scheduler.nowUs);
+    this.tally.bump(nodeIndex, TALLY.dbRequests);
+    this.pool.acquire(this.flushGranted, { nodeIndex, commit });
+  }
+
+  private readonly flushGranted = (batch: { nodeIndex: number; commit: () => void }, waitUs: number) => {
+    const inUse = (this.pool as Resource).inUse;
+    const stats = this.stats as DatabaseStats;
+    stats.waited(this.scheduler.nowUs, waitUs);
+    stats.inUse(inUse);
+    this.tally.databaseWait(batch.nodeIndex, waitUs, inUse);
+    batch.commit();
+    this.scheduler.after(this.serviceUs(), this.releaseConnection);
+  };
+
+  private readonly releaseConnection = () => (this.pool as Resource).release();
+
   /** Fails the run, in words a user can act on, when the store's version is not the one truth expects. */
   checkAck(key: Key, stored: number, expected: number): void {
     if (stored !== expected) {

@@ -1,7 +1,9 @@
 // write: write-behind (write-back) — the write is SET in the key's shard and acknowledged; a flusher
 // commits it to the database later: each write waits at least `delay` after it began (and until its SET
 // has reached the cache), and one flush commits up to `batch` due writes in the order they began
-// (several flushes at the same instant if more are due). The flusher sits at the database, so a write commits at its flush. Truth follows the commit: a
+// (several flushes at the same instant if more are due). The flusher sits at the database, so a write
+// commits at its flush, or, when the database is a resource (`database:`), once the batch gets a
+// connection, which it holds for one service time like any request. Truth follows the commit: a
 // reader that goes to the database sees the old value until then. Each write keeps its own version,
 // reserved at acknowledgement and committed in order, so nothing is coalesced. The report shows the
 // price: flush lag (acknowledgement to commit) and writes still pending.
@@ -43,18 +45,29 @@ export const writeBehind: WritePart<WriteBehindOptions> = {
       scheduler.at(flushAtUs, flush);
     };
     const committed = (version: number, op: Operation) => database.checkAck(op.key, version, op.version);
-    const flush = () => {
-      flushAtUs = -1;
+    /** Commits a batch taken from the queue, in order (at the flush, or when a connection is free). */
+    const commitBatch = (due: Operation[]) => {
       const nowUs = scheduler.nowUs;
-      for (let n = 0; n < batch; n++) {
-        const op = queue[head];
-        if (op === undefined || op.arrivedUs < 0 || op.startUs + delayUs > nowUs) break;
-        queue[head++] = undefined as unknown as Operation;
+      for (const op of due) {
         const stored = database.commitReserved(op.key, op.value as string, op.version, op.node.index);
         tally.flushLag(op.node.index, nowUs - op.arrivedUs);
         tally.pending(op.node.index, -1);
         scheduler.afterResult(stored, 0, committed, op);
       }
+    };
+    const flush = () => {
+      flushAtUs = -1;
+      const nowUs = scheduler.nowUs;
+      const due: Operation[] = [];
+      for (let n = 0; n < batch; n++) {
+        const op = queue[head];
+        if (op === undefined || op.arrivedUs < 0 || op.startUs + delayUs > nowUs) break;
+        queue[head++] = undefined as unknown as Operation;
+        due.push(op);
+      }
+      // Taken out of the queue now, the batch is at the database: a crash of its writers no longer
+      // loses it, and it commits before any later batch (connections are granted in arrival order).
+      if (due.length > 0) database.flushBatch((due[0] as Operation).node.index, () => commitBatch(due));
       if (head === queue.length) {
         queue = [];
         head = 0;
