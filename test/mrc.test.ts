@@ -1,6 +1,6 @@
 // Guards `cachesim mrc`: size lists and ranges, policy names, the scenario's and a trace's request
-// streams, LRU's one-pass curve against replays, and the command as a user meets it (CSV written, bad
-// input refused with exit 2 and nothing written).
+// streams, LRU's one-pass curve against replays, the same rows on one thread or several (--jobs), and
+// the command as a user meets it (CSV written, bad input refused with exit 2 and nothing written).
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -136,6 +136,33 @@ describe("cachesim mrc", () => {
     expect(csv).toHaveLength(1 + 9);
   }, 150_000);
 
+  it("writes the same mrc.csv on one thread and on several (--jobs)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "s.yaml");
+    writeFileSync(file, SCENARIO);
+    const csvs: string[] = [];
+    for (const jobs of ["1", "3"]) {
+      const out = path.join(dir, `out-${jobs}`);
+      const r = await cachesim(
+        "mrc",
+        file,
+        "--sizes",
+        "20..80+20",
+        "--policies",
+        "lru,fifo,sieve,belady",
+        "--jobs",
+        jobs,
+        "--out",
+        out,
+      );
+      expect(r.stderr, `--jobs ${jobs}`).toBe("");
+      expect(r.code, `--jobs ${jobs}`).toBe(0);
+      csvs.push(readFileSync(path.join(out, "mrc.csv"), "utf8"));
+    }
+    expect(csvs[0]?.trimEnd().split("\n")).toHaveLength(1 + 16);
+    expect(csvs[1]).toBe(csvs[0]);
+  }, 150_000);
+
   it("refuses a size a policy cannot work at, before replaying anything", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
     const file = path.join(dir, "s.yaml");
@@ -244,6 +271,24 @@ describe("cachesim mrc on a trace", () => {
     );
     expect(bytes.code).toBe(2);
     expect(bytes.stderr).toContain("line 1 has no size; --unit bytes needs sizes");
+    expect(existsSync(out)).toBe(false);
+    // Found on worker threads (several replays, --jobs 2): the same one line, and nothing written.
+    const onThreads = await cachesim(
+      "mrc",
+      path.join(dir, "t.txt"),
+      "--sizes",
+      "2,3",
+      "--policies",
+      "lru,fifo",
+      "--unit",
+      "bytes",
+      "--jobs",
+      "2",
+      "--out",
+      out,
+    );
+    expect(onThreads.code).toBe(2);
+    expect(onThreads.stderr.trim()).toBe(bytes.stderr.trim());
     expect(existsSync(out)).toBe(false);
   }, 150_000);
 });

@@ -4,10 +4,18 @@
 // draws (same seed, same named streams as a run), its scripts' keys and its trace workloads' requests,
 // workload after workload. Every request, read or write, counts as an access: looked up, and inserted on
 // a miss.
+import os from "node:os";
 import path from "node:path";
+import type * as PiscinaModule from "piscina";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { onFirstUse } from "../core/onFirstUse.ts";
 import { RngStreams } from "../core/rng.ts";
-import { type MrcRow, missRatioCurves, type RequestSource } from "../model/eviction/mrc.ts";
+import {
+  type MrcRow,
+  missRatioCurves,
+  missRatioCurvesWith,
+  type RequestSource,
+} from "../model/eviction/mrc.ts";
 import type { Request } from "../model/eviction/replay.ts";
 import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
@@ -23,15 +31,22 @@ import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";
 import { valueSizes } from "../workloads/sizes/sizes.ts";
 import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
+import type { MrcPointOutcome, MrcPointTask } from "./mrcPoint.ts";
 
 /** Points on one curve, and requests in one stream: enough for any curve worth plotting. */
 export const MRC_SIZES_MAX = 1_000;
 export const MRC_REQUESTS_MAX = 100_000_000;
 const SIZE_MAX = 1_000_000_000_000;
+/** Threads at most, whatever --jobs says. */
+const JOBS_MAX = 256;
+
+/** The worker pool is loaded only when replays run on more than one thread. */
+const piscina = onFirstUse<typeof PiscinaModule>("piscina");
 
 export const MRC_HEADER = ["policy", "size", "requests", "misses", "miss_ratio", "byte_miss_ratio"] as const;
 
-class MrcInputError extends Error {}
+/** A mistake in the command line or its input: exit 2, one line. */
+export class MrcInputError extends Error {}
 
 /** `100,200,500` or `100..1000+100` (from, to, step), or a mix separated by commas. */
 export function parseSizes(text: string): number[] {
@@ -169,12 +184,16 @@ interface MrcArgs {
   policies?: string;
   unit: "entries" | "bytes";
   out?: string;
+  jobs?: number;
   quiet: boolean;
 }
 
 async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
   try {
     const sizes = parseSizes(args.sizes);
+    const jobs = args.jobs ?? Math.max(1, os.availableParallelism());
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > JOBS_MAX)
+      throw new MrcInputError(`--jobs takes a whole number from 1 to ${JOBS_MAX}, found ${args.jobs}`);
     const policies = parsePolicies(args.policies).map((name) => ({ name, options: {} }));
     const byBytes = args.unit === "bytes";
     const isScenario = /\.ya?ml$/i.test(args.input);
@@ -194,7 +213,18 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     const outDir = args.out ?? path.join("reports", `${name}-mrc`);
     const output = await OutputDir.create(outDir);
     try {
-      const rows = missRatioCurves(source, { policies, sizes, byBytes });
+      const options = { policies, sizes, byBytes };
+      const replays = policies.filter((p) => !(p.name === "lru" && !byBytes)).length * sizes.length;
+      const rows =
+        Math.min(jobs, replays) <= 1
+          ? missRatioCurves(source, options)
+          : await onThreads(
+              Math.min(jobs, replays),
+              path.resolve(args.input),
+              scenario !== null,
+              source,
+              options,
+            );
       const csv = CsvFile.open(output.path("mrc.csv"), MRC_HEADER);
       for (const r of rows) csv.writeRow(csvCells(r));
       await csv.close();
@@ -229,6 +259,35 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
   }
 }
 
+/**
+ * The curves with the replay points on a pool of worker threads (each walks the stream itself); the
+ * rows, and so mrc.csv, are the same as on one thread.
+ */
+async function onThreads(
+  threads: number,
+  input: string,
+  isScenario: boolean,
+  source: RequestSource,
+  options: Parameters<typeof missRatioCurves>[1],
+): Promise<MrcRow[]> {
+  const pool = new (piscina().Piscina)({
+    filename: new URL("./mrcWorker.js", import.meta.url).href,
+    minThreads: 1,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+  });
+  try {
+    return await missRatioCurvesWith(source, options, async (policy, size) => {
+      const task: MrcPointTask = { input, isScenario, byBytes: options.byBytes, policy, size };
+      const outcome: MrcPointOutcome = await pool.run(task);
+      if ("inputError" in outcome) throw new MrcInputError(outcome.inputError);
+      return outcome.row;
+    });
+  } finally {
+    await pool.destroy();
+  }
+}
+
 export function csvCells(r: MrcRow): (string | number)[] {
   return [r.policy, r.size, r.requests, r.misses, r.missRatio.toFixed(6), r.byteMissRatio.toFixed(6)];
 }
@@ -257,6 +316,11 @@ export function mrcCommand(setExit: (code: number) => void): CommandModule<objec
           describe: "what a size counts",
         })
         .option("out", { type: "string", describe: "report folder (default: reports/<scenario>-mrc)" })
+        .option("jobs", {
+          type: "number",
+          describe:
+            "replays run at once on worker threads (default: the machine's cores); same rows at any value",
+        })
         .option("quiet", {
           type: "boolean",
           default: false,

@@ -1,0 +1,34 @@
+// One replay point of `cachesim mrc --jobs N`, run on a worker thread: the thread walks the request
+// stream itself (the scenario loaded again, or the trace read again, from the same file), so nothing
+// but the point's description and its row cross between threads. A mistake in the input comes back as
+// a message (the main thread reports it as it would its own); anything else fails the task.
+import { type MrcRow, replayPoint } from "../model/eviction/mrc.ts";
+import type { PluginChoice } from "../plugin/registry.ts";
+import { ScenarioError } from "../scenario/errors.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrc.ts";
+
+export interface MrcPointTask {
+  /** The scenario or trace file, as an absolute path. */
+  input: string;
+  isScenario: boolean;
+  byBytes: boolean;
+  policy: PluginChoice;
+  size: number;
+}
+
+export type MrcPointOutcome = { row: MrcRow } | { inputError: string };
+
+export function runMrcPoint(task: MrcPointTask): MrcPointOutcome {
+  try {
+    const source = task.isScenario
+      ? scenarioRequests(loadScenario(task.input, knownNames()), task.byBytes)
+      : traceRequests(task.input, WHOLE_TRACE, task.byBytes);
+    return { row: replayPoint(source, task.policy, task.size, task.byBytes, undefined) };
+  } catch (error) {
+    if (error instanceof MrcInputError || error instanceof ScenarioError)
+      return { inputError: error.message };
+    throw error;
+  }
+}
