@@ -1,6 +1,7 @@
 // Guards `cachesim mrc`: size lists and ranges, policy names, the scenario's and a trace's request
-// streams, LRU's one-pass curve against replays, the same rows on one thread or several (--jobs), and
-// the command as a user meets it (CSV written, bad input refused with exit 2 and nothing written).
+// streams, LRU's one-pass curve against replays, the same rows on one thread or several (--jobs), the
+// curves plotted (--html, cachesim report), and the command as a user meets it (CSV written, bad input
+// refused with exit 2 and nothing written).
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -161,6 +162,39 @@ describe("cachesim mrc", () => {
     }
     expect(csvs[0]?.trimEnd().split("\n")).toHaveLength(1 + 16);
     expect(csvs[1]).toBe(csvs[0]);
+  }, 150_000);
+
+  it("plots the curves with --html, and cachesim report plots an mrc folder too", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const file = path.join(dir, "s.yaml");
+    writeFileSync(file, SCENARIO);
+    const out = path.join(dir, "out");
+    const r = await cachesim(
+      "mrc",
+      file,
+      "--sizes",
+      "20,40",
+      "--policies",
+      "lru,sieve",
+      "--html",
+      "--out",
+      out,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const charts = ["chart-miss_ratio_vs_size.svg", "chart-byte_miss_ratio_vs_size.svg"];
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    expect(html).toContain("Miss ratio vs cache size");
+    expect(html).toContain("Points (mrc.csv)");
+    for (const chart of charts) {
+      const svg = readFileSync(path.join(out, chart), "utf8");
+      expect(svg.startsWith("<svg")).toBe(true);
+      for (const policy of ["lru", "sieve"]) expect(svg, `${chart} names ${policy}`).toContain(`>${policy}<`);
+    }
+    const elsewhere = path.join(dir, "html");
+    const again = await cachesim("report", out, "--out", elsewhere, "--quiet");
+    expect(again.code).toBe(0);
+    expect(readFileSync(path.join(elsewhere, "report.html"), "utf8")).toBe(html);
   }, 150_000);
 
   it("refuses a size a policy cannot work at, before replaying anything", async () => {

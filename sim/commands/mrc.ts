@@ -185,6 +185,7 @@ interface MrcArgs {
   unit: "entries" | "bytes";
   out?: string;
   jobs?: number;
+  html: boolean;
   quiet: boolean;
 }
 
@@ -229,6 +230,11 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
       for (const r of rows) csv.writeRow(csvCells(r));
       await csv.close();
       await output.commit();
+      const written = ["mrc.csv"];
+      if (args.html) {
+        const { writeHtmlReport } = await import("../report/html/writeReport.ts");
+        written.push(...(await writeHtmlReport(outDir)));
+      }
       if (!args.quiet) {
         console.log(
           renderTable(
@@ -243,7 +249,7 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
             ]),
           ),
         );
-        console.log(`wrote ${path.join(outDir, "mrc.csv")}`);
+        console.log(`wrote ${written.map((f) => path.join(outDir, f)).join(", ")}`);
       }
       return 0;
     } catch (error) {
@@ -320,6 +326,11 @@ export function mrcCommand(setExit: (code: number) => void): CommandModule<objec
           type: "number",
           describe:
             "replays run at once on worker threads (default: the machine's cores); same rows at any value",
+        })
+        .option("html", {
+          type: "boolean",
+          default: false,
+          describe: "also write report.html with the curves plotted (and each plot as SVG)",
         })
         .option("quiet", {
           type: "boolean",

@@ -1,5 +1,5 @@
-// `cachesim report <folder>`: writes report.html (and each chart as SVG) for a run's or a sweep's
-// report folder.
+// `cachesim report <folder>`: writes report.html (and each chart as SVG) for a run's, a sweep's or
+// `cachesim mrc`'s report folder.
 import path from "node:path";
 import type { CommandModule } from "yargs";
 
@@ -12,13 +12,13 @@ interface ReportArgs {
 export function reportCommand(setExitCode: (code: number) => void): CommandModule<object, ReportArgs> {
   return {
     command: "report <folder>",
-    describe: "write report.html with charts (and each chart as SVG) for a run or sweep folder",
+    describe: "write report.html with charts (and each chart as SVG) for a run, sweep or mrc folder",
     builder: (y) =>
       y
         .positional("folder", {
           type: "string",
           demandOption: true,
-          describe: "a run's or a sweep's report folder",
+          describe: "a run's, a sweep's or an mrc report folder",
         })
         .option("out", {
           type: "string",

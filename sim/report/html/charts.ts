@@ -1,10 +1,11 @@
 // The charts of the HTML report, as Vega-Lite specs built from a report folder's CSV files. A run gets
 // rates, database load and latency over virtual time, the staleness-age distribution and per-node bars;
 // a sweep gets every main metric against each swept field (one line per value of another field) and the
-// stale-rate vs hit-rate trade-off with each point labelled.
+// stale-rate vs hit-rate trade-off with each point labelled; miss-ratio curves get the miss ratio and the
+// byte miss ratio against cache size, one line per policy.
 import type { TopLevelSpec } from "vega-lite";
 import { METRIC_COLUMNS } from "../columns.ts";
-import type { RunData, SweepData, Table } from "./reportData.ts";
+import type { MrcData, RunData, SweepData, Table } from "./reportData.ts";
 
 export interface Chart {
   /** File-name safe: the standalone SVG is chart-<id>.svg. */
@@ -318,4 +319,45 @@ export function sweepCharts(data: SweepData): Chart[] {
     });
   }
   return charts;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Miss-ratio curves
+
+export function mrcCharts(data: MrcData): Chart[] {
+  const policies = [...new Set(data.mrc.rows.map((r) => r.policy ?? ""))];
+  const curve = (id: string, column: string, title: string, description: string): Chart => {
+    const values = data.mrc.rows
+      .map((r) => ({ policy: r.policy, size: num(r.size), value: num(r[column]) }))
+      .filter((v) => v.size !== null && v.value !== null);
+    return {
+      id,
+      title,
+      description,
+      spec: {
+        ...base(title),
+        data: { values },
+        mark: { type: "line", point: values.length <= 200 },
+        encoding: {
+          x: { field: "size", type: "quantitative", title: "cache size" },
+          y: { field: "value", type: "quantitative", title: column.replaceAll("_", " ") },
+          color: { field: "policy", type: "nominal", title: "policy", sort: policies },
+        },
+      } as TopLevelSpec,
+    };
+  };
+  return [
+    curve(
+      "miss_ratio_vs_size",
+      "miss_ratio",
+      "Miss ratio vs cache size",
+      "misses / requests of each policy at each size (mrc.csv); lower is better",
+    ),
+    curve(
+      "byte_miss_ratio_vs_size",
+      "byte_miss_ratio",
+      "Byte miss ratio vs cache size",
+      "bytes of the missed requests / bytes of all requests, at each size",
+    ),
+  ];
 }

@@ -1,5 +1,6 @@
 // Reads a report folder for the HTML report: a run's summary.csv and timeseries.csv (and trace.csv when
-// present), or a sweep's sweep.csv (and sweep-stats.csv). Cells stay text; charts pick numbers out.
+// present), a sweep's sweep.csv (and sweep-stats.csv), or the mrc.csv of `cachesim mrc`. Cells stay
+// text; charts pick numbers out.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type * as CsvParse from "csv-parse/sync";
@@ -56,6 +57,12 @@ export interface SweepData {
   stats: Table | null;
 }
 
+/** `cachesim mrc`'s miss-ratio curves: one row per (policy, size). */
+export interface MrcData {
+  kind: "mrc";
+  mrc: Table;
+}
+
 const METRIC_NAMES = new Set(METRIC_COLUMNS.map((c) => c.name));
 
 /** The leading columns of a sweep file that are not metrics, seed or stat: the swept fields. */
@@ -66,7 +73,7 @@ export function sweptFields(header: readonly string[]): string[] {
     .filter((name) => name !== "seed" && name !== "stat");
 }
 
-export function readReportFolder(folder: string): RunData | SweepData {
+export function readReportFolder(folder: string): RunData | SweepData | MrcData {
   const at = (name: string) => path.join(folder, name);
   if (!existsSync(folder)) throw new ReportError(`no such folder: ${folder}`);
   if (existsSync(at("sweep.csv"))) {
@@ -81,6 +88,12 @@ export function readReportFolder(folder: string): RunData | SweepData {
       stats: existsSync(at("sweep-stats.csv")) ? readTable(at("sweep-stats.csv")) : null,
     };
   }
+  if (existsSync(at("mrc.csv"))) {
+    const mrc = readTable(at("mrc.csv"));
+    for (const column of ["policy", "size", "miss_ratio", "byte_miss_ratio"])
+      if (!mrc.header.includes(column)) throw new ReportError(`${at("mrc.csv")}: no ${column} column`);
+    return { kind: "mrc", mrc };
+  }
   if (existsSync(at("summary.csv")) && existsSync(at("timeseries.csv"))) {
     return {
       kind: "run",
@@ -90,6 +103,6 @@ export function readReportFolder(folder: string): RunData | SweepData {
     };
   }
   throw new ReportError(
-    `${folder} holds neither a run's reports (summary.csv, timeseries.csv) nor a sweep's (sweep.csv)`,
+    `${folder} holds neither a run's reports (summary.csv, timeseries.csv), a sweep's (sweep.csv) nor miss-ratio curves (mrc.csv)`,
   );
 }
