@@ -113,11 +113,17 @@ describe("miss-ratio curves", () => {
   });
 });
 
+/** A fresh folder holding SCENARIO as s.yaml. */
+function scenarioFile(): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+  const file = path.join(dir, "s.yaml");
+  writeFileSync(file, SCENARIO);
+  return { dir, file };
+}
+
 describe("cachesim mrc", () => {
   it("prints the curve and writes mrc.csv", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
-    const file = path.join(dir, "s.yaml");
-    writeFileSync(file, SCENARIO);
+    const { dir, file } = scenarioFile();
     const out = path.join(dir, "out");
     const r = await cachesim(
       "mrc",
@@ -138,9 +144,7 @@ describe("cachesim mrc", () => {
   }, 150_000);
 
   it("writes the same mrc.csv on one thread and on several (--jobs)", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
-    const file = path.join(dir, "s.yaml");
-    writeFileSync(file, SCENARIO);
+    const { dir, file } = scenarioFile();
     const csvs: string[] = [];
     for (const jobs of ["1", "3"]) {
       const out = path.join(dir, `out-${jobs}`);
@@ -165,9 +169,7 @@ describe("cachesim mrc", () => {
   }, 150_000);
 
   it("plots the curves with --html, and cachesim report plots an mrc folder too", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
-    const file = path.join(dir, "s.yaml");
-    writeFileSync(file, SCENARIO);
+    const { dir, file } = scenarioFile();
     const out = path.join(dir, "out");
     const r = await cachesim(
       "mrc",
@@ -198,9 +200,7 @@ describe("cachesim mrc", () => {
   }, 150_000);
 
   it("refuses a size a policy cannot work at, before replaying anything", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
-    const file = path.join(dir, "s.yaml");
-    writeFileSync(file, SCENARIO);
+    const { dir, file } = scenarioFile();
     const r = await cachesim(
       "mrc",
       file,
@@ -216,9 +216,7 @@ describe("cachesim mrc", () => {
   }, 150_000);
 
   it("refuses bad sizes with exit 2 and writes nothing", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
-    const file = path.join(dir, "s.yaml");
-    writeFileSync(file, SCENARIO);
+    const { dir, file } = scenarioFile();
     const out = path.join(dir, "out");
     const r = await cachesim("mrc", file, "--sizes", "10,x", "--out", out);
     expect(r.code).toBe(2);

@@ -40,6 +40,34 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
 }
 
+/** Lines of `value` against a quantitative x, one per series (points drawn while there are few). */
+function lines(
+  id: string,
+  title: string,
+  description: string,
+  values: Array<Record<string, unknown>>,
+  x: { field: string; title: string },
+  yTitle: string,
+  series: { field: string; title: string; sort: string[] },
+  pointsMax: number,
+): Chart {
+  return {
+    id,
+    title,
+    description,
+    spec: {
+      ...base(title),
+      data: { values },
+      mark: { type: "line", point: values.length <= pointsMax },
+      encoding: {
+        x: { field: x.field, type: "quantitative", title: x.title },
+        y: { field: "value", type: "quantitative", title: yTitle },
+        color: { field: series.field, type: "nominal", title: series.title, sort: series.sort },
+      },
+    } as TopLevelSpec,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // A run
 
@@ -62,21 +90,17 @@ function overTime(
     .filter((r) => nodes.has(r.node ?? ""))
     .map((r) => ({ time_ms: Number(r.time_us) / 1000, node: r.node, value: value(r) }))
     .filter((v) => v.value !== null);
-  return {
+  const x = { field: "time_ms", title: "virtual time (ms, interval start)" };
+  return lines(
     id,
     title,
     description,
-    spec: {
-      ...base(title),
-      data: { values },
-      mark: { type: "line", point: values.length <= 60 },
-      encoding: {
-        x: { field: "time_ms", type: "quantitative", title: "virtual time (ms, interval start)" },
-        y: { field: "value", type: "quantitative", title: yTitle },
-        color: { field: "node", type: "nominal", title: "node", sort: [...nodes] },
-      },
-    } as TopLevelSpec,
-  };
+    values,
+    x,
+    yTitle,
+    { field: "node", title: "node", sort: [...nodes] },
+    60,
+  );
 }
 
 export function runCharts(data: RunData): Chart[] {
@@ -330,21 +354,9 @@ export function mrcCharts(data: MrcData): Chart[] {
     const values = data.mrc.rows
       .map((r) => ({ policy: r.policy, size: num(r.size), value: num(r[column]) }))
       .filter((v) => v.size !== null && v.value !== null);
-    return {
-      id,
-      title,
-      description,
-      spec: {
-        ...base(title),
-        data: { values },
-        mark: { type: "line", point: values.length <= 200 },
-        encoding: {
-          x: { field: "size", type: "quantitative", title: "cache size" },
-          y: { field: "value", type: "quantitative", title: column.replaceAll("_", " ") },
-          color: { field: "policy", type: "nominal", title: "policy", sort: policies },
-        },
-      } as TopLevelSpec,
-    };
+    const x = { field: "size", title: "cache size" };
+    const series = { field: "policy", title: "policy", sort: policies };
+    return lines(id, title, description, values, x, column.replaceAll("_", " "), series, 200);
   };
   return [
     curve(
