@@ -215,12 +215,16 @@ describe("cachesim mrc", () => {
     expect(r.stderr).toContain("--sizes 10: s3fifo's small queue would hold 1");
   }, 150_000);
 
-  it("refuses bad sizes with exit 2 and writes nothing", async () => {
+  it("refuses bad sizes and a bad --jobs with exit 2 and writes nothing", async () => {
     const { dir, file } = scenarioFile();
     const out = path.join(dir, "out");
     const r = await cachesim("mrc", file, "--sizes", "10,x", "--out", out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('found "x"');
+    expect(existsSync(out)).toBe(false);
+    const jobs = await cachesim("mrc", file, "--sizes", "10", "--jobs", "0", "--out", out);
+    expect(jobs.code).toBe(2);
+    expect(jobs.stderr.trim()).toBe("cachesim mrc: --jobs takes a whole number from 1 to 256, found 0");
     expect(existsSync(out)).toBe(false);
   }, 150_000);
 });

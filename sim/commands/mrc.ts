@@ -4,7 +4,6 @@
 // draws (same seed, same named streams as a run), its scripts' keys and its trace workloads' requests,
 // workload after workload. Every request, read or write, counts as an access: looked up, and inserted on
 // a miss.
-import os from "node:os";
 import path from "node:path";
 import type * as PiscinaModule from "piscina";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
@@ -15,6 +14,7 @@ import {
   missRatioCurves,
   missRatioCurvesWith,
   type RequestSource,
+  replayCount,
 } from "../model/eviction/mrc.ts";
 import type { Request } from "../model/eviction/replay.ts";
 import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
@@ -31,14 +31,13 @@ import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";
 import { valueSizes } from "../workloads/sizes/sizes.ts";
 import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
+import { jobsFrom } from "./jobs.ts";
 import type { MrcPointOutcome, MrcPointTask } from "./mrcPoint.ts";
 
 /** Points on one curve, and requests in one stream: enough for any curve worth plotting. */
 export const MRC_SIZES_MAX = 1_000;
 export const MRC_REQUESTS_MAX = 100_000_000;
 const SIZE_MAX = 1_000_000_000_000;
-/** Threads at most, whatever --jobs says. */
-const JOBS_MAX = 256;
 
 /** The worker pool is loaded only when replays run on more than one thread. */
 const piscina = onFirstUse<typeof PiscinaModule>("piscina");
@@ -192,9 +191,8 @@ interface MrcArgs {
 async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
   try {
     const sizes = parseSizes(args.sizes);
-    const jobs = args.jobs ?? Math.max(1, os.availableParallelism());
-    if (!Number.isInteger(jobs) || jobs < 1 || jobs > JOBS_MAX)
-      throw new MrcInputError(`--jobs takes a whole number from 1 to ${JOBS_MAX}, found ${args.jobs}`);
+    const jobs = jobsFrom(args.jobs);
+    if (typeof jobs === "string") throw new MrcInputError(jobs);
     const policies = parsePolicies(args.policies).map((name) => ({ name, options: {} }));
     const byBytes = args.unit === "bytes";
     const isScenario = /\.ya?ml$/i.test(args.input);
@@ -215,7 +213,7 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     const output = await OutputDir.create(outDir);
     try {
       const options = { policies, sizes, byBytes };
-      const replays = policies.filter((p) => !(p.name === "lru" && !byBytes)).length * sizes.length;
+      const replays = replayCount(options);
       const rows =
         Math.min(jobs, replays) <= 1
           ? missRatioCurves(source, options)

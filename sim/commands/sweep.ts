@@ -1,6 +1,5 @@
 // `cachesim sweep <scenario> --set path=values ...`: runs a scenario over a grid of field values and
 // writes sweep.csv (and sweep-stats.csv with --seeds), optionally report.html with charts.
-import os from "node:os";
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import { SweepProgress } from "../progress/progressBar.ts";
@@ -9,6 +8,7 @@ import { ScenarioError } from "../scenario/errors.ts";
 import { type Executor, PointFailedError } from "../sweep/executor.ts";
 import { LocalExecutor } from "../sweep/localExecutor.ts";
 import { prepareSweep, runSweep } from "../sweep/runSweep.ts";
+import { jobsFrom } from "./jobs.ts";
 
 interface SweepArgs {
   scenario: string;
@@ -23,9 +23,6 @@ interface SweepArgs {
   html: boolean;
   quiet: boolean;
 }
-
-/** Threads at most, whatever --jobs says: each holds a whole simulation. */
-const JOBS_MAX = 256;
 
 export function sweepCommand(setExitCode: (code: number) => void): CommandModule<object, SweepArgs> {
   return {
@@ -81,9 +78,9 @@ async function sweep(args: SweepArgs): Promise<number> {
     if (!args.quiet) console.log(line);
   };
   try {
-    const jobs = args.jobs ?? Math.max(1, os.availableParallelism());
-    if (!Number.isInteger(jobs) || jobs < 1 || jobs > JOBS_MAX) {
-      console.error(`cachesim sweep: --jobs takes a whole number from 1 to ${JOBS_MAX}, found ${args.jobs}`);
+    const jobs = jobsFrom(args.jobs);
+    if (typeof jobs === "string") {
+      console.error(`cachesim sweep: ${jobs}`);
       return 2;
     }
     if (args.queue !== undefined && args["keep-points"] !== undefined) {

@@ -99,21 +99,28 @@ export class Database {
    */
   private readonly atDatabase = (op: Operation) => {
     if (this.faults !== null && !op.node.databaseLink.up) return; // lost on the way: the timeout fires
-    if (this.pool === null) {
-      this.serve(op);
-      return;
-    }
-    (this.stats as DatabaseStats).arrived(this.scheduler.nowUs);
-    this.tally.bump(op.node.index, TALLY.dbRequests);
-    this.pool.acquire(this.granted, op);
+    if (this.pool === null) this.serve(op);
+    else this.queue(op.node.index, this.granted, op);
   };
 
-  private readonly granted = (op: Operation, waitUs: number) => {
+  /** A request reaches the pool (counted under the node's db_requests) and waits for a connection. */
+  private queue<A>(nodeIndex: number, granted: (arg: A, waitUs: number) => void, arg: A): void {
+    (this.stats as DatabaseStats).arrived(this.scheduler.nowUs);
+    this.tally.bump(nodeIndex, TALLY.dbRequests);
+    (this.pool as Resource).acquire(granted, arg);
+  }
+
+  /** A connection was granted after waitUs: the wait and the connections in use are recorded. */
+  private recordGrant(nodeIndex: number, waitUs: number): void {
     const inUse = (this.pool as Resource).inUse;
     const stats = this.stats as DatabaseStats;
     stats.waited(this.scheduler.nowUs, waitUs);
     stats.inUse(inUse);
-    this.tally.databaseWait(op.node.index, waitUs, inUse);
+    this.tally.databaseWait(nodeIndex, waitUs, inUse);
+  }
+
+  private readonly granted = (op: Operation, waitUs: number) => {
+    this.recordGrant(op.node.index, waitUs);
     this.serve(op);
   };
 
@@ -207,21 +214,12 @@ export class Database {
    * service time like any request. It counts as one request of the node whose write leads the batch.
    */
   flushBatch(nodeIndex: number, commit: () => void): void {
-    if (this.pool === null) {
-      commit();
-      return;
-    }
-    (this.stats as DatabaseStats).arrived(this.scheduler.nowUs);
-    this.tally.bump(nodeIndex, TALLY.dbRequests);
-    this.pool.acquire(this.flushGranted, { nodeIndex, commit });
+    if (this.pool === null) commit();
+    else this.queue(nodeIndex, this.flushGranted, { nodeIndex, commit });
   }
 
   private readonly flushGranted = (batch: { nodeIndex: number; commit: () => void }, waitUs: number) => {
-    const inUse = (this.pool as Resource).inUse;
-    const stats = this.stats as DatabaseStats;
-    stats.waited(this.scheduler.nowUs, waitUs);
-    stats.inUse(inUse);
-    this.tally.databaseWait(batch.nodeIndex, waitUs, inUse);
+    this.recordGrant(batch.nodeIndex, waitUs);
     batch.commit();
     this.scheduler.after(this.serviceUs(), this.releaseConnection);
   };

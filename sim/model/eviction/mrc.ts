@@ -36,6 +36,11 @@ function onePass(policy: PluginChoice, byBytes: boolean): boolean {
   return policy.name === "lru" && !byBytes && Object.keys(policy.options as object).length === 0;
 }
 
+/** How many points are replayed (every size of every policy whose curve is not one pass). */
+export function replayCount(options: MrcOptions): number {
+  return options.policies.filter((p) => !onePass(p, options.byBytes)).length * options.sizes.length;
+}
+
 export function missRatioCurves(source: RequestSource, options: MrcOptions): MrcRow[] {
   const rows: MrcRow[] = [];
   const emit = (row: MrcRow) => {
