@@ -7,7 +7,6 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { limitHeapGrowth } from "./heapGrowth.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { runScenario } from "./runner.ts";
 import { ScenarioError } from "./scenario/errors.ts";
@@ -49,7 +48,6 @@ function collectGarbage(): void {
   (vm.runInNewContext("gc") as () => void)();
 }
 
-limitHeapGrowth();
 try {
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),

@@ -8,7 +8,6 @@ import { reportCommand } from "./commands/report.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
-import { limitHeapGrowth } from "./heapGrowth.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
 import { METRIC_COLUMNS } from "./report/columns.ts";
@@ -286,7 +285,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-limitHeapGrowth();
 try {
   process.exitCode = await main();
 } catch (error) {

@@ -3,6 +3,8 @@
 // install` and `npm run build` make it); otherwise registers tsx and runs the TypeScript directly, so a
 // fresh clone needs no build step and an edited source is never shadowed by a stale build.
 // CACHESIM_FROM_SOURCE=1 forces the sources.
+// First, before any other module loads: it sets how the heap grows.
+import "./heapGrowth.js";
 import { builtFrom } from "./sourceStamp.js";
 
 if (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom()) {

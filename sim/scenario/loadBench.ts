@@ -4,7 +4,6 @@
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { limitHeapGrowth } from "../heapGrowth.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
 import { knownNames } from "./knownNames.ts";
 import { loadScenario } from "./load.ts";
@@ -16,7 +15,6 @@ if (!Number.isSafeInteger(keys) || keys < 1 || keys > LIMITS.dataValues) {
   process.exit(2);
 }
 
-limitHeapGrowth();
 const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-load-"));
 try {
   const file = path.join(dir, "values.yaml");

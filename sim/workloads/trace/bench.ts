@@ -10,7 +10,6 @@ import { hideBin } from "yargs/helpers";
 import { ZipfSampler } from "../../core/distributions.ts";
 import { RngStreams } from "../../core/rng.ts";
 import { Scheduler } from "../../core/scheduler.ts";
-import { limitHeapGrowth } from "../../heapGrowth.ts";
 import { Oracle } from "../../model/oracle.ts";
 import type { SimNode } from "../../model/world.ts";
 import { Stopwatch } from "../../report/stopwatch.ts";
@@ -46,7 +45,6 @@ const args = await yargs(hideBin(process.argv))
   .help()
   .parseAsync();
 
-limitHeapGrowth();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-bench-trace-"));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 try {
