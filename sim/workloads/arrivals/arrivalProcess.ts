@@ -52,17 +52,21 @@ export function openLoop(nextUs: (fromUs: number) => number): ArrivalDriver {
       const requestsMax = source.requestsMax;
       if (requestsMax <= 0) return;
       let issued = 0;
-      let arrivalUs = nextUs(scheduler.nowUs);
-      if (!Number.isFinite(arrivalUs)) return;
+      // The fractional time lives in a typed-array cell: a closure variable holding a non-integer
+      // number is a heap object, allocated afresh on every assignment (once per request).
+      const arrivalUs = new Float64Array(1);
+      arrivalUs[0] = nextUs(scheduler.nowUs);
+      if (!Number.isFinite(arrivalUs[0])) return;
       const arrive = () => {
         const index = issued++;
         if (issued < requestsMax && (source.more === undefined || source.more())) {
-          arrivalUs = nextUs(arrivalUs);
-          if (Number.isFinite(arrivalUs)) scheduler.at(Math.round(arrivalUs), arrive);
+          const nextArrivalUs = nextUs(arrivalUs[0] as number);
+          arrivalUs[0] = nextArrivalUs;
+          if (Number.isFinite(nextArrivalUs)) scheduler.at(Math.round(nextArrivalUs), arrive);
         }
         source.issue(index, undefined);
       };
-      scheduler.at(Math.round(arrivalUs), arrive);
+      scheduler.at(Math.round(arrivalUs[0] as number), arrive);
     },
   };
 }
