@@ -177,6 +177,62 @@ describe("ExactHistogram", () => {
     );
   });
 
+  it("agrees with a sorted list on every percentile over thousands of values, recorded, added and summed", () => {
+    // Thousands of values: several pending buffers packed, runs of many blocks merged, repeats of the
+    // same large values across runs, values from 2^32 up, and small histograms added into a big one.
+    const value = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: (1 << 14) - 1 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 1 << 14, max: (1 << 14) + 500 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 0, max: 60_000_000 }), weight: 4 },
+      { arbitrary: fc.integer({ min: 2 ** 32 - 2, max: 2 ** 32 + 1000 }), weight: 1 },
+    );
+    const chunk = fc.record({
+      how: fc.constantFrom("record", "add", "small adds", "self"),
+      values: fc.array(value, { maxLength: 3000, size: "max" }),
+    });
+    /** Every whole percentile and a few fractional ones, against the sorted values. */
+    const expectPercentiles = (h: ExactHistogram, values: readonly number[], what: string) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      expect(h.count, `${what} count`).toBe(sorted.length);
+      expect(h.max, `${what} max`).toBe(sorted.length === 0 ? 0 : sorted[sorted.length - 1]);
+      for (const p of [...Array.from({ length: 100 }, (_, i) => i + 1), 0.1, 99.9, 99.99]) {
+        const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
+        expect(h.percentile(p), `${what} p${p}`).toBe(sorted[rank - 1]);
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 8 }), (chunks) => {
+        const h = new ExactHistogram();
+        let all: number[] = [];
+        const parts: ExactHistogram[] = [];
+        for (const { how, values } of chunks) {
+          parts.push(histogramOf(values));
+          if (how === "record") for (const v of values) h.record(v);
+          else if (how === "add") h.add(histogramOf(values));
+          else if (how === "small adds") {
+            // Like report intervals into a run: many small histograms into a big one.
+            for (let i = 0; i < values.length; i += 25) h.add(histogramOf(values.slice(i, i + 25)));
+          } else {
+            for (const v of values) h.record(v);
+            h.add(h);
+            all = [...all, ...values, ...all, ...values];
+            continue;
+          }
+          all = [...all, ...values];
+        }
+        expectPercentiles(h, all, "recorded and added");
+        const sum = ExactHistogram.sumOf(parts);
+        const everything = chunks.flatMap((c) => c.values);
+        expectPercentiles(sum, everything, "sum");
+        const merged = new ExactHistogram();
+        merged.add(sum);
+        merged.add(h);
+        expectPercentiles(merged, [...everything, ...all], "sum added to another");
+      }),
+      { numRuns: 15, endOnFailure: true },
+    );
+  });
+
   it("reports a constant exactly, including values HdrHistogram rounded up", () => {
     for (const value of [0, 2047, 2048, 4000, 6000, 14_000, 1_000_000, 3_600_000_000]) {
       const h = new ExactHistogram();

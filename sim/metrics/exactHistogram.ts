@@ -2,24 +2,30 @@
 // its count, so percentiles are exact values that were recorded, never bucket edges.
 //
 // Memory follows the number of distinct values, not the number recorded, so it stays bounded however
-// long a run is. Two parts, both typed arrays, so recording allocates nothing:
+// long a run is. Two parts, both in typed arrays, so recording allocates nothing until a buffer fills:
 // - Values below DENSE_LIMIT (16 ms, where nearly all latencies fall) are counted in pages of PAGE_SIZE
 //   slots allocated when a value in their range is first seen: recording is an index and an increment.
 //   Each page also keeps its total, so a percentile walks page totals and then one page, never the
 //   whole range. `distinct` lists the values ever counted since the last reset, so merging and
 //   resetting cost O(distinct values): an empty histogram costs nothing to merge or reset.
-// - Larger values (staleness ages spread over a whole TTL, mostly distinct) are appended unsorted to a
-//   pending buffer; when it fills it is sorted (a native numeric sort) and merged into sorted parallel
-//   arrays of distinct values and their cumulative counts, so a rank is a binary search (and a sum of
-//   histograms finds one by bisecting the value range, without copying its parts). The buffer holds at most a quarter of the distinct
-//   values (at least PENDING_MIN), so the sort is amortised to O(log n) a value and memory stays
-//   about 8 bytes a distinct value (32-bit values and counts, widened to 64 bits only once a value or
-//   the count reaches 2^32).
+// - Larger values (staleness ages spread over a whole TTL, mostly distinct) are kept as PackedCounts:
+//   sorted distinct values with their counts in about two bytes each (rather than 8 to 16 as two typed
+//   arrays), indexed by blocks so a rank is a binary search and a short scan (and a sum of histograms
+//   finds one by bisecting the value range, without copying its parts). record() appends to an
+//   unsorted pending buffer of raw values; when it fills it is sorted (a native numeric sort) and
+//   packed into a run. Runs, and whatever add() brings (another histogram's run, shared rather than
+//   copied: runs never change), wait on a stack in which each run is less than half the one below;
+//   pushing merges the top ones until that holds again, so a value is re-encoded O(log n) times
+//   however small the pieces come (a 1 ms report interval into a long run), and the stack holds
+//   O(log n) runs. A read merges the stack into one run first. The pending buffer holds a sixteenth of
+//   what is kept (at least PENDING_MIN): raw values cost 4 bytes each (8 once one reaches 2^32), so
+//   a larger one would cost more than the values it waits to pack.
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
 // 6,000 gives p50 = p99 = 6000, and no percentile exceeds the maximum.
 import { SimulationError } from "../core/scheduler.ts";
+import { PackedCounts } from "./packedCounts.ts";
 
 const PAGE_BITS = 8;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -34,7 +40,7 @@ const PAGE_COUNT = DENSE_LIMIT >>> PAGE_BITS;
 /** Smallest pending buffer for large values: below it a sort is cheap whatever is already kept. */
 const PENDING_MIN = 1024;
 
-/** Large values and their counts fit 32 bits until a value or the total count reaches 2^32. */
+/** Pending large values fit 32 bits until one reaches 2^32 (an age of 71 minutes). */
 const UINT32_MAX = 0xffffffff;
 type Column = Uint32Array | Float64Array;
 const NO_VALUES: Column = new Uint32Array(0);
@@ -55,24 +61,19 @@ export class ExactHistogram {
   /** Values below DENSE_LIMIT whose count went from 0 to 1 since the last reset. */
   private distinct = new Uint16Array(16);
   private distinctLength = 0;
-  /** Distinct values from DENSE_LIMIT up, increasing, with their counts (capacity may exceed length). */
-  private largeValues: Column = NO_VALUES;
   /**
-   * For each large value, how many values up to and including it were recorded among the large ones:
-   * cumulative rather than per value, so a rank is a binary search, and a sum's rank is found without
-   * walking its parts.
+   * Values from DENSE_LIMIT up with their counts, as runs of distinct values: runs[0] is the oldest
+   * and largest, each later one less than half the one before; after compact() at most one.
    */
-  private largeCumulative: Column = NO_VALUES;
-  private largeLength = 0;
-  /** Large values (and their counts) not yet merged into largeValues, in arrival order. */
+  private readonly runs: PackedCounts[] = [];
+  /** Distinct values the runs hold together (a value in two runs counts twice). */
+  private runsLength = 0;
+  /** Large values recorded and not yet packed into a run, in arrival order. */
   private pendingValues: Column = NO_VALUES;
-  private pendingCounts: Column = NO_VALUES;
   private pendingLength = 0;
-  /** Every pending count is 1 (only record() appended): the buffer sorts natively, without indices. */
-  private pendingUnit = true;
   /**
-   * The large arrays are Float64Array rather than Uint32Array: a value or the count reached 2^32 (an
-   * age of 71 minutes, or four billion values), so 8 bytes a distinct value suffice until then.
+   * pendingValues is a Float64Array rather than a Uint32Array: a value reached 2^32, so 4 bytes a
+   * pending value suffice until then.
    */
   private wide = false;
   /**
@@ -111,15 +112,16 @@ export class ExactHistogram {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new SimulationError(`a histogram can only hold non-negative integers, got ${value}`);
       }
-      if (!this.wide && (value > UINT32_MAX || this.count > UINT32_MAX)) this.widen();
+      if (value > UINT32_MAX && !this.wide) this.widen();
       if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
-      this.pendingValues[this.pendingLength] = value;
-      this.pendingCounts[this.pendingLength] = 1;
-      this.pendingLength++;
+      this.pendingValues[this.pendingLength++] = value;
     }
   }
 
-  /** Adds another histogram's values into this one, in O(its distinct values) amortised. */
+  /**
+   * Adds another histogram's values into this one, in O(its distinct values) for the dense ones and
+   * O(log n) re-encodings of each large one, amortised.
+   */
   add(other: ExactHistogram): void {
     if (other.count === 0) return;
     if (other.parts !== null) {
@@ -146,23 +148,7 @@ export class ExactHistogram {
       }
     }
     other.compact();
-    const n = other.largeLength;
-    if (n === 0) return;
-    if (!this.wide && (other.wide || this.count > UINT32_MAX)) this.widen();
-    if (n * 64 >= this.largeLength) {
-      // Comparable sizes: one linear merge of two sorted runs.
-      this.compact();
-      this.mergeSorted(other.largeValues, other.largeCumulative, n, true);
-      return;
-    }
-    // Much smaller than what is kept: queue it, so many small merges do not each walk everything.
-    for (let i = 0; i < n; i++) {
-      if (this.pendingLength === this.pendingValues.length) this.makePendingRoom();
-      this.pendingValues[this.pendingLength] = other.largeValues[i] as number;
-      this.pendingCounts[this.pendingLength] = other.largeCountAt(i);
-      this.pendingLength++;
-    }
-    this.pendingUnit = false;
+    if (other.runs.length > 0) this.pushRun(other.runs[0] as PackedCounts);
   }
 
   /** Empties the histogram in O(distinct values); buffers stay allocated for reuse. */
@@ -177,9 +163,9 @@ export class ExactHistogram {
     this.pageTotals?.fill(0);
     this.distinctLength = 0;
     this.denseCount = 0;
-    this.largeLength = 0;
+    this.runs.length = 0;
+    this.runsLength = 0;
     this.pendingLength = 0;
-    this.pendingUnit = true;
     this.count = 0;
     this.max = 0;
   }
@@ -196,37 +182,7 @@ export class ExactHistogram {
     if (this.parts !== null) return this.partsAtRank(this.parts, rank);
     if (rank <= this.denseCount) return this.denseAtRank(rank);
     this.compact();
-    // The first large value whose cumulative count reaches the rank.
-    const wanted = rank - this.denseCount;
-    const cumulative = this.largeCumulative;
-    let lo = 0;
-    let hi = this.largeLength - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cumulative[mid] as number) >= wanted) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.largeValues[lo] as number;
-  }
-
-  /** How many times the i-th large value was recorded. */
-  private largeCountAt(i: number): number {
-    const cumulative = this.largeCumulative;
-    return (cumulative[i] as number) - (i > 0 ? (cumulative[i - 1] as number) : 0);
-  }
-
-  /** How many large values up to v (inclusive) were recorded. */
-  private largeUpTo(v: number): number {
-    const values = this.largeValues;
-    // The number of kept values ≤ v.
-    let lo = 0;
-    let hi = this.largeLength;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((values[mid] as number) <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : (this.largeCumulative[lo - 1] as number);
+    return (this.runs[0] as PackedCounts).atRank(rank - this.denseCount);
   }
 
   /** Merges the parts of a sum into this histogram's own arrays. */
@@ -268,7 +224,7 @@ export class ExactHistogram {
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
       let upTo = 0;
-      for (const part of parts) upTo += part.largeUpTo(mid);
+      for (const part of parts) upTo += part.runs[0]?.countUpTo(mid) ?? 0;
       if (upTo >= wanted) hi = mid;
       else lo = mid + 1;
     }
@@ -317,123 +273,57 @@ export class ExactHistogram {
     }
   }
 
-  private column(length: number): Column {
-    return this.wide ? new Float64Array(length) : new Uint32Array(length);
-  }
-
-  /** From now on the large values and counts are kept as Float64Array. */
+  /** From now on pending values are kept as Float64Array. */
   private widen(): void {
     this.wide = true;
-    this.largeValues = Float64Array.from(this.largeValues);
-    this.largeCumulative = Float64Array.from(this.largeCumulative);
     this.pendingValues = Float64Array.from(this.pendingValues);
-    this.pendingCounts = Float64Array.from(this.pendingCounts);
   }
 
-  /** The pending buffer is full: merge it, then size it to a quarter of what is kept. */
+  /** The pending buffer is full: pack it, then size it to a sixteenth of what is kept. */
   private makePendingRoom(): void {
-    this.compact();
-    const wanted = Math.max(PENDING_MIN, this.largeLength >>> 2);
+    this.packPending();
+    const wanted = Math.max(PENDING_MIN, Math.floor(this.runsLength / 16));
     if (this.pendingValues.length < wanted) {
-      this.pendingValues = this.column(wanted);
-      this.pendingCounts = this.column(wanted);
+      this.pendingValues = this.wide ? new Float64Array(wanted) : new Uint32Array(wanted);
     }
   }
 
-  /** Sorts the pending values, sums equal ones, and merges them into the sorted large values. */
-  private compact(): void {
+  /** Sorts the pending values into a run. */
+  private packPending(): void {
     const length = this.pendingLength;
     if (length === 0) return;
     const values = this.pendingValues;
-    const counts = this.pendingCounts;
-    if (this.pendingUnit) {
-      values.subarray(0, length).sort();
-    } else {
-      const order = new Uint32Array(length);
-      for (let i = 0; i < length; i++) order[i] = i;
-      order.sort((a, b) => (values[a] as number) - (values[b] as number));
-      const sortedValues = this.column(length);
-      const sortedCounts = this.column(length);
-      for (let i = 0; i < length; i++) {
-        sortedValues[i] = values[order[i] as number] as number;
-        sortedCounts[i] = counts[order[i] as number] as number;
-      }
-      values.set(sortedValues);
-      counts.set(sortedCounts);
-    }
-    // Sum runs of equal values in place.
-    let distinct = 0;
-    for (let i = 0; i < length; i++) {
-      const value = values[i] as number;
-      if (distinct > 0 && values[distinct - 1] === value) {
-        counts[distinct - 1] = (counts[distinct - 1] as number) + (counts[i] as number);
-      } else {
-        values[distinct] = value;
-        counts[distinct] = counts[i] as number;
-        distinct++;
-      }
-    }
+    values.subarray(0, length).sort();
     this.pendingLength = 0;
-    this.pendingUnit = true;
-    this.mergeSorted(values, counts, distinct);
+    this.pushRun(PackedCounts.fromSorted(values, null, length));
   }
 
-  /**
-   * Merges n sorted distinct values with their counts (or, when `cumulativeCounts`, their cumulative
-   * counts) into the large values, in place from the end.
-   */
-  private mergeSorted(values: Column, counts: Column, n: number, cumulativeCounts = false): void {
-    const kept = this.largeLength;
-    let keptValues = this.largeValues;
-    let keptCounts = this.largeCumulative;
-    // Values already kept only add to a count; the others need a slot each.
-    let fresh = 0;
-    for (let i = 0, j = 0; j < n; ) {
-      if (i < kept && (keptValues[i] as number) < (values[j] as number)) i++;
-      else {
-        if (i >= kept || keptValues[i] !== values[j]) fresh++;
-        j++;
-      }
+  /** Stacks a run, merging the top of the stack until each run is less than half the one below. */
+  private pushRun(run: PackedCounts): void {
+    const runs = this.runs;
+    let top = run;
+    this.runsLength += top.length;
+    for (;;) {
+      const below = runs[runs.length - 1];
+      if (below === undefined || below.length > 2 * top.length) break;
+      runs.pop();
+      const merged = PackedCounts.merge(below, top);
+      this.runsLength += merged.length - below.length - top.length;
+      top = merged;
     }
-    const length = kept + fresh;
-    if (length > keptValues.length) {
-      // An eighth to spare: the next few merges fit without copying, and little memory idles.
-      const capacity = length + (length >>> 3) + 64;
-      const grownValues = this.column(capacity);
-      const grownCounts = this.column(capacity);
-      grownValues.set(keptValues.subarray(0, kept));
-      grownCounts.set(keptCounts.subarray(0, kept));
-      keptValues = grownValues;
-      keptCounts = grownCounts;
-      this.largeValues = grownValues;
-      this.largeCumulative = grownCounts;
+    runs.push(top);
+  }
+
+  /** Packs the pending values and merges all runs into one, for reading. */
+  private compact(): void {
+    this.packPending();
+    const runs = this.runs;
+    while (runs.length > 1) {
+      const top = runs.pop() as PackedCounts;
+      const below = runs.pop() as PackedCounts;
+      const merged = PackedCounts.merge(below, top);
+      this.runsLength += merged.length - below.length - top.length;
+      runs.push(merged);
     }
-    // Written from the end. A slot's new cumulative count is the kept cumulative count at or below its
-    // value plus the incoming counts up to its value (`added`, which shrinks as incoming values are
-    // placed), so no count needs unpicking from the cumulative ones.
-    let added = 0;
-    if (cumulativeCounts) added = counts[n - 1] as number;
-    else for (let j = 0; j < n; j++) added += counts[j] as number;
-    let i = kept - 1;
-    let j = n - 1;
-    let w = length - 1;
-    while (j >= 0) {
-      const incoming = values[j] as number;
-      if (i >= 0 && (keptValues[i] as number) > incoming) {
-        keptValues[w] = keptValues[i] as number;
-        keptCounts[w] = (keptCounts[i] as number) + added;
-        i--;
-      } else {
-        // Read the kept slot before writing: w can equal i.
-        const below = i >= 0 ? (keptCounts[i] as number) : 0;
-        if (i >= 0 && keptValues[i] === incoming) i--;
-        keptValues[w] = incoming;
-        keptCounts[w] = below + added;
-        added = cumulativeCounts ? (j > 0 ? (counts[j - 1] as number) : 0) : added - (counts[j] as number);
-        j--;
-      }
-      w--;
-    }
-    this.largeLength = length;
   }
 }
