@@ -15,11 +15,11 @@
 //   unsorted pending buffer of raw values; when it fills it is sorted (a native numeric sort) and
 //   packed into a run. Runs, and whatever add() brings (another histogram's run, shared rather than
 //   copied: runs never change), wait on a stack in which each run is less than half the one below;
-//   pushing merges the top ones until that holds again, so a value is re-encoded O(log n) times
-//   however small the pieces come (a 1 ms report interval into a long run), and the stack holds
-//   O(log n) runs. A read merges the stack into one run first. The pending buffer holds a sixteenth of
-//   what is kept (at least PENDING_MIN): raw values cost 4 bytes each (8 once one reaches 2^32), so
-//   a larger one would cost more than the values it waits to pack.
+//   pushing merges the top two until that holds again, so a value is re-encoded O(log n) times however
+//   small the pieces come (a 1 ms report interval into a long run), and the stack holds O(log n) runs.
+//   A read merges the stack into one run first. The pending buffer holds a sixteenth of what is kept
+//   (at least PENDING_MIN): raw values cost 4 bytes each (8 once one reaches 2^32), so a larger one
+//   would cost more than the values it waits to pack.
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
@@ -298,7 +298,7 @@ export class ExactHistogram {
     this.pushRun(PackedCounts.fromSorted(values, null, length));
   }
 
-  /** Stacks a run, merging the top of the stack until each run is less than half the one below. */
+  /** Stacks a run, merging the top two until each run is less than half the one below. */
   private pushRun(run: PackedCounts): void {
     const runs = this.runs;
     let top = run;

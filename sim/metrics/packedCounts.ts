@@ -39,12 +39,16 @@ let scratchFirst = new Float64Array(SCRATCH_MIN_BLOCKS);
 let scratchBefore = new Float64Array(SCRATCH_MIN_BLOCKS);
 let scratchOffset = new Uint32Array(SCRATCH_MIN_BLOCKS);
 
-/** What decodeEntry decoded: module fields rather than a returned object, so decoding allocates nothing. */
-let entryGap = 0;
-let entryCount = 0;
+/** One decoded entry: decoding fills one of these rather than returning an object, so it allocates nothing. */
+class Entry {
+  gap = 0;
+  count = 0;
+}
+/** The entry that atRank and countUpTo decode into. */
+const scanned = new Entry();
 
-/** Decodes the entry at byte p into entryGap and entryCount; returns the byte after it. */
-function decodeEntry(bytes: Uint8Array, p: number): number {
+/** Decodes the entry at byte p into `into`; returns the byte after it. */
+function decodeEntry(bytes: Uint8Array, p: number, into: Entry): number {
   const head = bytes[p++] as number;
   let gap = (head >>> 1) & 63;
   if (head >= 128) {
@@ -67,8 +71,8 @@ function decodeEntry(bytes: Uint8Array, p: number): number {
       scale *= 128;
     } while (b >= 128);
   }
-  entryGap = gap;
-  entryCount = count;
+  into.gap = gap;
+  into.count = count;
   return p;
 }
 
@@ -89,6 +93,8 @@ function writeVarint(bytes: Uint8Array, p: number, x: number): number {
 
 /** Builds a PackedCounts from values given in increasing order, into the shared scratch buffers. */
 class Builder {
+  /** scratchBytes, read once: a module binding costs a check on every access. */
+  private bytes = scratchBytes;
   private bytesLength = 0;
   private blocks = 0;
   private inBlock = BLOCK_ENTRIES;
@@ -99,17 +105,22 @@ class Builder {
   /** Appends a value greater than every value appended so far. */
   put(value: number, count: number): void {
     if (this.inBlock === BLOCK_ENTRIES) this.startBlock(value);
-    let bytes = scratchBytes;
+    let bytes = this.bytes;
     if (this.bytesLength + ENTRY_BYTES_MAX > bytes.length) {
       bytes = new Uint8Array(bytes.length * 2);
-      bytes.set(scratchBytes.subarray(0, this.bytesLength));
+      bytes.set(this.bytes.subarray(0, this.bytesLength));
+      this.bytes = bytes;
       scratchBytes = bytes;
     }
     const gap = value - this.previous;
     const flag = count === 1 ? 0 : 1;
     let p = this.bytesLength;
     if (gap < 64) bytes[p++] = flag | (gap << 1);
-    else {
+    else if (gap <= 0x7fffffff) {
+      // The common case in 31-bit integer operations: floating-point % and division cost far more.
+      bytes[p++] = flag | ((gap & 63) << 1) | 128;
+      p = writeVarint(bytes, p, gap >>> 6);
+    } else {
       bytes[p++] = flag | ((gap % 64) << 1) | 128;
       p = writeVarint(bytes, p, Math.floor(gap / 64));
     }
@@ -168,28 +179,31 @@ class PackedCountsReader {
   /** The current value and its count, once next() returned true. */
   value = 0;
   count = 0;
+  private readonly entry = new Entry();
+  private readonly bytes: Uint8Array;
   private p = 0;
   private block = -1;
   /** Where the next block starts: there the gap counts from that block's first value. */
   private blockEnd = 0;
 
-  constructor(private readonly packed: PackedCounts) {}
+  constructor(private readonly packed: PackedCounts) {
+    this.bytes = packed.bytes;
+  }
 
   next(): boolean {
-    const packed = this.packed;
-    const bytes = packed.bytes;
+    const bytes = this.bytes;
     if (this.p >= bytes.length) return false;
     if (this.p === this.blockEnd) {
-      this.block++;
-      this.value = packed.blockFirst[this.block] as number;
+      const packed = this.packed;
+      const block = ++this.block;
+      this.value = packed.blockFirst[block] as number;
       this.blockEnd =
-        this.block + 1 < packed.blockFirst.length
-          ? (packed.blockOffset[this.block + 1] as number)
-          : bytes.length;
+        block + 1 < packed.blockFirst.length ? (packed.blockOffset[block + 1] as number) : bytes.length;
     }
-    this.p = decodeEntry(bytes, this.p);
-    this.value += entryGap;
-    this.count = entryCount;
+    const entry = this.entry;
+    this.p = decodeEntry(bytes, this.p, entry);
+    this.value += entry.gap;
+    this.count = entry.count;
     return true;
   }
 }
@@ -288,9 +302,9 @@ export class PackedCounts {
     let value = this.blockFirst[lo] as number;
     let cumulative = before[lo] as number;
     while (p < end) {
-      p = decodeEntry(bytes, p);
-      value += entryGap;
-      cumulative += entryCount;
+      p = decodeEntry(bytes, p, scanned);
+      value += scanned.gap;
+      cumulative += scanned.count;
       if (cumulative >= rank) return value;
     }
     throw new Error(`packed counts: block ${lo} ends before rank ${rank}`);
@@ -314,10 +328,10 @@ export class PackedCounts {
     let value = first[lo] as number;
     let cumulative = this.blockBefore[lo] as number;
     while (p < end) {
-      p = decodeEntry(bytes, p);
-      value += entryGap;
+      p = decodeEntry(bytes, p, scanned);
+      value += scanned.gap;
       if (value > v) break;
-      cumulative += entryCount;
+      cumulative += scanned.count;
     }
     return cumulative;
   }
