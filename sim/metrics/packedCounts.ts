@@ -105,13 +105,7 @@ class Builder {
   /** Appends a value greater than every value appended so far. */
   put(value: number, count: number): void {
     if (this.inBlock === BLOCK_ENTRIES) this.startBlock(value);
-    let bytes = this.bytes;
-    if (this.bytesLength + ENTRY_BYTES_MAX > bytes.length) {
-      bytes = new Uint8Array(bytes.length * 2);
-      bytes.set(this.bytes.subarray(0, this.bytesLength));
-      this.bytes = bytes;
-      scratchBytes = bytes;
-    }
+    const bytes = this.bytes;
     const gap = value - this.previous;
     const flag = count === 1 ? 0 : 1;
     let p = this.bytesLength;
@@ -132,7 +126,16 @@ class Builder {
     this.total += count;
   }
 
+  /** Starts a block at `value`, with room for all its entries: put() then never checks for room. */
   private startBlock(value: number): void {
+    if (this.bytesLength + BLOCK_ENTRIES * ENTRY_BYTES_MAX > this.bytes.length) {
+      const bytes = new Uint8Array(
+        Math.max(this.bytes.length * 2, this.bytesLength + BLOCK_ENTRIES * ENTRY_BYTES_MAX),
+      );
+      bytes.set(this.bytes.subarray(0, this.bytesLength));
+      this.bytes = bytes;
+      scratchBytes = bytes;
+    }
     if (this.blocks === scratchFirst.length) {
       const capacity = this.blocks * 2;
       const first = new Float64Array(capacity);
