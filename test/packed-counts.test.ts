@@ -89,6 +89,16 @@ describe("PackedCounts", () => {
     );
   });
 
+  it("merges any number of packings in one pass, like merging them two at a time", () => {
+    fc.assert(
+      fc.property(fc.array(pairs, { maxLength: 6 }), (lists) => {
+        const merged = PackedCounts.mergeAll(lists.map((list) => pack(entriesOf(list))));
+        expectSame(merged, entriesOf(lists.flat()));
+      }),
+      { numRuns: 20, endOnFailure: true },
+    );
+  });
+
   it("sums equal neighbours when built from sorted values with repeats", () => {
     const values = [16_384, 16_384, 16_385, 2 ** 33, 2 ** 33, 2 ** 33];
     const packed = PackedCounts.fromSorted(values, null, values.length);

@@ -15,11 +15,11 @@
 //   unsorted pending buffer of raw values; when it fills it is sorted (a native numeric sort) and
 //   packed into a run. Runs, and whatever add() brings (another histogram's run, shared rather than
 //   copied: runs never change), wait on a stack in which each run is less than half the one below;
-//   pushing merges the top two until that holds again, so a value is re-encoded O(log n) times however
-//   small the pieces come (a 1 ms report interval into a long run), and the stack holds O(log n) runs.
-//   A read merges the stack into one run first. The pending buffer holds a sixteenth of what is kept
-//   (at least PENDING_MIN): raw values cost 4 bytes each (8 once one reaches 2^32), so a larger one
-//   would cost more than the values it waits to pack.
+//   pushing merges the top runs in one pass until that holds again, so a value is re-encoded O(log n)
+//   times however small the pieces come (a 1 ms report interval into a long run), and the stack holds
+//   O(log n) runs. A read merges the stack into one run first, in one pass. The pending buffer holds
+//   a sixteenth of what is kept (at least PENDING_MIN): raw values cost 4 bytes each (8 once one
+//   reaches 2^32), so a larger one would cost more than the values it waits to pack.
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
@@ -298,32 +298,37 @@ export class ExactHistogram {
     this.pushRun(PackedCounts.fromSorted(values, null, length));
   }
 
-  /** Stacks a run, merging the top two until each run is less than half the one below. */
+  /** Stacks a run, merged in one pass with the runs on top it would otherwise reach half of. */
   private pushRun(run: PackedCounts): void {
     const runs = this.runs;
-    let top = run;
-    this.runsLength += top.length;
-    for (;;) {
-      const below = runs[runs.length - 1];
-      if (below === undefined || below.length > 2 * top.length) break;
-      runs.pop();
-      const merged = PackedCounts.merge(below, top);
-      this.runsLength += merged.length - below.length - top.length;
-      top = merged;
+    this.runsLength += run.length;
+    // The runs on top that the new one, with those above them, reaches half of: merged in one pass
+    // rather than two at a time, which would encode the newest values again at every step.
+    let from = runs.length;
+    let size = run.length;
+    while (from > 0 && (runs[from - 1] as PackedCounts).length <= 2 * size) {
+      from--;
+      size += (runs[from] as PackedCounts).length;
     }
-    runs.push(top);
+    if (from === runs.length) {
+      runs.push(run);
+      return;
+    }
+    const merging = runs.splice(from);
+    merging.push(run);
+    const merged = PackedCounts.mergeAll(merging);
+    this.runsLength += merged.length - size;
+    runs.push(merged);
   }
 
   /** Packs the pending values and merges all runs into one, for reading. */
   private compact(): void {
     this.packPending();
     const runs = this.runs;
-    while (runs.length > 1) {
-      const top = runs.pop() as PackedCounts;
-      const below = runs.pop() as PackedCounts;
-      const merged = PackedCounts.merge(below, top);
-      this.runsLength += merged.length - below.length - top.length;
-      runs.push(merged);
-    }
+    if (runs.length < 2) return;
+    const merged = PackedCounts.mergeAll(runs);
+    runs.length = 0;
+    runs.push(merged);
+    this.runsLength = merged.length;
   }
 }

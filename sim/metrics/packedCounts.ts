@@ -276,6 +276,47 @@ export class PackedCounts {
     return builder.finish();
   }
 
+  /**
+   * The values of all the runs, equal ones with their counts summed, in one pass: each value is
+   * encoded once, where merging them two at a time would encode the first ones again at every step.
+   */
+  static mergeAll(runs: readonly PackedCounts[]): PackedCounts {
+    const kept = runs.filter((run) => run.length > 0);
+    if (kept.length <= 2)
+      return PackedCounts.merge(kept[0] ?? PackedCounts.EMPTY, kept[1] ?? PackedCounts.EMPTY);
+    const readers = kept.map((run) => new PackedCountsReader(run));
+    for (const reader of readers) reader.next();
+    // readers[0..live) each hold a value not yet put; a reader that runs out takes the last one's place.
+    let live = readers.length;
+    const builder = new Builder();
+    while (live > 1) {
+      let min = (readers[0] as PackedCountsReader).value;
+      for (let i = 1; i < live; i++) {
+        const value = (readers[i] as PackedCountsReader).value;
+        if (value < min) min = value;
+      }
+      let count = 0;
+      for (let i = 0; i < live; ) {
+        const reader = readers[i] as PackedCountsReader;
+        if (reader.value === min) {
+          count += reader.count;
+          if (!reader.next()) {
+            readers[i] = readers[--live] as PackedCountsReader;
+            continue;
+          }
+        }
+        i++;
+      }
+      builder.put(min, count);
+    }
+    if (live === 1) {
+      const last = readers[0] as PackedCountsReader;
+      do builder.put(last.value, last.count);
+      while (last.next());
+    }
+    return builder.finish();
+  }
+
   /** Bytes held, index included. */
   get byteLength(): number {
     return (
