@@ -74,7 +74,7 @@ function wantsTrace(scenario: Scenario): boolean {
 async function seedData(scenario: Scenario, backends: Backends, oracle: Oracle): Promise<void> {
   const { values, fill } = scenario.data;
   await backends.records.seed(values);
-  for (const [key] of values) oracle.seed(key);
+  for (const [key, value] of values) oracle.seed(key, value);
   if (fill !== null) backends.records.fill(fill);
 }
 

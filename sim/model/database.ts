@@ -10,7 +10,7 @@ import type { DatabaseStats } from "./databaseStats.ts";
 import type { LatencySampler } from "./latency.ts";
 import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import type { Operation } from "./operation.ts";
-import type { Key, Oracle } from "./oracle.ts";
+import { type Key, type Oracle, sharedValue } from "./oracle.ts";
 import { TALLY, type Tally } from "./tally.ts";
 
 export class Database {
@@ -204,7 +204,7 @@ export class Database {
     }
     key.pending--;
     this.tally.bump(nodeIndex, TALLY.dbWritesIssued);
-    this.oracle.commit(key, version, this.scheduler.nowUs);
+    this.oracle.commit(key, version, this.scheduler.nowUs, value);
     return this.records.write(key.name, value);
   }
 
@@ -244,11 +244,11 @@ export class Database {
       throw new Error(`${key.name}: a direct commit while ${key.pending} write-behind versions are pending`);
     }
     op.version = key.version + 1;
-    this.oracle.commit(key, op.version, this.scheduler.nowUs);
+    this.oracle.commit(key, op.version, this.scheduler.nowUs, op.value);
   }
 
   private readonly readAnswered = (record: StoredRecord, op: Operation) => {
-    op.value = record.value;
+    op.value = sharedValue(op.key, record.version, record.value);
     op.version = record.version;
     op.next(op);
   };

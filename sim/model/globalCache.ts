@@ -19,7 +19,7 @@ import { HashRing } from "./hashRing.ts";
 import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import { valueBytes } from "./localCache.ts";
 import type { Operation } from "./operation.ts";
-import type { Key } from "./oracle.ts";
+import { type Key, sharedValueAt } from "./oracle.ts";
 import { TALLY, type Tally, type TallyId } from "./tally.ts";
 
 export interface Shard {
@@ -405,7 +405,7 @@ export function decodeInto(raw: string | null, op: Operation): void {
   const expiresAtUs = digitsAt(raw, first + 1, second);
   op.entryExpiresAtUs = expiresAtUs;
   op.version = digitsAt(raw, 0, first);
-  op.value = kind === 110 /* n */ ? null : raw.slice(second + 2);
+  op.value = kind === 110 /* n */ ? null : sharedValueAt(op.key, op.version, raw, second + 2);
   op.found = expiresAtUs !== 0 && op.arrivedUs >= expiresAtUs ? "expired" : "hit";
 }
 

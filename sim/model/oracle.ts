@@ -8,7 +8,7 @@
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
 // costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
 
-import { type FilledRange, inFilledRange, nonEmpty } from "./filledRange.ts";
+import { type FilledData, type FilledRange, inFilledRange, nonEmpty } from "./filledRange.ts";
 
 /** The commit times of a key with no version, and of a key seeded at time 0: shared, never written. */
 const NO_COMMITS: readonly number[] = Object.freeze([]);
@@ -29,6 +29,13 @@ export class Key {
   shardIndex = -1;
   /** The key's name in the global cache store (`shard:name`), built once with the shard. */
   storeKey = "";
+  /**
+   * The current version's value, as the oracle was told it (null when not told). A read that returns the
+   * current version takes this string rather than the copy its store answered with (sharedValue): a
+   * local cache keeps what a read returns until it is evicted, long enough for a copy to outlive the
+   * young generation and become garbage that only a full collection frees.
+   */
+  valueNow: string | null = null;
 
   constructor(
     readonly name: string,
@@ -64,37 +71,71 @@ export class Key {
 export class Oracle {
   private readonly keys = new Map<string, Key>();
   private readonly filled: FilledRange | null;
+  private readonly filledValue: string | null;
 
-  constructor(filled: FilledRange | null = null) {
+  constructor(filled: FilledRange | FilledData | null = null) {
     this.filled = nonEmpty(filled);
+    this.filledValue = filled !== null && "value" in filled ? filled.value : null;
   }
 
   /** The one Key object for this name. */
   key(name: string): Key {
     let key = this.keys.get(name);
     if (key === undefined) {
-      key = new Key(name, inFilledRange(this.filled, name));
+      const filled = inFilledRange(this.filled, name);
+      key = new Key(name, filled);
+      if (filled) key.valueNow = this.filledValue;
       this.keys.set(name, key);
     }
     return key;
   }
 
   /** Records the initial data: version 1 of a seeded key, committed before the run starts. */
-  seed(name: string): void {
+  seed(name: string, value: string | null = null): void {
     const key = this.key(name);
-    if (key.version === 0) key.addCommit(0);
+    if (key.version === 0) {
+      key.addCommit(0);
+      key.valueNow = value;
+    }
   }
 
-  /** Records a commit; versions must arrive in order, as the system of record assigns them. */
-  commit(key: Key, version: number, nowUs: number): void {
+  /** Records a commit of `value`; versions must arrive in order, as the system of record assigns them. */
+  commit(key: Key, version: number, nowUs: number, value: string | null): void {
     if (version !== key.version + 1) {
       throw new Error(`oracle: ${key.name} committed version ${version} after ${key.version}`);
     }
     key.addCommit(nowUs);
+    key.valueNow = value;
   }
 
   /** When `version` of key was replaced by a newer one, or undefined while it is current. */
   supersededAtUs(key: Key, version: number): number | undefined {
     return key.committedAtUs(version + 1);
   }
+}
+
+/**
+ * The value a store answered for version `version` of key, as the string the key already holds when it
+ * is the current version's and equal (see Key.valueNow), else as answered. Strings are compared by
+ * content, so the result is always equal to `value`.
+ */
+export function sharedValue(key: Key, version: number, value: string | null): string | null {
+  const known = key.valueNow;
+  return known !== null && version === key.version && known === value ? known : value;
+}
+
+/**
+ * raw.slice(start), or the current version's string when `version` is current and raw holds exactly it
+ * from start: a global-cache hit then makes no copy of the value.
+ */
+export function sharedValueAt(key: Key, version: number, raw: string, start: number): string {
+  const known = key.valueNow;
+  if (
+    known !== null &&
+    version === key.version &&
+    raw.length - start === known.length &&
+    raw.startsWith(known, start)
+  )
+    return known;
+  return raw.slice(start);
 }
