@@ -22,9 +22,9 @@
 // scavenges, each smaller.
 import v8 from "node:v8";
 
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 /** 1: the semi-spaces keep their initial size. */
-export const SEMI_SPACE_GROWTH_FACTOR = 1;
+const SEMI_SPACE_GROWTH_FACTOR = 1;
 
 v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 v8.setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR}`);

@@ -91,7 +91,7 @@ export class Oracle {
   }
 
   /** Records the initial data: version 1 of a seeded key, committed before the run starts. */
-  seed(name: string, value: string | null = null): void {
+  seed(name: string, value: string): void {
     const key = this.key(name);
     if (key.version === 0) {
       key.addCommit(0);
