@@ -198,8 +198,8 @@ describe("frequency sketch", () => {
   });
 });
 
-describe("README", () => {
-  const readme = readFileSync("README.md", "utf8");
+describe("docs/eviction.md", () => {
+  const readme = readFileSync("docs/eviction.md", "utf8");
   it("has a row for every policy, naming each option", () => {
     for (const plugin of evictionPolicies.all()) {
       const row = readme.split("\n").find((line) => line.startsWith(`| \`${plugin.name}\` |`));

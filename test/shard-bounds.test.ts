@@ -208,9 +208,9 @@ describe("bounded global-cache shards in a run", () => {
   });
 });
 
-describe("README: maxmemory policies side by side", () => {
+describe("docs/eviction.md: maxmemory policies side by side", () => {
   it("shows the total rows of the maxmemory-* goldens", () => {
-    const readme = readFileSync("README.md", "utf8");
+    const readme = readFileSync("docs/eviction.md", "utf8");
     const begin = readme.indexOf("-->\n", readme.indexOf("<!-- maxmemory:begin")) + 4;
     const shown = readme.slice(begin, readme.indexOf("<!-- maxmemory:end -->")).trim().split("\n");
     const columns = ["hit_rate", "global_evictions", "global_evicted_bytes", "cache_sets_refused"];

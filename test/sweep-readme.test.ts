@@ -1,4 +1,4 @@
-// Guards the README's sweep chapter: its table holds the numbers the example sweep really gives, and
+// Guards the sweep chapter (docs/sweeps.md): its table holds the numbers the example sweep really gives, and
 // the committed chart is exactly what `cachesim sweep --html` draws from that sweep.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -12,7 +12,7 @@ import { prepareSweep, runSweep } from "../sim/sweep/runSweep.ts";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-sweep-readme-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe("README sweep example", { timeout: 240_000 }, () => {
+describe("docs/sweeps.md example", { timeout: 240_000 }, () => {
   it("shows the numbers and the chart of scenarios/sweeps/ttl-staleness.yaml", async () => {
     const out = path.join(tmp, "ttl");
     await runSweep(
@@ -24,7 +24,7 @@ describe("README sweep example", { timeout: 240_000 }, () => {
     >;
     const expected = rows.map((r) => `| ${r["defaults.cache.ttl"]} | ${r.hit_rate} | ${r.stale_rate} |`);
 
-    const readme = readFileSync("README.md", "utf8");
+    const readme = readFileSync("docs/sweeps.md", "utf8");
     const start = readme.indexOf("<!-- sweep-table:ttl-staleness");
     const end = readme.indexOf("<!-- /sweep-table -->", start);
     expect(start).toBeGreaterThan(0);
