@@ -4,7 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rng } from "../sim/core/rng.ts";
-import { MAXMEMORY_POLICIES, type MaxmemoryPolicy, ShardMemory } from "../sim/model/eviction/shardMemory.ts";
+import { maxmemoryPolicies, shardMemoryFor } from "../sim/model/eviction/maxmemoryPolicies.ts";
+import type { ShardMemory } from "../sim/model/eviction/shardMemory.ts";
 
 function seeded(seed: number): Rng {
   let state = seed >>> 0;
@@ -16,8 +17,19 @@ function seeded(seed: number): Rng {
   };
 }
 
-const shard = (policy: MaxmemoryPolicy, maxmemoryBytes: number, samples = 5) =>
-  new ShardMemory({ maxmemoryBytes, policy, rng: seeded(1), samples });
+const MAXMEMORY_POLICIES = maxmemoryPolicies.names();
+type MaxmemoryPolicy = string;
+
+/** A shard under the named policy; `samples` is given to the policies that take it. */
+function shard(policy: MaxmemoryPolicy, maxmemoryBytes: number, samples = 5, maxEntries = 0): ShardMemory {
+  const takesSamples =
+    "samples" in (maxmemoryPolicies.get(policy).options as unknown as { shape: object }).shape;
+  return shardMemoryFor(policy, takesSamples ? { samples } : {}, {
+    maxmemoryBytes,
+    maxEntries,
+    rng: seeded(1),
+  });
+}
 
 describe("ShardMemory", () => {
   it("noeviction refuses a write that does not fit, and changes nothing", () => {
@@ -70,28 +82,16 @@ describe("ShardMemory", () => {
   });
 
   it("bounds by entries, alone or beside bytes", () => {
-    const byEntries = new ShardMemory({
-      maxmemoryBytes: 0,
-      maxEntries: 2,
-      policy: "allkeys-lru",
-      rng: seeded(1),
-      samples: 64,
-    });
+    const byEntries = shard("allkeys-lru", 0, 64, 2);
     byEntries.admit("a", 1000, 0);
     byEntries.admit("b", 1000, 1);
     expect(byEntries.admit("c", 1000, 2)).toEqual(["a"]);
     expect(byEntries.admit("c", 5000, 3)).toEqual([]); // a replacement takes no new entry
-    const both = new ShardMemory({
-      maxmemoryBytes: 100,
-      maxEntries: 3,
-      policy: "allkeys-lru",
-      rng: seeded(1),
-      samples: 64,
-    });
+    const both = shard("allkeys-lru", 100, 64, 3);
     for (const [i, k] of ["a", "b", "c"].entries()) both.admit(k, 10, i);
     expect(both.admit("d", 10, 3)).toEqual(["a"]); // 40 bytes fit, a fourth entry does not
     expect(both.admit("e", 90, 4)).toEqual(["b", "c"]); // 20 bytes had to go
-    expect(() => new ShardMemory({ maxmemoryBytes: 0, policy: "noeviction", rng: seeded(1) })).toThrow(
+    expect(() => shard("noeviction", 0)).toThrow(
       "a bounded shard needs a bound in bytes, in entries, or both",
     );
   });
