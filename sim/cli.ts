@@ -8,18 +8,18 @@ import { reportCommand } from "./commands/report.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
+import { METRIC_COLUMNS } from "./metrics/columns.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
-import { METRIC_COLUMNS } from "./report/columns.ts";
 import { runCompare } from "./report/compareCommand.ts";
 import { OutputDirError } from "./report/outputDir.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { renderTable } from "./report/table.ts";
-import { type RunResult, runScenario } from "./runner.ts";
-import { stoppedRun, withStopSignals } from "./runSignals.ts";
-import { formatCount, formatProblem, quote, ScenarioError } from "./scenario/errors.ts";
+import { type RunResult, runScenario } from "./run/runner.ts";
+import { stoppedRun, withStopSignals } from "./run/runSignals.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
+import { formatCount, formatProblem, quote, ScenarioError } from "./spec/errors.ts";
 import { describeCatalogue } from "./strategies/describe.ts";
 
 /** Exit codes, documented in the README. */

@@ -8,9 +8,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
-import type { RecordStore } from "../sim/backends/types.ts";
 import { SimulationError } from "../sim/core/scheduler.ts";
-import { runScenario } from "../sim/runner.ts";
+import type { RecordStore } from "../sim/model/ports.ts";
+import { runScenario } from "../sim/run/runner.ts";
 import { scenarioFromText } from "./support/runText.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-truth-"));

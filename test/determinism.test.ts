@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
-import type { Backends, CacheStore } from "../sim/backends/types.ts";
+import type { Backends, CacheStore } from "../sim/model/ports.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const SCENARIO = `

@@ -1,6 +1,6 @@
 // Guards duration parsing and formatting: every accepted form, exact integer microseconds, and refusals.
 import { describe, expect, it } from "vitest";
-import { DURATION_EXPECTED, durationUs, formatDurationUs, parseDuration } from "../sim/scenario/duration.ts";
+import { DURATION_EXPECTED, durationUs, formatDurationUs, parseDuration } from "../sim/spec/duration.ts";
 
 describe("parseDuration", () => {
   it.each([

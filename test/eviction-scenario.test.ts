@@ -2,9 +2,9 @@
 // `{ policy, ...options }` (options checked by the policy's own schema, errors located in the file),
 // `capacityBytes` beside `capacity`, and a run that uses them.
 import { describe, expect, it } from "vitest";
-import { ScenarioError } from "../sim/scenario/errors.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
+import { ScenarioError } from "../sim/spec/errors.ts";
 
 const FILE = "scenarios/x.yaml";
 

@@ -4,9 +4,9 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FAULT_COUNT_COLUMNS } from "../sim/faults/report.ts";
+import { metricColumnNames } from "../sim/metrics/columns.ts";
 import { TALLY_COLUMNS } from "../sim/model/tally.ts";
-import { metricColumnNames } from "../sim/report/columns.ts";
+import { FAULT_COUNT_COLUMNS } from "../sim/report/faultsReport.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 type Row = Record<string, string>;

@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { faultKinds } from "../sim/faults/registry.ts";
-import { FAULTS_HEADER } from "../sim/faults/report.ts";
-import { DATABASE_HEADER } from "../sim/model/databaseReport.ts";
+import { DATABASE_HEADER } from "../sim/report/databaseReport.ts";
+import { FAULTS_HEADER } from "../sim/report/faultsReport.ts";
 import { mitigations } from "../sim/strategies/mitigations/registry.ts";
 import { stampedeTable } from "./support/stampedeTable.ts";
 

@@ -6,10 +6,10 @@ import type { LatencyModelPlugin } from "../sim/model/latency/latencyModel.ts";
 import { latencyModels } from "../sim/model/latency/registry.ts";
 import { latencySampler } from "../sim/model/latency.ts";
 import { Registry } from "../sim/plugin/registry.ts";
-import { formatProblem, ScenarioError } from "../sim/scenario/errors.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
 import { duration, strict } from "../sim/scenario/schema.ts";
-import type { LatencyModel } from "../sim/scenario/types.ts";
+import { formatProblem, ScenarioError } from "../sim/spec/errors.ts";
+import type { LatencyModel } from "../sim/spec/types.ts";
 
 const samples = (model: LatencyModel, n = 50_000) => {
   const s = latencySampler(model, new RngStreams(5).stream("link"));

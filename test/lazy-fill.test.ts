@@ -9,10 +9,10 @@ import { type CloudDatabase, SqliteCloudStore } from "../sim/backends/live/sqlit
 import { loadBetterSqlite3, SqliteFileStore } from "../sim/backends/live/sqliteFileStore.ts";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
-import type { Record as StoredRecord } from "../sim/backends/types.ts";
 import { traceColumnIndex } from "../sim/metrics/traceColumns.ts";
 import { type FilledData, inFilledRange } from "../sim/model/filledRange.ts";
 import { Oracle } from "../sim/model/oracle.ts";
+import type { Record as StoredRecord } from "../sim/model/ports.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const FILL: FilledData = { prefix: "key:", count: 5, value: "init" };

@@ -7,7 +7,7 @@ import { Deliveries } from "../sim/backends/deliveries.ts";
 import { newRunId, parseRedisConfig } from "../sim/backends/live/config.ts";
 import { LiveRedisStore } from "../sim/backends/live/liveRedisStore.ts";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
-import type { CacheStore } from "../sim/backends/types.ts";
+import type { CacheStore } from "../sim/model/ports.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
 const CLUSTER_NODES = process.env.CACHESIM_TEST_REDIS_CLUSTER_NODES;

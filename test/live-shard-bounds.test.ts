@@ -9,8 +9,8 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LiveRedisStore } from "../sim/backends/live/liveRedisStore.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
-import type { Backends } from "../sim/backends/types.ts";
 import { valueBytes } from "../sim/model/localCache.ts";
+import type { Backends } from "../sim/model/ports.ts";
 import { boundedShardWorld } from "./support/boundedShardWorld.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 

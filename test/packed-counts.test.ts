@@ -3,7 +3,7 @@
 // for gaps and counts beyond 2^32, and merging is exact.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PackedCounts } from "../sim/metrics/packedCounts.ts";
+import { PackedCounts } from "../sim/core/packedCounts.ts";
 
 /** Values and counts as the reference keeps them: distinct, increasing. */
 type Entries = Array<[value: number, count: number]>;

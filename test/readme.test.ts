@@ -2,12 +2,12 @@
 // in its chapter, and the front page's quick start names commands that exist.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { METRIC_COLUMNS } from "../sim/metrics/columns.ts";
 import { latencyModelsMarkdown } from "../sim/model/latency/describe.ts";
 import { latencyModels } from "../sim/model/latency/registry.ts";
-import { METRIC_COLUMNS } from "../sim/report/columns.ts";
-import { patternTable } from "../sim/strategies/comparison.ts";
 import { catalogueMarkdown } from "../sim/strategies/describe.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
+import { patternTable } from "../sim/tools/comparison.ts";
 import { arrivalProcesses } from "../sim/workloads/arrivals/registry.ts";
 import { keyDistributions } from "../sim/workloads/keys/registry.ts";
 import { workloadKinds } from "../sim/workloads/kinds.ts";

@@ -2,7 +2,7 @@
 // merging and resetting keep it exact, and a constant-latency run reports the exact hop sum.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ExactHistogram } from "../sim/metrics/exactHistogram.ts";
+import { ExactHistogram } from "../sim/core/exactHistogram.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 /** Nearest rank on the sorted values: the smallest v with at least ⌈p/100·N⌉ values ≤ v. */

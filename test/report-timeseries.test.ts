@@ -1,7 +1,7 @@
 // Guards timeseries.csv: a row per node and a total for every interval, empty ones included, rows that
 // add up to the summary, and no histogram work at all for an interval in which nothing happened.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ExactHistogram } from "../sim/metrics/exactHistogram.ts";
+import { ExactHistogram } from "../sim/core/exactHistogram.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const SCENARIO = `

@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BackendError } from "../sim/backends/live/backendError.ts";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
-import type { CacheStore } from "../sim/backends/types.ts";
-import { runScenario } from "../sim/runner.ts";
+import type { CacheStore } from "../sim/model/ports.ts";
+import { runScenario } from "../sim/run/runner.ts";
 import { scenarioFromText } from "./support/runText.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-failure-"));

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULTS } from "../sim/scenario/defaults.ts";
-import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/scenario/errors.ts";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import { DEFAULTS } from "../sim/spec/defaults.ts";
+import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/spec/errors.ts";
+import type { Scenario } from "../sim/spec/types.ts";
 import { presetChoice, STRATEGY_SLOTS } from "../sim/strategies/catalogue.ts";
 
 const OPTIONS: LoadOptions = {

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
-import type { CacheStore, LeaseAnswer, MaybePromise } from "../sim/backends/types.ts";
 import { valueBytes } from "../sim/model/localCache.ts";
+import type { CacheStore, LeaseAnswer, MaybePromise } from "../sim/model/ports.ts";
 import { boundedShardWorld } from "./support/boundedShardWorld.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 

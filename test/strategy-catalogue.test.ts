@@ -2,7 +2,7 @@
 // each part's options with defaults, and every mistake (unknown slot, part or option, a bad value, a
 // combination the catalogue refuses) is one positioned line, like any other scenario error.
 import { describe, expect, it } from "vitest";
-import { ScenarioError } from "../sim/scenario/errors.ts";
+import { ScenarioError } from "../sim/spec/errors.ts";
 import { checkStrategy, presetChoice, STRATEGY_SLOTS, strategyPresets } from "../sim/strategies/catalogue.ts";
 import { scenarioFromText } from "./support/runText.ts";
 

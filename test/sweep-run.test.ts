@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { RunProgress, SweepProgress } from "../sim/progress/progressBar.ts";
-import { runScenario } from "../sim/runner.ts";
+import { runScenario } from "../sim/run/runner.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runScenario } from "../sim/runner.ts";
-import { ScenarioError } from "../sim/scenario/errors.ts";
+import { runScenario } from "../sim/run/runner.ts";
+import { ScenarioError } from "../sim/spec/errors.ts";
 import { openByteSource } from "../sim/workloads/trace/byteSource.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 

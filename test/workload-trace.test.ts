@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";
 import { Scheduler } from "../sim/core/scheduler.ts";
 import { Oracle } from "../sim/model/oracle.ts";
-import { ScenarioError } from "../sim/scenario/errors.ts";
+import { ScenarioError } from "../sim/spec/errors.ts";
 import { workloadKinds } from "../sim/workloads/kinds.ts";
 import { FakeOperations, fakeNodes } from "./support/fakeOperations.ts";
 

@@ -5,9 +5,9 @@
 // (setIfNewer, takeLease, fillLease) by the rules in conditionalOps.ts, which mirror the Lua scripts live
 // Redis runs. That is atomic (nothing runs in between) and in the order the engine issues them.
 import RedisMock from "ioredis-mock";
+import type { CacheStore, LeaseAnswer } from "../model/ports.ts";
 import { fillLeaseStores, leaseAnswer, leaseEntry, setIfNewerStores } from "./conditionalOps.ts";
 import { Deliveries } from "./deliveries.ts";
-import type { CacheStore, LeaseAnswer } from "./types.ts";
 
 let instancesCreated = 0;
 

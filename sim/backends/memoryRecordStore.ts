@@ -9,8 +9,8 @@
 // on uniformly random access).
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from "sql.js";
 import { type FilledData, nonEmpty } from "../model/filledRange.ts";
+import type { Record, RecordStore } from "../model/ports.ts";
 import { firstWrittenVersion, recordSql, unwrittenRecord } from "./recordSql.ts";
-import type { Record, RecordStore } from "./types.ts";
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
 

@@ -1,8 +1,9 @@
 // Chooses the backends for a run: the in-process stand-ins, or real servers configured from the
 // environment (loaded only when asked for, so in-process runs never need the live drivers).
+
+import type { Backends } from "../model/ports.ts";
 import { MemoryCacheStore } from "./memoryCacheStore.ts";
 import { MemoryRecordStore } from "./memoryRecordStore.ts";
-import type { Backends } from "./types.ts";
 
 export async function openBackends(
   mode: "memory" | "live",

@@ -4,9 +4,9 @@
 // a message (the main thread reports it as it would its own); anything else fails the task.
 import { type MrcRow, replayPoint } from "../model/eviction/mrc.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
-import { ScenarioError } from "../scenario/errors.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
+import { ScenarioError } from "../spec/errors.ts";
 import { MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrc.ts";
 
 export interface MrcPointTask {

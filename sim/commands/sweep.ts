@@ -4,7 +4,7 @@ import path from "node:path";
 import type { CommandModule } from "yargs";
 import { SweepProgress } from "../progress/progressBar.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
-import { ScenarioError } from "../scenario/errors.ts";
+import { ScenarioError } from "../spec/errors.ts";
 import { type Executor, PointFailedError } from "../sweep/executor.ts";
 import { LocalExecutor } from "../sweep/localExecutor.ts";
 import { prepareSweep, runSweep } from "../sweep/runSweep.ts";

@@ -1,6 +1,6 @@
 // `cachesim worker --queue redis://host:port/db`: runs sweep points from the queue until stopped.
 import type { CommandModule } from "yargs";
-import { parseDuration } from "../scenario/duration.ts";
+import { parseDuration } from "../spec/duration.ts";
 
 interface WorkerArgs {
   queue: string;

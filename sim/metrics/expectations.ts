@@ -1,8 +1,9 @@
 // Checks a scenario's expectations after its run: what particular reads returned, and bounds on
 // summary metrics. Each result says what was expected and what was found, for the console.
-import { METRIC_COLUMNS } from "../report/columns.ts";
-import { formatDurationUs } from "../scenario/duration.ts";
-import type { Expectation } from "../scenario/types.ts";
+
+import { formatDurationUs } from "../spec/duration.ts";
+import type { Expectation } from "../spec/types.ts";
+import { METRIC_COLUMNS } from "./columns.ts";
 import type { OpCounters } from "./opCounters.ts";
 import type { Recorder, WatchedRead } from "./recorder.ts";
 

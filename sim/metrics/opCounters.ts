@@ -1,6 +1,7 @@
 // What is counted for one node (or the total) over some span of virtual time.
+
+import { ExactHistogram } from "../core/exactHistogram.ts";
 import { TALLY_COUNT } from "../model/tally.ts";
-import { ExactHistogram } from "./exactHistogram.ts";
 
 export type ServedFrom = "local" | "global" | "database";
 

@@ -3,7 +3,7 @@
 // instant the write reaches the database (the linearisation point); the store's answer is checked
 // against it when it arrives. Acknowledgement is separate from commit: write-behind reserves a version
 // when the cache acknowledges and commits it later, and truth follows the real commit.
-import type { MaybePromise, RecordStore, Record as StoredRecord } from "../backends/types.ts";
+
 import { Resource } from "../core/resource.ts";
 import { type Scheduler, SimulationError } from "../core/scheduler.ts";
 import type { DatabaseStats } from "./databaseStats.ts";
@@ -11,6 +11,7 @@ import type { LatencySampler } from "./latency.ts";
 import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, type Oracle, sharedValue } from "./oracle.ts";
+import type { MaybePromise, RecordStore, Record as StoredRecord } from "./ports.ts";
 import { TALLY, type Tally } from "./tally.ts";
 
 export class Database {

@@ -1,7 +1,7 @@
 // What the database as a resource measures (sim/model/database.ts, `database.connections`): requests
 // that reached it, connections in use at the peak, and how long requests queued for a connection
 // (exact p50/p99/max), per report interval and for the whole run. Written out as database.csv.
-import { ExactHistogram } from "../metrics/exactHistogram.ts";
+import { ExactHistogram } from "../core/exactHistogram.ts";
 
 export interface DatabaseInterval {
   startUs: number;

@@ -12,7 +12,7 @@
 //   tombstone  `<version>|<expiresAtUs>|t` (an invalidation that remembers the version it was for)
 //   lease      `L|<token>|<expiresAtUs>` (a reader's right to fill after a miss)
 // expiresAtUs 0 means never.
-import type { CacheStore, MaybePromise } from "../backends/types.ts";
+
 import type { Scheduler } from "../core/scheduler.ts";
 import type { BoundedShards } from "./eviction/boundedShards.ts";
 import { HashRing } from "./hashRing.ts";
@@ -20,6 +20,7 @@ import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from ".
 import { valueBytes } from "./localCache.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, sharedValueAt } from "./oracle.ts";
+import type { CacheStore, MaybePromise } from "./ports.ts";
 import { TALLY, type Tally, type TallyId } from "./tally.ts";
 
 export interface Shard {

@@ -6,7 +6,7 @@
 // node to the shards of the global cache share the node's cache latency stream, exactly as before links
 // were objects, so a scenario without faults draws the same numbers it always did.
 import type { RngStreams } from "../core/rng.ts";
-import type { LatencyModel } from "../scenario/types.ts";
+import type { LatencyModel } from "../spec/types.ts";
 import { type LatencySampler, latencySampler } from "./latency.ts";
 import type { Operation } from "./operation.ts";
 

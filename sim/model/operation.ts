@@ -2,9 +2,10 @@
 // scheduling shared functions with the operation as their argument, so a request allocates this one
 // object rather than a closure per step. Every field is set up front, which keeps the object's shape
 // fixed (V8 keeps property access monomorphic on the hot path).
-import type { MaybePromise } from "../backends/types.ts";
+
 import type { Shard } from "./globalCache.ts";
 import type { Key } from "./oracle.ts";
+import type { MaybePromise } from "./ports.ts";
 import type { SimNode } from "./world.ts";
 
 /** What a global-cache lookup found. `held`: another reader holds the key's fill lease. */

@@ -4,7 +4,7 @@
 import type * as CliProgress from "cli-progress";
 import { onFirstUse } from "../core/onFirstUse.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
-import { formatDurationUs } from "../scenario/duration.ts";
+import { formatDurationUs } from "../spec/duration.ts";
 
 /** Loaded only when a bar is shown (a terminal, no --quiet). */
 const cliProgress = onFirstUse<typeof CliProgress>("cli-progress");

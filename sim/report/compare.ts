@@ -4,7 +4,7 @@
 // reordered header) always count as differences beyond tolerance.
 import type * as CsvParse from "csv-parse/sync";
 import { onFirstUse } from "../core/onFirstUse.ts";
-import { METRIC_COLUMNS } from "./columns.ts";
+import { METRIC_COLUMNS } from "../metrics/columns.ts";
 import { renderTable } from "./table.ts";
 
 const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");

@@ -25,14 +25,8 @@ import { maxmemoryPolicies } from "../model/eviction/maxmemoryPolicies.ts";
 import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { latencyField } from "../model/latency/field.ts";
 import { Registry } from "../plugin/registry.ts";
-import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
-import { mitigationsSection } from "../strategies/mitigations/section.ts";
-import { strategySchema } from "../strategies/strategySchema.ts";
-import { workloadKinds } from "../workloads/kinds.ts";
-import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
-import { BulkValues, bulkOf } from "./bulkValues.ts";
-import { DEFAULTS } from "./defaults.ts";
-import { formatDurationUs } from "./duration.ts";
+import { DEFAULTS } from "../spec/defaults.ts";
+import { formatDurationUs } from "../spec/duration.ts";
 import {
   formatPath,
   MAX_PROBLEMS_COLLECTED,
@@ -42,8 +36,7 @@ import {
   renderFound,
   ScenarioError,
   type ScenarioProblem,
-} from "./errors.ts";
-import { formatCount, LIMITS, type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
+} from "../spec/errors.ts";
 import {
   type Expectation,
   isScript,
@@ -53,7 +46,14 @@ import {
   type ScriptOp,
   type ShardSpec,
   type WorkloadSpec,
-} from "./types.ts";
+} from "../spec/types.ts";
+import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
+import { mitigationsSection } from "../strategies/mitigations/section.ts";
+import { strategySchema } from "../strategies/strategySchema.ts";
+import { workloadKinds } from "../workloads/kinds.ts";
+import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
+import { BulkValues, bulkOf } from "./bulkValues.ts";
+import { formatCount, LIMITS, type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
 import { BULK_DEFAULTS, parseYaml } from "./yamlBulk.ts";
 import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 

@@ -8,11 +8,11 @@
 
 import { z } from "zod";
 import type { PluginChoice, Registry } from "../plugin/registry.ts";
+import { formatDurationUs, parseDuration } from "../spec/duration.ts";
+import { formatCount } from "../spec/errors.ts";
+import type { FaultsSpec, LatencyModel } from "../spec/types.ts";
 import type { StrategyChoice } from "../strategies/catalogue.ts";
 import { BulkValues } from "./bulkValues.ts";
-import { formatDurationUs, parseDuration } from "./duration.ts";
-import { formatCount } from "./errors.ts";
-import type { FaultsSpec, LatencyModel } from "./types.ts";
 
 /** Caps on everything in a file that could make the loader or the run use unbounded time or memory. */
 export const LIMITS = {

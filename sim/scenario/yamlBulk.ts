@@ -25,8 +25,8 @@ import {
   Scalar,
   type ScalarTag,
 } from "yaml";
+import { quote } from "../spec/errors.ts";
 import { BulkValues } from "./bulkValues.ts";
-import { quote } from "./errors.ts";
 import { keyText, type TreeProblem } from "./yamlTree.ts";
 
 export interface BulkOptions {

@@ -5,8 +5,8 @@
 // This walk is iterative, bounded in depth and in expanded size, and reports duplicate keys by the text
 // they become, so every later stage sees a bounded amount of data.
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
+import { formatCount, quote } from "../spec/errors.ts";
 import { BulkValues } from "./bulkValues.ts";
-import { formatCount, quote } from "./errors.ts";
 
 export const TREE_LIMITS = {
   /**

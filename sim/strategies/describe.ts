@@ -2,7 +2,7 @@
 // the same registries): presets, each slot's parts with their options and defaults, the refused
 // combinations.
 import type { z } from "zod";
-import { formatDurationUs } from "../scenario/duration.ts";
+import { formatDurationUs } from "../spec/duration.ts";
 import {
   COMBINATION_RULES,
   SLOT_DEFAULTS,

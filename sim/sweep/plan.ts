@@ -4,7 +4,7 @@
 // points are the cartesian product of the axes, the first axis varying slowest, so point order (and
 // so row order in sweep.csv) follows from the plan alone.
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { problemMessage, ScenarioError, type ScenarioProblem } from "../scenario/errors.ts";
+import { problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
 import { type Override, OverrideError, parseFieldPath, type Segment } from "./override.ts";
 import { parseValues, type SweepValue, SweepValueError, scalar } from "./values.ts";
 

@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { metricCells } from "../report/columns.ts";
-import { runScenario } from "../runner.ts";
+import { metricCells } from "../metrics/columns.ts";
+import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
 

@@ -4,13 +4,13 @@
 // index as they come back, so the files are the same bytes whatever ran the points and in what order.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { METRIC_COLUMNS } from "../report/columns.ts";
+import { METRIC_COLUMNS } from "../metrics/columns.ts";
 import { CsvFile } from "../report/csvFile.ts";
 import { OutputDir } from "../report/outputDir.ts";
-import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../scenario/errors.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
 import { LIMITS } from "../scenario/schema.ts";
+import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
 import type { Executor, IndexedTask } from "./executor.ts";
 import { applyOverrides, OverrideError } from "./override.ts";
 import { buildPlan, SEEDS_MAX, type SweepPlan } from "./plan.ts";

@@ -7,7 +7,7 @@
 // Value i is computed from a and i alone, never by adding to the value before it, so 0.05 steps do not
 // drift (0.1 + 0.2 would give 0.30000000000000004); decimals are scaled to integers (BigInt) first.
 import { parse as parseYamlScalar } from "yaml";
-import { formatDurationUs, parseDuration } from "../scenario/duration.ts";
+import { formatDurationUs, parseDuration } from "../spec/duration.ts";
 
 /** One value of a swept field: how it appears in sweep.csv, and what goes into the scenario's YAML tree. */
 export interface SweepValue {

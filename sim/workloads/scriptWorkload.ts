@@ -1,5 +1,5 @@
 // A script: operations at fixed virtual times on one node, in file order for equal times.
-import type { ScriptOp } from "../scenario/types.ts";
+import type { ScriptOp } from "../spec/types.ts";
 import type { Workload, WorkloadContext } from "./workload.ts";
 
 export class ScriptWorkload implements Workload {

@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Backends } from "../../sim/backends/types.ts";
-import { type RunResult, runScenario } from "../../sim/runner.ts";
+import type { Backends } from "../../sim/model/ports.ts";
+import { type RunResult, runScenario } from "../../sim/run/runner.ts";
 import { knownNames } from "../../sim/scenario/knownNames.ts";
 import { loadScenario, parseScenario } from "../../sim/scenario/load.ts";
-import type { Scenario } from "../../sim/scenario/types.ts";
+import type { Scenario } from "../../sim/spec/types.ts";
 
 export interface RunOutput {
   result: RunResult;

@@ -7,9 +7,9 @@
 // the run is over; every later call rejects at once with the same BackendError.
 import { createRequire } from "node:module";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import type { CacheStore, LeaseAnswer } from "../../model/ports.ts";
 import { CACHE_SCRIPTS, type ScriptCommands } from "../cacheScripts.ts";
 import { Deliveries } from "../deliveries.ts";
-import type { CacheStore, LeaseAnswer } from "../types.ts";
 import { BackendError } from "./backendError.ts";
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 // Opens the live backends of one run from the environment (and .env): the Redis cache tier and the
 // system of record, each under the run's own namespace (key prefix / table). Either both open or neither
 // stays open: a run that cannot have both fails before it starts, and leaves nothing behind.
-import type { Backends, RecordStore } from "../types.ts";
+import type { Backends, RecordStore } from "../../model/ports.ts";
 import { BackendError } from "./backendError.ts";
 import {
   type LiveOptions,

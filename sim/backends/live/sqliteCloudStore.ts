@@ -7,8 +7,8 @@
 //    those lines (and only those: they start with the driver's own prefixes) are kept off the console,
 //    and every failure is reported once, redacted, as a BackendError instead.
 import { type FilledData, nonEmpty } from "../../model/filledRange.ts";
+import type { Record, RecordStore } from "../../model/ports.ts";
 import { firstWrittenVersion, recordSql, unwrittenRecord } from "../recordSql.ts";
-import type { Record, RecordStore } from "../types.ts";
 import { BackendError, importOptional } from "./backendError.ts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, redact, runTableName, type SqliteConfig } from "./config.ts";
 

@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type FilledData, nonEmpty } from "../../model/filledRange.ts";
+import type { Record, RecordStore } from "../../model/ports.ts";
 import { firstWrittenVersion, recordSql, unwrittenRecord } from "../recordSql.ts";
-import type { Record, RecordStore } from "../types.ts";
 import { BackendError, importOptional } from "./backendError.ts";
 import { runTableName, type SqliteConfig } from "./config.ts";
 

@@ -12,12 +12,13 @@
 // not: they hold no value and live briefly; a lease that replaces an expired entry frees it. Entries
 // past their virtual TTL stay in the store (the server cannot see virtual time) and keep their bytes
 // until they are overwritten, evicted or deleted.
-import type { CacheStore, MaybePromise } from "../../backends/types.ts";
+
 import type { RngStreams } from "../../core/rng.ts";
 import type { Scheduler } from "../../core/scheduler.ts";
-import type { GlobalCacheSpec } from "../../scenario/types.ts";
+import type { GlobalCacheSpec } from "../../spec/types.ts";
 import { valueBytes } from "../localCache.ts";
 import type { Operation } from "../operation.ts";
+import type { CacheStore, MaybePromise } from "../ports.ts";
 import { TALLY, type Tally } from "../tally.ts";
 import { shardMemoryFor } from "./maxmemoryPolicies.ts";
 import type { Before, ShardMemory } from "./shardMemory.ts";

@@ -4,9 +4,9 @@
 // into file:line messages like every other.
 import { z } from "zod";
 import type { Registry } from "../../plugin/registry.ts";
-import { DURATION_EXPECTED } from "../../scenario/duration.ts";
 import { choice, dispatch, duration } from "../../scenario/schema.ts";
-import type { LatencyModel } from "../../scenario/types.ts";
+import { DURATION_EXPECTED } from "../../spec/duration.ts";
+import type { LatencyModel } from "../../spec/types.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 import { latencyModels } from "./registry.ts";
 

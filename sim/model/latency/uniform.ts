@@ -1,6 +1,7 @@
 // Every whole microsecond from `min` to `max` equally likely.
-import { formatDurationUs } from "../../scenario/duration.ts";
+
 import { duration, strict } from "../../scenario/schema.ts";
+import { formatDurationUs } from "../../spec/duration.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 export const uniform: LatencyModelPlugin<{ minUs: number; maxUs: number }> = {

@@ -4,7 +4,7 @@
 // stale-rate vs hit-rate trade-off with each point labelled; miss-ratio curves get the miss ratio and the
 // byte miss ratio against cache size, one line per policy.
 import type { TopLevelSpec } from "vega-lite";
-import { METRIC_COLUMNS } from "../columns.ts";
+import { METRIC_COLUMNS } from "../../metrics/columns.ts";
 import type { MrcData, RunData, SweepData, Table } from "./reportData.ts";
 
 export interface Chart {

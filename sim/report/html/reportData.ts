@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type * as CsvParse from "csv-parse/sync";
 import { onFirstUse } from "../../core/onFirstUse.ts";
-import { METRIC_COLUMNS } from "../columns.ts";
+import { METRIC_COLUMNS } from "../../metrics/columns.ts";
 
 const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");
 

@@ -4,7 +4,7 @@
 // report that the next run may replace; with another output folder only the HTML and SVGs go there.
 import { copyFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { METRIC_COLUMNS } from "../columns.ts";
+import { METRIC_COLUMNS } from "../../metrics/columns.ts";
 import { OutputDir, REPORT_MARKER_FILE } from "../outputDir.ts";
 import { type Chart, mrcCharts, runCharts, sweepCharts } from "./charts.ts";
 import { renderPage } from "./page.ts";

@@ -4,15 +4,16 @@
 // a latency model and a loss probability, each drawing from the node's own seeded streams, so another
 // node's messages never shift its numbers. The message really goes through Redis (PUBLISH/SUBSCRIBE);
 // when each node applies it is decided by the engine, so live runs stay byte-identical.
-import type { MaybePromise } from "../../backends/types.ts";
+
 import { latencySampler } from "../../model/latency.ts";
 import { Link } from "../../model/link.ts";
 import type { Operation } from "../../model/operation.ts";
 import type { Key } from "../../model/oracle.ts";
+import type { MaybePromise } from "../../model/ports.ts";
 import { TALLY } from "../../model/tally.ts";
 import type { SimNode } from "../../model/world.ts";
 import { latency, numberIn, strict } from "../../plugin/options.ts";
-import type { LatencyModel } from "../../scenario/types.ts";
+import type { LatencyModel } from "../../spec/types.ts";
 import type { NearPart } from "../part.ts";
 import { background } from "../steps.ts";
 

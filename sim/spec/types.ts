@@ -1,6 +1,6 @@
 // The resolved scenario: what the loader hands to the runner after parsing, validation and defaults.
 // Every duration is an integer number of microseconds; every field is filled (no optionals that the
-// runner must default), so the one place defaults live is sim/scenario/defaults.ts.
+// runner must default), so the one place defaults live is sim/spec/defaults.ts.
 import type { FaultsSpec } from "../faults/section.ts";
 
 export type { FaultsSpec };

@@ -2,7 +2,7 @@
 // report folder; live backends close, which removes the run's keys and table), then the process exits
 // with the shell's code for the signal. A second signal exits at once; the next run into the same
 // parent folder removes what that left behind.
-import { RunAborted } from "./core/scheduler.ts";
+import { RunAborted } from "../core/scheduler.ts";
 
 /** 128 + the signal's number, what a shell reports for a process stopped by it. */
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;

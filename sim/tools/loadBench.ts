@@ -5,9 +5,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { Stopwatch } from "../report/stopwatch.ts";
-import { knownNames } from "./knownNames.ts";
-import { loadScenario } from "./load.ts";
-import { formatCount, LIMITS } from "./schema.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { formatCount, LIMITS } from "../scenario/schema.ts";
 
 const keys = Number(process.argv[2] ?? LIMITS.dataValues);
 if (!Number.isSafeInteger(keys) || keys < 1 || keys > LIMITS.dataValues) {

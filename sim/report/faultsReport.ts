@@ -2,16 +2,16 @@
 // stale reads took to return to their level before it), then one row per node and a total for the
 // whole run (errors and timeouts per node and tier, dropped and refused operations, lost writes).
 
-import { TALLY, TALLY_COLUMNS } from "../model/tally.ts";
-import type { SimNode } from "../model/world.ts";
-import { CsvFile } from "../report/csvFile.ts";
 import {
   FAULT_COUNT_FIELDS,
   FAULT_COUNT_TALLY,
   type FaultCountField,
   FaultCounts,
   type FaultLog,
-} from "./faultLog.ts";
+} from "../faults/faultLog.ts";
+import { TALLY, TALLY_COLUMNS } from "../model/tally.ts";
+import type { SimNode } from "../model/world.ts";
+import { CsvFile } from "./csvFile.ts";
 
 /** The counts the recorder also keeps, named as its columns are. */
 const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
@@ -22,7 +22,7 @@ const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
 
 /**
  * Report columns of the counts, in FAULT_COUNT_FIELDS order: the name of the summary column each is also
- * kept in (sim/model/tally.ts, sim/report/columns.ts), so a count has one name everywhere.
+ * kept in (sim/model/tally.ts, sim/metrics/columns.ts), so a count has one name everywhere.
  */
 export const FAULT_COUNT_COLUMNS = Object.fromEntries(
   FAULT_COUNT_FIELDS.map((f) => {

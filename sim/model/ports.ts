@@ -2,7 +2,7 @@
 // directly: it schedules the continuation at a later virtual time and the scheduler waits for the
 // result only when that continuation is due, so results may be sync values or promises.
 
-import type { FilledData } from "../model/filledRange.ts";
+import type { FilledData } from "./filledRange.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 

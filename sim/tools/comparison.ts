@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { metricCells, metricColumnNames } from "../report/columns.ts";
-import { runScenario } from "../runner.ts";
+import { metricCells, metricColumnNames } from "../metrics/columns.ts";
+import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
 import { applyOverrides } from "../sweep/override.ts";

@@ -7,18 +7,18 @@ import os from "node:os";
 import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { ZipfSampler } from "../../core/distributions.ts";
-import { RngStreams } from "../../core/rng.ts";
-import { Scheduler } from "../../core/scheduler.ts";
-import { Oracle } from "../../model/oracle.ts";
-import type { SimNode } from "../../model/world.ts";
-import { Stopwatch } from "../../report/stopwatch.ts";
-import { runScenario } from "../../runner.ts";
-import { ScenarioError } from "../../scenario/errors.ts";
-import { knownNames } from "../../scenario/knownNames.ts";
-import { parseScenario } from "../../scenario/load.ts";
-import { workloadKinds } from "../kinds.ts";
-import { openTrace } from "../traceWorkload.ts";
+import { ZipfSampler } from "../core/distributions.ts";
+import { RngStreams } from "../core/rng.ts";
+import { Scheduler } from "../core/scheduler.ts";
+import { Oracle } from "../model/oracle.ts";
+import type { SimNode } from "../model/world.ts";
+import { Stopwatch } from "../report/stopwatch.ts";
+import { runScenario } from "../run/runner.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { parseScenario } from "../scenario/load.ts";
+import { ScenarioError } from "../spec/errors.ts";
+import { workloadKinds } from "../workloads/kinds.ts";
+import { openTrace } from "../workloads/traceWorkload.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench:trace --")

@@ -24,8 +24,9 @@
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
 // 6,000 gives p50 = p99 = 6000, and no percentile exceeds the maximum.
-import { SimulationError } from "../core/scheduler.ts";
+
 import { PackedCounts } from "./packedCounts.ts";
+import { SimulationError } from "./scheduler.ts";
 
 const PAGE_BITS = 8;
 const PAGE_SIZE = 1 << PAGE_BITS;

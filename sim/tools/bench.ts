@@ -7,12 +7,12 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { Stopwatch } from "./report/stopwatch.ts";
-import { runScenario } from "./runner.ts";
-import { ScenarioError } from "./scenario/errors.ts";
-import { knownNames } from "./scenario/knownNames.ts";
-import { loadScenario } from "./scenario/load.ts";
-import { isScript, type Scenario } from "./scenario/types.ts";
+import { Stopwatch } from "../report/stopwatch.ts";
+import { runScenario } from "../run/runner.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { ScenarioError } from "../spec/errors.ts";
+import { isScript, type Scenario } from "../spec/types.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")

@@ -1,9 +1,9 @@
 // The report's metric columns, declared once: name, meaning and how to compute each from a node's
 // counters. summary.csv, timeseries.csv, the console table, expectations and the README all come from
 // this list.
-import type { ExactHistogram } from "../metrics/exactHistogram.ts";
-import type { OpCounters } from "../metrics/opCounters.ts";
+import type { ExactHistogram } from "../core/exactHistogram.ts";
 import { TALLY_COLUMNS } from "../model/tally.ts";
+import type { OpCounters } from "./opCounters.ts";
 
 export interface MetricColumn {
   name: string;

@@ -2,34 +2,34 @@
 // written into a temporary folder that replaces the output folder only when the run succeeds, so a
 // failed run leaves no half-written report behind.
 import path from "node:path";
-import { openBackends } from "./backends/openBackends.ts";
-import type { Backends } from "./backends/types.ts";
-import { RngStreams } from "./core/rng.ts";
-import { RunAborted, type RunStats, Scheduler, SimulationError } from "./core/scheduler.ts";
-import { writeFaultsReport } from "./faults/report.ts";
-import { faultLogFor, observedTally, scheduleFaults } from "./faults/schedule.ts";
-import { type ExpectationResult, prepareExpectations } from "./metrics/expectations.ts";
-import type { OpCounters } from "./metrics/opCounters.ts";
-import { Recorder } from "./metrics/recorder.ts";
-import { TRACE_HEADER } from "./metrics/traceColumns.ts";
-import { TraceLog } from "./metrics/traceLog.ts";
-import { Database } from "./model/database.ts";
-import { databaseAsResource, writeDatabaseReport } from "./model/databaseReport.ts";
-import { boundedShardsFor } from "./model/eviction/boundedShards.ts";
-import { evictionPolicy } from "./model/evictionPolicies.ts";
-import { GlobalCache } from "./model/globalCache.ts";
-import { nodeLinks } from "./model/link.ts";
-import { Oracle } from "./model/oracle.ts";
-import type { SimNode, World } from "./model/world.ts";
-import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER } from "./report/columns.ts";
-import { CsvFile } from "./report/csvFile.ts";
-import { OutputDir } from "./report/outputDir.ts";
-import { timeseriesRows } from "./report/timeseriesRows.ts";
-import { isScript, type Scenario } from "./scenario/types.ts";
-import { composeStrategy } from "./strategies/compose.ts";
-import { workloadKinds } from "./workloads/kinds.ts";
-import { ScriptWorkload } from "./workloads/scriptWorkload.ts";
-import type { Workload } from "./workloads/workload.ts";
+import { openBackends } from "../backends/openBackends.ts";
+import { RngStreams } from "../core/rng.ts";
+import { RunAborted, type RunStats, Scheduler, SimulationError } from "../core/scheduler.ts";
+import { faultLogFor, observedTally, scheduleFaults } from "../faults/schedule.ts";
+import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER } from "../metrics/columns.ts";
+import { type ExpectationResult, prepareExpectations } from "../metrics/expectations.ts";
+import type { OpCounters } from "../metrics/opCounters.ts";
+import { Recorder } from "../metrics/recorder.ts";
+import { TRACE_HEADER } from "../metrics/traceColumns.ts";
+import { TraceLog } from "../metrics/traceLog.ts";
+import { Database } from "../model/database.ts";
+import { boundedShardsFor } from "../model/eviction/boundedShards.ts";
+import { evictionPolicy } from "../model/evictionPolicies.ts";
+import { GlobalCache } from "../model/globalCache.ts";
+import { nodeLinks } from "../model/link.ts";
+import { Oracle } from "../model/oracle.ts";
+import type { Backends } from "../model/ports.ts";
+import type { SimNode, World } from "../model/world.ts";
+import { CsvFile } from "../report/csvFile.ts";
+import { databaseAsResource, writeDatabaseReport } from "../report/databaseReport.ts";
+import { writeFaultsReport } from "../report/faultsReport.ts";
+import { OutputDir } from "../report/outputDir.ts";
+import { timeseriesRows } from "../report/timeseriesRows.ts";
+import { isScript, type Scenario } from "../spec/types.ts";
+import { composeStrategy } from "../strategies/compose.ts";
+import { workloadKinds } from "../workloads/kinds.ts";
+import { ScriptWorkload } from "../workloads/scriptWorkload.ts";
+import type { Workload } from "../workloads/workload.ts";
 
 export interface RunOptions {
   /** Folder the reports go to; replaced as a whole when the run succeeds. */

@@ -2,11 +2,11 @@
 // and writes database.csv: one row per report interval in which requests reached the database, then a
 // `run` row for the whole run (with the most requests any interval saw).
 import type { RngStreams } from "../core/rng.ts";
-import { CsvFile } from "../report/csvFile.ts";
-import type { Scenario } from "../scenario/types.ts";
-import { DatabaseStats } from "./databaseStats.ts";
-import { latencySampler } from "./latency.ts";
-import type { World } from "./world.ts";
+import { DatabaseStats } from "../model/databaseStats.ts";
+import { latencySampler } from "../model/latency.ts";
+import type { World } from "../model/world.ts";
+import type { Scenario } from "../spec/types.ts";
+import { CsvFile } from "./csvFile.ts";
 
 /** Connections when only a service time is given: as good as unlimited. */
 const UNLIMITED = 2 ** 31;

@@ -1,5 +1,0 @@
-// `npm run patterns:table`: prints the README's side-by-side table of the catalogue's patterns, run
-// afresh on scenarios/patterns/compare.yaml (see sim/strategies/comparison.ts).
-import { patternTable } from "./strategies/comparison.ts";
-
-console.log(await patternTable());
