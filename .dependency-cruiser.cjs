@@ -61,5 +61,11 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     skipAnalysisNotInRules: true,
+    // Packages are resolved through their `exports` maps, as Node does (csv-parse/sync, tsx/esm/api).
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types"],
+    },
   },
 };

@@ -5,9 +5,9 @@ import { latencyField, optionFields } from "../sim/model/latency/field.ts";
 import type { LatencyModelPlugin } from "../sim/model/latency/latencyModel.ts";
 import { latencyModels } from "../sim/model/latency/registry.ts";
 import { latencySampler } from "../sim/model/latency.ts";
+import { duration, strict } from "../sim/plugin/options.ts";
 import { Registry } from "../sim/plugin/registry.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
-import { duration, strict } from "../sim/scenario/schema.ts";
 import { formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import type { LatencyModel } from "../sim/spec/types.ts";
 

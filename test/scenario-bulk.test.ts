@@ -1,9 +1,9 @@
 // Guards the line-by-line reading of big `data.values` mappings: it loads exactly what the yaml package would, reports the same problems at the same places, steps aside for anything it does not recognise, and loads 200,000 keys.
 import { describe, expect, it } from "vitest";
 import { type LoadOptions, parseScenario } from "../sim/scenario/load.ts";
-import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
 import { BULK_DEFAULTS, parseYaml } from "../sim/scenario/yamlBulk.ts";
-import { formatProblem, ScenarioError } from "../sim/spec/errors.ts";
+import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
+import { LIMITS } from "../sim/spec/limits.ts";
 import type { Scenario } from "../sim/spec/types.ts";
 
 const OPTIONS: LoadOptions = { knownStrategies: ["local"], knownEvictions: ["lru"], knownMetrics: ["reads"] };

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
-import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
 import { DEFAULTS } from "../sim/spec/defaults.ts";
-import { formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/spec/errors.ts";
+import { formatCount, formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/spec/errors.ts";
+import { LIMITS } from "../sim/spec/limits.ts";
 import type { Scenario } from "../sim/spec/types.ts";
 import { presetChoice, STRATEGY_SLOTS } from "../sim/strategies/catalogue.ts";
 

@@ -12,7 +12,7 @@
 // its own options. The section is optional; without it the run has no faults and takes the exact
 // fault-free path everywhere.
 import { z } from "zod";
-import { boolean, choice, dispatch, duration, list, strict } from "../scenario/schema.ts";
+import { boolean, choice, dispatch, duration, isPlainObject, list, strict } from "../plugin/options.ts";
 import type { FaultChoice } from "./fault.ts";
 import { faultKinds } from "./registry.ts";
 
@@ -23,10 +23,6 @@ export interface FaultsSpec {
   readFallback: "database" | "fail";
   staleIfError: boolean;
   schedule: FaultChoice[];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const kindsText = () => faultKinds.names().join(", ");

@@ -28,6 +28,7 @@ import { Registry } from "../plugin/registry.ts";
 import { DEFAULTS } from "../spec/defaults.ts";
 import { formatDurationUs } from "../spec/duration.ts";
 import {
+  formatCount,
   formatPath,
   MAX_PROBLEMS_COLLECTED,
   problem,
@@ -37,6 +38,7 @@ import {
   ScenarioError,
   type ScenarioProblem,
 } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import {
   type Expectation,
   isScript,
@@ -53,7 +55,7 @@ import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
 import { BulkValues, bulkOf } from "./bulkValues.ts";
-import { formatCount, LIMITS, type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
+import { type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
 import { BULK_DEFAULTS, parseYaml } from "./yamlBulk.ts";
 import { keyText, TREE_LIMITS, toPlainTree } from "./yamlTree.ts";
 

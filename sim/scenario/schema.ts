@@ -7,63 +7,23 @@
 // and the "found ..." half. Objects are strict: a misspelt field is an error, not silently ignored.
 
 import { z } from "zod";
+import {
+  boolean,
+  choice,
+  dispatch,
+  duration,
+  intIn,
+  isPlainObject,
+  list,
+  nodeRef,
+  strict,
+} from "../plugin/options.ts";
 import type { PluginChoice, Registry } from "../plugin/registry.ts";
-import { formatDurationUs, parseDuration } from "../spec/duration.ts";
 import { formatCount } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import type { FaultsSpec, LatencyModel } from "../spec/types.ts";
 import type { StrategyChoice } from "../strategies/catalogue.ts";
 import { BulkValues } from "./bulkValues.ts";
-
-/** Caps on everything in a file that could make the loader or the run use unbounded time or memory. */
-export const LIMITS = {
-  /**
-   * A file's size. Past what yaml itself reads (yamlBytes), only bulk mappings read line by line (see
-   * yamlBulk.ts) may fill it: 1,000,000 `data.values` entries of ~40 characters each fit.
-   */
-  fileBytes: 64 * 1024 * 1024,
-  /**
-   * The part of a file the yaml package parses itself: it holds ~110 bytes of heap per byte of text and
-   * takes ~1 s per MB (measured with yaml 2.9: 4.5 MB of script ops -> 500 MB, 6 s), so 8 MiB stays near
-   * 1 GB. Files that big are generated, and a generator workload says the same in a few lines.
-   */
-  yamlBytes: 8 * 1024 * 1024,
-  nameChars: 100,
-  descriptionChars: 10_000,
-  /** Keys, values, prefixes: a cache key longer than this is surely a mistake. */
-  textChars: 65_536,
-  /** Any duration; ~a year of virtual time, far past any useful run, still exact in a double. */
-  durationUs: 366 * 24 * 3_600_000_000,
-  nodes: 1_000,
-  databaseConnections: 1_000_000,
-  shards: 1_024,
-  ringPoints: 10_000,
-  /**
-   * shards x ringPoints: the ring is built (hashed and sorted) before the first event. 100,000 points
-   * build in well under a second; 1,024 x 10,000 took 23 s and 1.4 GB.
-   */
-  ringPointsTotal: 100_000,
-  cacheCapacity: 1_000_000_000,
-  /** 1 TiB: far beyond any node's memory, still exact in a double. */
-  cacheBytes: 2 ** 40,
-  workloads: 1_000,
-  /** Across all scripts of a file. (At ~45 bytes an op, fileBytes caps scripts near 185,000 ops first.) */
-  scriptOps: 1_000_000,
-  dataValues: 1_000_000,
-  fillCount: 10_000_000,
-  keyCount: 10_000_000,
-  ratePerSec: 1e8,
-  requests: 1e12,
-  zipfS: 10,
-  lognormalSigma: 10,
-  expectations: 10_000,
-  eventsMax: 1e10,
-  traceRowsMax: 10_000_000,
-  /** (duration / report.interval) × (nodes + 1): a 1us interval over 60s would be 60M rows a node. */
-  timeseriesRows: 1_000_000,
-  seed: Number.MAX_SAFE_INTEGER,
-} as const;
-
-export { formatCount };
 
 export const NODE_NAME_RE = /^[A-Za-z0-9._-]+$/;
 /** Shard names become Redis key prefixes, where a dot would read as a separator. */
@@ -101,33 +61,7 @@ export interface KnownNames {
 // Leaf helpers. Each gives one message for every way a value can be wrong, so a problem reads the same
 // whether the value was of the wrong type or just out of range.
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function intIn(min: number, max: number) {
-  const error = `expected an integer from ${formatCount(min)} to ${formatCount(max)}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
-export function numberIn(min: number, max: number, options: { minExclusive?: boolean } = {}) {
-  const low = options.minExclusive ? `greater than ${formatCount(min)}` : `from ${formatCount(min)}`;
-  const high = options.minExclusive ? `and at most ${formatCount(max)}` : `to ${formatCount(max)}`;
-  const error = `expected a number ${low} ${high}`;
-  const base = z.number({ error });
-  return (options.minExclusive ? base.gt(min, { error }) : base.gte(min, { error })).lte(max, { error });
-}
-
 const finiteNumber = z.number({ error: "expected a number" });
-
-export const boolean = z.boolean({ error: "expected true or false" });
-
-export function choice<const T extends string>(values: readonly T[]) {
-  const listed = values.length > 0 ? values.join(", ") : "(none registered)";
-  return z.custom<T>((v) => typeof v === "string" && (values as readonly string[]).includes(v), {
-    error: `expected one of: ${listed}`,
-  });
-}
 
 function name(pattern: RegExp, allowed: string) {
   const error = `expected a name made of ${allowed} (at most ${LIMITS.nameChars} characters)`;
@@ -137,9 +71,6 @@ function name(pattern: RegExp, allowed: string) {
 const nodeName = name(NODE_NAME_RE, 'letters, digits, ".", "_" and "-"');
 const shardName = name(SHARD_NAME_RE, 'letters, digits, "_" and "-"');
 const scenarioName = name(SCENARIO_NAME_RE, 'letters, digits, ".", "_" and "-"');
-
-/** A reference to a node by name; whether it exists is checked in load.ts. */
-export const nodeRef = z.string({ error: "expected a node name" });
 
 function text(maxChars: number) {
   const error = `expected a string of at most ${formatCount(maxChars)} characters`;
@@ -208,73 +139,6 @@ function textMapping(maxKeys: number) {
 
 const keyText = scalarText({ nonEmpty: true });
 const valueText = scalarText();
-
-export function duration(options: { positive?: boolean } = {}) {
-  return z.unknown().transform((input, ctx): number => {
-    const parsed = parseDuration(input);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: `expected ${parsed.expected}`, input });
-      return z.NEVER;
-    }
-    if (options.positive && parsed.us === 0) {
-      ctx.addIssue({ code: "custom", message: `expected a duration greater than 0, such as "30s"`, input });
-      return z.NEVER;
-    }
-    if (parsed.us > LIMITS.durationUs) {
-      const max = formatDurationUs(LIMITS.durationUs);
-      ctx.addIssue({ code: "custom", message: `expected a duration of at most ${max}`, input });
-      return z.NEVER;
-    }
-    return parsed.us;
-  });
-}
-
-export function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
-  const error =
-    min > 0
-      ? `expected a list of ${formatCount(min)} to ${formatCount(max)} ${what}`
-      : `expected a list of at most ${formatCount(max)} ${what}`;
-  return z.array(item, { error }).min(min, { error }).max(max, { error });
-}
-
-/**
- * A strict object whose messages name its fields: an unknown field lists the known ones, and a
- * non-mapping says which fields a mapping there would have.
- */
-export function strict<S extends z.ZodRawShape>(shape: S) {
-  const fields = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `expected one of: ${fields}`
-        : issue.code === "invalid_type"
-          ? `expected a mapping with fields: ${fields}`
-          : undefined,
-  });
-}
-
-/**
- * Chooses a schema by looking at the value (a bare string vs a mapping, or a mapping's `dist:` / `op:`
- * field) and reports only that schema's problems. zod's own unions would report every alternative's
- * problems at once, which for `{ dist: normal, mean: 2ms }` means complaining that it is not a string.
- */
-export function dispatch<T>(
-  expected: string,
-  pick: (value: unknown) => z.ZodType<T> | undefined,
-): z.ZodType<T> {
-  return z.unknown().transform((value, ctx): T => {
-    const schema = pick(value);
-    if (schema === undefined) {
-      ctx.addIssue({ code: "custom", message: `expected ${expected}`, input: value });
-      return z.NEVER;
-    }
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    // Paths in these issues are relative to `value`; zod prefixes the rest as they bubble up.
-    for (const issue of result.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
-    return z.NEVER;
-  });
-}
 
 /** A schema that always fails with `expected ...`, for shapes that dispatch recognises as wrong. */
 function fail(expected: string) {

@@ -7,7 +7,8 @@ import path from "node:path";
 import { Stopwatch } from "../report/stopwatch.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { formatCount, LIMITS } from "../scenario/schema.ts";
+import { formatCount } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 
 const keys = Number(process.argv[2] ?? LIMITS.dataValues);
 if (!Number.isSafeInteger(keys) || keys < 1 || keys > LIMITS.dataValues) {

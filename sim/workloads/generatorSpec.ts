@@ -3,8 +3,9 @@
 // is one file and a registry line, with no edit here.
 import { z } from "zod";
 import { choice, intIn, numberIn, strict } from "../plugin/options.ts";
-import { formatCount, LIMITS } from "../scenario/schema.ts";
 import { DEFAULTS } from "../spec/defaults.ts";
+import { formatCount } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import { arrivalProcesses } from "./arrivals/registry.ts";
 import { keyDistributions } from "./keys/registry.ts";
 import { type PluginValue, pluginField } from "./pluginField.ts";

@@ -5,14 +5,10 @@
 // like the file. Problems come out as zod issues with paths relative to the field, which the loader
 // turns into file:line messages like every other.
 import { type ZodRawShape, z } from "zod";
-import { strict } from "../plugin/options.ts";
+import { isPlainObject, strict } from "../plugin/options.ts";
 import type { Plugin, Registry } from "../plugin/registry.ts";
 
 type Issue = Parameters<z.core.$RefinementCtx["addIssue"]>[0];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function fieldsOf(schema: z.ZodType): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;

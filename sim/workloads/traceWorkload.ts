@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Key } from "../model/oracle.ts";
 import type { SimNode } from "../model/world.ts";
 import { choice, intIn, numberIn, strict } from "../plugin/options.ts";
-import { LIMITS } from "../scenario/schema.ts";
+import { LIMITS } from "../spec/limits.ts";
 import type { ArrivalDriver } from "./arrivals/arrivalProcess.ts";
 import { arrivalProcesses } from "./arrivals/registry.ts";
 import { arrivalField, checkRate, keyPrefix, valueSizeField } from "./generatorSpec.ts";

@@ -16,8 +16,8 @@
 // `valueSize: { dist: fixed, bytes: 1000 }`).
 import type { z } from "zod";
 import { choice, intIn, numberIn, strict } from "../plugin/options.ts";
-import { LIMITS } from "../scenario/schema.ts";
 import { DEFAULTS } from "../spec/defaults.ts";
+import { LIMITS } from "../spec/limits.ts";
 import {
   arrivalField,
   BALANCE_MODES,

@@ -2,8 +2,7 @@
 // answers, when they come, are thrown away, and they are counted, not recorded), what it kept for later
 // is lost (write-behind's unflushed writes, counted as lost writes), and while it is down it starts
 // nothing (operations sent to it are refused and counted). It restarts, empty, when the fault ends.
-import { strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { nodeRef, strict } from "../../plugin/options.ts";
 import type { FaultKind, FaultWindow } from "../fault.ts";
 import { nodeNamed } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

@@ -2,8 +2,7 @@
 // probability and/or delayed. Acts on the broker's delivery links of `near: broadcast`; a node that
 // misses an invalidation serves its near copy until the entry's TTL.
 import type { Link } from "../../model/link.ts";
-import { duration, numberIn, strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { duration, nodeRef, numberIn, strict } from "../../plugin/options.ts";
 import { type FaultKind, FaultTargetError, type FaultWindow } from "../fault.ts";
 import { nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

@@ -1,8 +1,7 @@
 // latency-spike — a node's links to a tier get slower for a while: every hop's latency is multiplied by
 // `factor` and `add` is added. Requests whose answer would arrive after the timeout time out.
 import type { Link } from "../../model/link.ts";
-import { choice, duration, numberIn, strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { choice, duration, nodeRef, numberIn, strict } from "../../plugin/options.ts";
 import type { FaultKind, FaultWindow } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

@@ -1,8 +1,7 @@
 // link-loss — messages on a node's links to a tier are lost with a probability, for a while. A lost
 // request (or its lost answer) times out like a partitioned one. Each link draws from its own stream.
 import type { Link } from "../../model/link.ts";
-import { choice, numberIn, strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { choice, nodeRef, numberIn, strict } from "../../plugin/options.ts";
 import type { FaultKind, FaultWindow } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

@@ -2,8 +2,7 @@
 // broker, or all of them) for a while. Requests sent on a down link, or whose answer would come back on
 // it, time out (faults.timeout); each read and write path then takes its fallback.
 import type { Link } from "../../model/link.ts";
-import { choice, strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { choice, nodeRef, strict } from "../../plugin/options.ts";
 import type { FaultKind, FaultWindow } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

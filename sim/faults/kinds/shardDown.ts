@@ -3,8 +3,7 @@
 // keys again: `contents: empty` as after a restart without persistence, or `contents: kept` with what
 // it held when it went down, which then serves values that were overwritten while it was away (the
 // classic hazard).
-import { choice, strict } from "../../plugin/options.ts";
-import { nodeRef } from "../../scenario/schema.ts";
+import { choice, nodeRef, strict } from "../../plugin/options.ts";
 import type { FaultKind, FaultWindow } from "../fault.ts";
 import { shardIndex } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";

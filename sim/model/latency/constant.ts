@@ -1,5 +1,5 @@
 // Every hop takes exactly `value`: the default for every link, and what a bare duration means.
-import { duration, strict } from "../../scenario/schema.ts";
+import { duration, strict } from "../../plugin/options.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 export const constant: LatencyModelPlugin<{ valueUs: number }> = {

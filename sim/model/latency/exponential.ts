@@ -1,6 +1,6 @@
 // Exponential with the given mean: memoryless, the classic queueing service time.
 import { exponential as draw } from "../../core/distributions.ts";
-import { duration, strict } from "../../scenario/schema.ts";
+import { duration, strict } from "../../plugin/options.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 export const exponential: LatencyModelPlugin<{ meanUs: number }> = {

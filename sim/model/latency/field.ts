@@ -3,18 +3,14 @@
 // own schema. Problems come out as zod issues with paths relative to the field, which the loader turns
 // into file:line messages like every other.
 import { z } from "zod";
+import { choice, dispatch, duration, isPlainObject } from "../../plugin/options.ts";
 import type { Registry } from "../../plugin/registry.ts";
-import { choice, dispatch, duration } from "../../scenario/schema.ts";
 import { DURATION_EXPECTED } from "../../spec/duration.ts";
 import type { LatencyModel } from "../../spec/types.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 import { latencyModels } from "./registry.ts";
 
 type Issue = Parameters<z.core.$RefinementCtx["addIssue"]>[0];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The YAML field names of a model's options (its schema is a strict object, maybe refined and piped). */
 export function optionFields(schema: z.ZodType): string[] {

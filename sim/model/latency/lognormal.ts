@@ -1,6 +1,7 @@
 // Lognormal with the given median: median × e^(sigma·N(0,1)). The long right tail of real networks.
 import { standardNormal } from "../../core/distributions.ts";
-import { duration, LIMITS, numberIn, strict } from "../../scenario/schema.ts";
+import { duration, numberIn, strict } from "../../plugin/options.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 export const lognormal: LatencyModelPlugin<{ medianUs: number; sigma: number }> = {

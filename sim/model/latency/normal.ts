@@ -1,7 +1,7 @@
 // Normal around `mean`, truncated at 0: a negative sample becomes 0 rather than being redrawn, which
 // keeps one draw per sample and so keeps the stream aligned.
 import { standardNormal } from "../../core/distributions.ts";
-import { duration, strict } from "../../scenario/schema.ts";
+import { duration, strict } from "../../plugin/options.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 export const normal: LatencyModelPlugin<{ meanUs: number; stddevUs: number }> = {

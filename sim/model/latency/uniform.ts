@@ -1,6 +1,6 @@
 // Every whole microsecond from `min` to `max` equally likely.
 
-import { duration, strict } from "../../scenario/schema.ts";
+import { duration, strict } from "../../plugin/options.ts";
 import { formatDurationUs } from "../../spec/duration.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 

@@ -3,15 +3,11 @@
 // bare (`single-flight`) or as a mapping whose `name:` names it and whose other fields are its options
 // (`{ name: xfetch, beta: 2 }`).
 import { z } from "zod";
+import { choice, dispatch, isPlainObject, list } from "../../plugin/options.ts";
 import type { PluginChoice } from "../../plugin/registry.ts";
-import { choice, dispatch, list } from "../../scenario/schema.ts";
 import { mitigations } from "./registry.ts";
 
 export const MITIGATIONS_MAX = 16;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const item = dispatch<PluginChoice>(
   `a mitigation: one of ${mitigations.names().join(", ")}, or { name, ...options }`,

@@ -5,6 +5,7 @@
 // node's messages never shift its numbers. The message really goes through Redis (PUBLISH/SUBSCRIBE);
 // when each node applies it is decided by the engine, so live runs stay byte-identical.
 
+import { latencyField } from "../../model/latency/field.ts";
 import { latencySampler } from "../../model/latency.ts";
 import { Link } from "../../model/link.ts";
 import type { Operation } from "../../model/operation.ts";
@@ -12,7 +13,7 @@ import type { Key } from "../../model/oracle.ts";
 import type { MaybePromise } from "../../model/ports.ts";
 import { TALLY } from "../../model/tally.ts";
 import type { SimNode } from "../../model/world.ts";
-import { latency, numberIn, strict } from "../../plugin/options.ts";
+import { numberIn, strict } from "../../plugin/options.ts";
 import type { LatencyModel } from "../../spec/types.ts";
 import type { NearPart } from "../part.ts";
 import { background } from "../steps.ts";
@@ -23,7 +24,7 @@ export interface BroadcastOptions {
 }
 
 const options = strict({
-  latency: latency
+  latency: latencyField()
     .default({ dist: "constant", valueUs: 1_000 })
     .describe("delivery latency from the cache to each receiving node"),
   loss: numberIn(0, 1).default(0).describe("probability that one node's copy of a message is lost"),

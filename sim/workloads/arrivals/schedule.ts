@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { exponential } from "../../core/distributions.ts";
 import { boolean, duration, numberIn, strict } from "../../plugin/options.ts";
-import { LIMITS } from "../../scenario/schema.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import { type ArrivalProcess, openLoop } from "./arrivalProcess.ts";
 
 const STEPS_MAX = 10_000;

@@ -1,7 +1,7 @@
 // Keys in order, 0, 1, 2, ... wrapping round: a scan over the key space, the pattern that flushes an LRU
 // cache smaller than the space (every request misses) and that scan-resistant policies are built for.
 import { intIn, strict } from "../../plugin/options.ts";
-import { LIMITS } from "../../scenario/schema.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import { ignoresWrites, type KeyDistribution } from "./keyDistribution.ts";
 
 export const sequential: KeyDistribution<{ start: number }> = {

@@ -3,7 +3,7 @@
 // key space, which changes nothing for caches (popularity is what matters, not which name is hot).
 import { ZipfSampler } from "../../core/distributions.ts";
 import { numberIn, strict } from "../../plugin/options.ts";
-import { LIMITS } from "../../scenario/schema.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import { ignoresWrites, type KeyDistribution } from "./keyDistribution.ts";
 
 /** Zipf exponent near 1 is the classic web-cache popularity fit (Breslau et al.) and YCSB's constant. */

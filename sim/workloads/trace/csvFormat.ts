@@ -11,7 +11,7 @@ import type * as CsvParse from "csv-parse/sync";
 import { z } from "zod";
 import { onFirstUse } from "../../core/onFirstUse.ts";
 import { strict } from "../../plugin/options.ts";
-import { LIMITS } from "../../scenario/schema.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import { Lines } from "./lines.ts";
 import { traceError } from "./traceError.ts";
 import { blankRecord, keyIdOf, type TraceFormat } from "./traceFormat.ts";

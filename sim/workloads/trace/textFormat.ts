@@ -6,7 +6,7 @@
 // other line is decoded as UTF-8 (strictly) and trimmed as before. The file is read a chunk at a time;
 // only the part line that straddles two chunks is copied.
 import { strict } from "../../plugin/options.ts";
-import { LIMITS } from "../../scenario/schema.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import { traceError } from "./traceError.ts";
 import {
   blankRecord,
