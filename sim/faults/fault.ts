@@ -2,15 +2,11 @@
 // returns the two actions the schedule runs at the fault's start and end. A fault acts on model objects
 // only (links, nodes, shards); the tiers and strategy parts react through their own fault paths
 // (timeouts, fallbacks, crash checks), so adding a fault kind is one file plus a registry line.
+
 import type { World } from "../model/world.ts";
 import type { Plugin } from "../plugin/registry.ts";
+import type { FaultWindow } from "../spec/types.ts";
 import type { FaultLog } from "./faultLog.ts";
-
-/** Every fault's timing: it starts at `atUs` and ends `forUs` later (null: it lasts to the run's end). */
-export interface FaultWindow {
-  atUs: number;
-  forUs: number | null;
-}
 
 export interface FaultContext {
   world: World;
@@ -29,12 +25,6 @@ export interface Fault {
 }
 
 export type FaultKind<Options extends FaultWindow = FaultWindow> = Plugin<Options, FaultContext, Fault>;
-
-/** A fault after loading: its kind and its options (window included), every default filled in. */
-export interface FaultChoice {
-  kind: string;
-  options: FaultWindow;
-}
 
 /** A fault's target could not be found in the world (a shard or node name, a mode it needs). */
 export class FaultTargetError extends Error {

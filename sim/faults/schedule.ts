@@ -3,9 +3,9 @@
 // Without a `faults:` section nothing here runs, and the world keeps its exact fault-free paths.
 import type { Tally } from "../model/tally.ts";
 import type { World } from "../model/world.ts";
+import type { FaultsSpec } from "../spec/types.ts";
 import { FaultLog } from "./faultLog.ts";
 import { faultKinds } from "./registry.ts";
-import type { FaultsSpec } from "./section.ts";
 
 /**
  * The fault log for a world about to be built, or null when the scenario has no faults section. Call

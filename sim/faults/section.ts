@@ -11,19 +11,13 @@
 // Each schedule entry is a fault kind (sim/faults/registry.ts) named by `kind:`, whose other fields are
 // its own options. The section is optional; without it the run has no faults and takes the exact
 // fault-free path everywhere.
+
 import { z } from "zod";
 import { boolean, choice, dispatch, duration, isPlainObject, list, strict } from "../plugin/options.ts";
-import type { FaultChoice } from "./fault.ts";
+import type { FaultChoice, FaultsSpec } from "../spec/types.ts";
 import { faultKinds } from "./registry.ts";
 
 export const FAULTS_MAX = 1_000;
-
-export interface FaultsSpec {
-  timeoutUs: number;
-  readFallback: "database" | "fail";
-  staleIfError: boolean;
-  schedule: FaultChoice[];
-}
 
 const kindsText = () => faultKinds.names().join(", ");
 

@@ -2,8 +2,7 @@
 
 import { ExactHistogram } from "../core/exactHistogram.ts";
 import { TALLY_COUNT } from "../model/tally.ts";
-
-export type ServedFrom = "local" | "global" | "database";
+import type { ServedFrom } from "../spec/types.ts";
 
 /** The histogram fields: merging, resetting and summing go through this list. */
 const HISTOGRAMS = [

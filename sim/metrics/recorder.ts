@@ -5,7 +5,9 @@ import { type LocalCache, valueBytes } from "../model/localCache.ts";
 import type { Operation } from "../model/operation.ts";
 import type { Oracle } from "../model/oracle.ts";
 import { TALLY, type Tally, type TallyId } from "../model/tally.ts";
-import { OpCounters, type ServedFrom } from "./opCounters.ts";
+import type { OperationSink } from "../model/world.ts";
+import type { ServedFrom } from "../spec/types.ts";
+import { OpCounters } from "./opCounters.ts";
 import type { TraceLog } from "./traceLog.ts";
 
 export interface RecorderNode {
@@ -40,7 +42,7 @@ export interface WatchedRead {
   seen: Array<{ key: string; value: string | null; stale: boolean; servedFrom: ServedFrom }>;
 }
 
-export class Recorder implements Tally {
+export class Recorder implements Tally, OperationSink {
   private readonly nodes: NodeState[];
   private readonly watches = new Map<string, WatchedRead[]>();
   private readonly intervalTotal = new OpCounters();

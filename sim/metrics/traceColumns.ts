@@ -1,6 +1,6 @@
 // trace.csv's columns, declared once: name, meaning and how to write each from a finished operation.
 // The header, every row and the README's column list come from this list.
-import type { ServedFrom } from "./opCounters.ts";
+import type { ServedFrom } from "../spec/types.ts";
 
 /** One finished operation as trace.csv shows it. */
 export interface TraceRow {

@@ -1,9 +1,10 @@
 // Everything a strategy works with during a run: the clock, the nodes and their links, the tiers (the
 // global cache and the database, which owns the truth), named random streams, and the recorder that
 // classifies each finished operation.
+
 import type { RngStreams } from "../core/rng.ts";
 import type { Scheduler } from "../core/scheduler.ts";
-import type { Recorder } from "../metrics/recorder.ts";
+import type { ServedFrom } from "../spec/types.ts";
 import type { Database } from "./database.ts";
 import type { GlobalCache } from "./globalCache.ts";
 import type { Link } from "./link.ts";
@@ -33,12 +34,24 @@ export interface SimNode {
   up: boolean;
 }
 
+/**
+ * Where completed operations are reported (the run's Recorder in sim/metrics implements it). Declared
+ * here so the model and the strategy parts depend on these four calls, not on the metrics layer.
+ */
+export interface OperationSink {
+  read(op: Operation, nowUs: number, servedFrom: ServedFrom): void;
+  write(op: Operation, nowUs: number): void;
+  flush(nodeIndex: number, opId: number, nowUs: number): void;
+  /** A global-cache entry expired under a read on this node. */
+  globalExpiration(nodeIndex: number): void;
+}
+
 export interface World {
   scheduler: Scheduler;
   nodes: readonly SimNode[];
   globalCache: GlobalCache;
   database: Database;
-  recorder: Recorder;
+  recorder: OperationSink;
   tally: Tally;
   /** Named random streams, for parts that draw (message loss, delivery latency, jitter). */
   rng: RngStreams;

@@ -47,9 +47,10 @@ import {
   type Scenario,
   type ScriptOp,
   type ShardSpec,
+  type StrategyChoice,
   type WorkloadSpec,
 } from "../spec/types.ts";
-import { defaultNodeCacheCapacity, type StrategyChoice, usesGlobalTier } from "../strategies/catalogue.ts";
+import { defaultNodeCacheCapacity, usesGlobalTier } from "../strategies/catalogue.ts";
 import { mitigationsSection } from "../strategies/mitigations/section.ts";
 import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";

@@ -21,8 +21,8 @@ import {
 import type { PluginChoice, Registry } from "../plugin/registry.ts";
 import { formatCount } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
-import type { FaultsSpec, LatencyModel } from "../spec/types.ts";
-import type { StrategyChoice } from "../strategies/catalogue.ts";
+import type { FaultsSpec, LatencyModel, StrategyChoice } from "../spec/types.ts";
+import { SERVED_FROM } from "../spec/types.ts";
 import { BulkValues } from "./bulkValues.ts";
 
 export const NODE_NAME_RE = /^[A-Za-z0-9._-]+$/;
@@ -32,7 +32,6 @@ export const SHARD_NAME_RE = /^[A-Za-z0-9_-]+$/;
 export const SCENARIO_NAME_RE = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
 
 export const SCRIPT_OPS = ["read", "write", "flush"] as const;
-export const SERVED_FROM = ["local", "global", "database"] as const;
 export const TRACE_MODES = ["auto", "always", "never"] as const;
 export const BACKEND_MODES = ["memory", "live"] as const;
 

@@ -1,11 +1,6 @@
 // The resolved scenario: what the loader hands to the runner after parsing, validation and defaults.
 // Every duration is an integer number of microseconds; every field is filled (no optionals that the
 // runner must default), so the one place defaults live is sim/spec/defaults.ts.
-import type { FaultsSpec } from "../faults/section.ts";
-
-export type { FaultsSpec };
-
-import type { StrategyChoice } from "../strategies/catalogue.ts";
 
 /**
  * A latency model after loading: the model's name (sim/model/latency/registry.ts) and its options as its
@@ -95,7 +90,7 @@ export type Expectation =
       key: string | null;
       value: string | null | undefined;
       stale: boolean | undefined;
-      servedFrom: "local" | "global" | "database" | undefined;
+      servedFrom: ServedFrom | undefined;
     }
   | {
       kind: "metric";
@@ -159,4 +154,38 @@ export interface Scenario {
   mitigations: Array<{ name: string; options: unknown }>;
   /** Scheduled faults and how nodes react to them; null when the file has no `faults:` section. */
   faults: FaultsSpec | null;
+}
+
+/** Where a read was answered from. */
+export const SERVED_FROM = ["local", "global", "database"] as const;
+export type ServedFrom = (typeof SERVED_FROM)[number];
+
+/** A strategy after loading: each slot's part and its options with every default filled in. */
+export interface StrategyChoice {
+  /** The preset's name, or "custom" for a composed mapping; for messages and the console. */
+  name: string;
+  read: { name: string; options: unknown };
+  write: { name: string; options: unknown };
+  near: { name: string; options: unknown };
+  fill: { name: string; options: unknown };
+}
+
+/** Every fault's timing: it starts at `atUs` and ends `forUs` later (null: it lasts to the run's end). */
+export interface FaultWindow {
+  atUs: number;
+  forUs: number | null;
+}
+
+/** A fault after loading: its kind and its options (window included), every default filled in. */
+export interface FaultChoice {
+  kind: string;
+  options: FaultWindow;
+}
+
+/** The `faults:` section after loading (sim/faults/section.ts). */
+export interface FaultsSpec {
+  timeoutUs: number;
+  readFallback: "database" | "fail";
+  staleIfError: boolean;
+  schedule: FaultChoice[];
 }

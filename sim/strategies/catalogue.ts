@@ -10,7 +10,9 @@
 // Parts a mapping leaves out take the slot's default. The scenario loader reads the option schemas from
 // here; which combinations make sense is decided by `checkStrategy`, which the loader calls so that a
 // bad combination is a scenario error with a position like any other.
+
 import { Registry } from "../plugin/registry.ts";
+import type { StrategyChoice } from "../spec/types.ts";
 import { leaseFill } from "./fill/leaseFill.ts";
 import { noFill } from "./fill/noFill.ts";
 import { versionedFill } from "./fill/versionedFill.ts";
@@ -92,16 +94,6 @@ export const strategyPresets = new Registry<StrategyPreset>("strategy", [
     parts: { read: "read-through", write: "write-through", near: "ttl", fill: "none" },
   },
 ]);
-
-/** A strategy after loading: each slot's part and its options with every default filled in. */
-export interface StrategyChoice {
-  /** The preset's name, or "custom" for a composed mapping; for messages and the console. */
-  name: string;
-  read: { name: string; options: unknown };
-  write: { name: string; options: unknown };
-  near: { name: string; options: unknown };
-  fill: { name: string; options: unknown };
-}
 
 /** Whether a strategy has a global tier at all (and so whether `globalCache` means anything). */
 export function usesGlobalTier(choice: StrategyChoice): boolean {

@@ -2,7 +2,8 @@
 // then the near-cache mode, then the read and write paths over both.
 import type { World, WorldFaults } from "../model/world.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
-import { fillParts, nearParts, readParts, type StrategyChoice, writeParts } from "./catalogue.ts";
+import type { StrategyChoice } from "../spec/types.ts";
+import { fillParts, nearParts, readParts, writeParts } from "./catalogue.ts";
 import type { ReadSide } from "./mitigations/mitigation.ts";
 import { mitigations } from "./mitigations/registry.ts";
 import { flushLocal, startRead, startWrite } from "./steps.ts";

@@ -1,9 +1,10 @@
 // The steps every strategy shares: start a read at the node's own cache, start a write, put a value
 // into the node's cache, finish an operation (record it, then tell whoever waits for it), flush.
-import type { ServedFrom } from "../metrics/opCounters.ts";
+
 import { Operation } from "../model/operation.ts";
 import type { Key } from "../model/oracle.ts";
 import type { SimNode, World, WorldFaults } from "../model/world.ts";
+import type { ServedFrom } from "../spec/types.ts";
 import type { OpDone } from "./strategy.ts";
 
 /**

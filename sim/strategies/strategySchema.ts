@@ -10,12 +10,12 @@
 // and a combination `checkStrategy` refuses is reported at the slot it names, so every problem reads
 // like any other scenario error: position, field path, expected, found.
 import { z } from "zod";
+import type { StrategyChoice } from "../spec/types.ts";
 import {
   checkStrategy,
   presetChoice,
   SLOT_DEFAULTS,
   STRATEGY_SLOTS,
-  type StrategyChoice,
   type StrategySlot,
   strategyPresets,
 } from "./catalogue.ts";

@@ -3,7 +3,8 @@
 // is lost (write-behind's unflushed writes, counted as lost writes), and while it is down it starts
 // nothing (operations sent to it are refused and counted). It restarts, empty, when the fault ends.
 import { nodeRef, strict } from "../../plugin/options.ts";
-import type { FaultKind, FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import type { FaultKind } from "../fault.ts";
 import { nodeNamed } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

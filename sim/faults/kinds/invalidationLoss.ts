@@ -3,7 +3,8 @@
 // misses an invalidation serves its near copy until the entry's TTL.
 import type { Link } from "../../model/link.ts";
 import { duration, nodeRef, numberIn, strict } from "../../plugin/options.ts";
-import { type FaultKind, FaultTargetError, type FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import { type FaultKind, FaultTargetError } from "../fault.ts";
 import { nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

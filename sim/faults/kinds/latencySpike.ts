@@ -2,7 +2,8 @@
 // `factor` and `add` is added. Requests whose answer would arrive after the timeout time out.
 import type { Link } from "../../model/link.ts";
 import { choice, duration, nodeRef, numberIn, strict } from "../../plugin/options.ts";
-import type { FaultKind, FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import type { FaultKind } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

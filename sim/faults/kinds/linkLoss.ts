@@ -2,7 +2,8 @@
 // request (or its lost answer) times out like a partitioned one. Each link draws from its own stream.
 import type { Link } from "../../model/link.ts";
 import { choice, nodeRef, numberIn, strict } from "../../plugin/options.ts";
-import type { FaultKind, FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import type { FaultKind } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

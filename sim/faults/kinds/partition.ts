@@ -3,7 +3,8 @@
 // it, time out (faults.timeout); each read and write path then takes its fallback.
 import type { Link } from "../../model/link.ts";
 import { choice, nodeRef, strict } from "../../plugin/options.ts";
-import type { FaultKind, FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import type { FaultKind } from "../fault.ts";
 import { describeTarget, LINK_TIERS, type LinkTier, linksOf, nodesOf } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

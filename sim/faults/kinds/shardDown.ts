@@ -4,7 +4,8 @@
 // it held when it went down, which then serves values that were overwritten while it was away (the
 // classic hazard).
 import { choice, nodeRef, strict } from "../../plugin/options.ts";
-import type { FaultKind, FaultWindow } from "../fault.ts";
+import type { FaultWindow } from "../../spec/types.ts";
+import type { FaultKind } from "../fault.ts";
 import { shardIndex } from "./targets.ts";
 import { windowFields, windowOf } from "./window.ts";
 

@@ -1,11 +1,7 @@
 // The latency models in words, for `cachesim run --help` and the README (whose table a test checks
 // against the registry): each model's name, what it does, and its options.
-import { optionDocs } from "../../strategies/describe.ts";
+import { markdownCell as cell, optionDocs } from "../../plugin/describe.ts";
 import { latencyModels } from "./registry.ts";
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|");
-}
 
 /** The README's table of latency models. */
 export function latencyModelsMarkdown(): string {
