@@ -16,13 +16,12 @@ import {
   parseRedisConfig,
   parseSqliteConfig,
   type RedisConfig,
-  redact,
   redisPrefix,
-  registerSecret,
   runTableName,
 } from "../sim/backends/live/config.ts";
 import { runDoctor } from "../sim/backends/live/doctor.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
+import { redact, registerSecret } from "../sim/backends/live/redact.ts";
 import { closedPort } from "./support/loopback.ts";
 
 const tempDirs: string[] = [];

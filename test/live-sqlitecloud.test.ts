@@ -1,8 +1,9 @@
 import initSqlJs, { type Database as SqlJsDatabase } from "sql.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendError } from "../sim/backends/live/backendError.ts";
-import { newRunId, parseSqliteConfig, redact } from "../sim/backends/live/config.ts";
+import { newRunId, parseSqliteConfig } from "../sim/backends/live/config.ts";
 import { openRecordStore } from "../sim/backends/live/openLive.ts";
+import { redact } from "../sim/backends/live/redact.ts";
 import {
   type CloudDatabase,
   connectSqliteCloud,

@@ -9,14 +9,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  MRC_HEADER,
-  parsePolicies,
-  parseSizes,
-  scenarioRequests,
-  traceRequests,
-  WHOLE_TRACE,
-} from "../sim/commands/mrc.ts";
+import { MRC_HEADER, parsePolicies, parseSizes } from "../sim/commands/mrc.ts";
+import { scenarioRequests, traceRequests, WHOLE_TRACE } from "../sim/commands/mrcInput.ts";
 import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
 import { type Request, replay } from "../sim/model/eviction/replay.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";

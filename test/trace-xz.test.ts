@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runScenario } from "../sim/run/runner.ts";
 import { ScenarioError } from "../sim/spec/errors.ts";
-import { openByteSource } from "../sim/workloads/trace/byteSource.ts";
+import { openByteSource } from "../sim/workloads/trace/openByteSource.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-xz-"));

@@ -7,7 +7,7 @@ import type { PluginChoice } from "../plugin/registry.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
-import { MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrc.ts";
+import { MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrcInput.ts";
 
 export interface MrcPointTask {
   /** The scenario or trace file, as an absolute path. */

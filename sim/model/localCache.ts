@@ -18,19 +18,13 @@
 // - `delete` and `clear` are not evictions.
 import type { Rng } from "../core/rng.ts";
 import {
+  type CacheEntry,
   CacheNode,
   type EvictionPolicy,
   type NextAccessOracle,
   type PolicyContext,
   type PolicyHost,
 } from "./eviction/policy.ts";
-
-export interface CacheEntry {
-  value: string | null;
-  version: number;
-  /** Virtual time at which the entry stops being served; Infinity when it never expires. */
-  expiresAtUs: number;
-}
 
 export interface LocalCacheOptions {
   /** Maximum number of entries; 0 = not bounded by entries (then capacityBytes must be set). */

@@ -18,8 +18,8 @@ import { arrivalField, checkRate, keyPrefix, valueSizeField } from "./generatorS
 import { type PluginValue, pluginField, pluginOptions } from "./pluginField.ts";
 import { valueSizes } from "./sizes/sizes.ts";
 import { sizedValue, type ValueSizer } from "./sizes/valueSize.ts";
-import { openByteSource } from "./trace/byteSource.ts";
 import { formatByExtension, traceFormats } from "./trace/formats.ts";
+import { openByteSource } from "./trace/openByteSource.ts";
 import { traceError } from "./trace/traceError.ts";
 import type { RecordReader } from "./trace/traceFormat.ts";
 import type { Workload, WorkloadContext, WorkloadKind } from "./workload.ts";

@@ -2,7 +2,7 @@
 // a message for the user) from a bug. The message is redacted when the error is made, and the raw driver
 // error is deliberately not kept as `cause`: ioredis attaches the AUTH command's arguments to its errors,
 // so printing a cause could print a password.
-import { redact } from "./config.ts";
+import { redact } from "./redact.ts";
 
 export type BackendName = "redis" | "sqlite" | "sqlitecloud";
 

@@ -16,7 +16,6 @@ import {
   parseRedisConfig,
   parseSqliteConfig,
   type RedisConfig,
-  redact,
   redisPrefix,
   type SqliteConfig,
 } from "./config.ts";
@@ -27,6 +26,7 @@ import {
   nodeForKey,
   type RedisClient,
 } from "./liveRedisStore.ts";
+import { redact } from "./redact.ts";
 import { SqliteCloudStore } from "./sqliteCloudStore.ts";
 import { SqliteFileStore } from "./sqliteFileStore.ts";
 

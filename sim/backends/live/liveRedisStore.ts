@@ -16,9 +16,9 @@ import {
   formatEndpoint,
   type RedisConfig,
   type RedisEndpoint,
-  redact,
   redisPrefix,
 } from "./config.ts";
+import { redact } from "./redact.ts";
 
 // cluster-key-slot is the slot function ioredis itself routes with; resolving it through ioredis keeps the
 // two in step even where npm does not hoist it. It ships no types: it maps a key to its slot, 0..16383.

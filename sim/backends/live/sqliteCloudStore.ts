@@ -10,7 +10,8 @@ import { type FilledData, nonEmpty } from "../../model/filledRange.ts";
 import type { Record, RecordStore } from "../../model/ports.ts";
 import { firstWrittenVersion, recordSql, unwrittenRecord } from "../recordSql.ts";
 import { BackendError, importOptional } from "./backendError.ts";
-import { DEFAULT_COMMAND_TIMEOUT_MS, redact, runTableName, type SqliteConfig } from "./config.ts";
+import { DEFAULT_COMMAND_TIMEOUT_MS, runTableName, type SqliteConfig } from "./config.ts";
+import { redact } from "./redact.ts";
 
 export type SqliteCloudConfig = Extract<SqliteConfig, { kind: "cloud" }>;
 

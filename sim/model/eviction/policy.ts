@@ -4,7 +4,14 @@
 // unlinks a victim from its own structures and hands it to `host.evict`, which drops it and counts it.
 import type { Rng } from "../../core/rng.ts";
 import type { Plugin } from "../../plugin/registry.ts";
-import type { CacheEntry } from "../localCache.ts";
+
+/** What a cache lookup returns: the entry as the cache's callers see it. */
+export interface CacheEntry {
+  value: string | null;
+  version: number;
+  /** Virtual time at which the entry stops being served; Infinity when it never expires. */
+  expiresAtUs: number;
+}
 
 /**
  * One cached entry. Every policy uses this one class (so the cache's hot path sees a single object

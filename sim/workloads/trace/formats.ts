@@ -1,7 +1,7 @@
 // Trace formats by the name a trace workload's `format` uses, and the one a file's extension implies.
 import { Registry } from "../../plugin/registry.ts";
-import { withoutCompression } from "./byteSource.ts";
 import { csvFormat } from "./csvFormat.ts";
+import { withoutCompression } from "./openByteSource.ts";
 import { oracleGeneralFormat } from "./oracleGeneralFormat.ts";
 import { textFormat } from "./textFormat.ts";
 import type { TraceFormat } from "./traceFormat.ts";

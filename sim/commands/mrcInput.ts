@@ -1,0 +1,116 @@
+// The request streams `cachesim mrc` replays: a trace file's requests, or a scenario's workloads walked
+// without running them. Both the command and its worker threads (mrcPoint.ts) read them from here.
+import path from "node:path";
+import { RngStreams } from "../core/rng.ts";
+import type { RequestSource } from "../model/eviction/mrc.ts";
+import type { Request } from "../model/eviction/replay.ts";
+import { valueBytes } from "../model/localCache.ts";
+import { isScript, type Scenario } from "../spec/types.ts";
+import type { GeneratorSpec } from "../workloads/generatorSpec.ts";
+import { keyDistributions } from "../workloads/keys/registry.ts";
+import { pluginOptions } from "../workloads/pluginField.ts";
+import { valueSizes } from "../workloads/sizes/sizes.ts";
+import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
+
+/** Requests in one stream: enough for any curve worth plotting. */
+export const MRC_REQUESTS_MAX = 100_000_000;
+
+/** A mistake in the command line or its input: exit 2, one line. */
+export class MrcInputError extends Error {}
+
+type TraceStream = Pick<TraceSpec, "format" | "prefix" | "requests">;
+
+/** A trace file read by its extension (format, compression) with the format's defaults. */
+export const WHOLE_TRACE: TraceStream = { format: null, prefix: "", requests: 0 };
+
+/**
+ * A trace's requests as (key, size), read from the file afresh on every walk. A record without a size
+ * counts as 1 unless sizes are in bytes, which then is an error naming the record.
+ */
+export function traceRequests(file: string, spec: TraceStream, byBytes: boolean): RequestSource {
+  return function* walk(): Generator<Request> {
+    const reader = openTrace(file, spec);
+    const request: Request = { key: "", size: 0 };
+    let n = 0;
+    try {
+      for (let r = reader.next(); r !== null; r = reader.next()) {
+        if (spec.requests > 0 && n >= spec.requests) break;
+        if (++n > MRC_REQUESTS_MAX)
+          throw new MrcInputError(
+            `${file}: the trace has more than ${MRC_REQUESTS_MAX} requests, mrc's limit`,
+          );
+        request.key = spec.prefix + (r.id >= 0 ? String(r.id) : r.key);
+        if (r.size < 0 && byBytes)
+          throw new MrcInputError(`${file}: ${reader.unit} ${r.at} has no size; --unit bytes needs sizes`);
+        request.size = r.size < 0 ? 1 : r.size;
+        yield request;
+      }
+    } finally {
+      reader.close();
+    }
+  };
+}
+
+/** The scenario's requests as (key, size), the same every walk. */
+export function scenarioRequests(scenario: Scenario, byBytes: boolean): RequestSource {
+  let total = 0;
+  const traceFile = (spec: TraceSpec) => path.resolve(path.dirname(scenario.file), spec.file);
+  scenario.workloads.forEach((w, i) => {
+    if (isScript(w)) total += w.ops.length;
+    else if (w.kind === "trace")
+      total += (w.options as TraceSpec).requests; // 0: counted while read
+    else if (w.kind === "generator") {
+      const spec = w.options as GeneratorSpec;
+      if (spec.requests <= 0)
+        throw new MrcInputError(`workloads[${i}]: the generator needs a request count (requests:) for mrc`);
+      if (byBytes && spec.valueSize === null)
+        throw new MrcInputError(`workloads[${i}]: sizes in bytes need the generator's valueSize`);
+      total += spec.requests;
+    } else
+      throw new MrcInputError(
+        `workloads[${i}]: mrc reads generator, script and trace workloads, not ${w.kind}`,
+      );
+  });
+  if (total > MRC_REQUESTS_MAX)
+    throw new MrcInputError(`the stream has ${total} requests; mrc takes at most ${MRC_REQUESTS_MAX}`);
+  return function* walk(): Generator<Request> {
+    const rng = new RngStreams(scenario.seed);
+    const request: Request = { key: "", size: 0 };
+    for (const [i, w] of scenario.workloads.entries()) {
+      if (isScript(w)) {
+        const lastSize = new Map<string, number>();
+        for (const op of w.ops) {
+          if (op.op === "flush") continue;
+          request.key = op.key;
+          if (op.op === "write") lastSize.set(op.key, valueBytes(op.value));
+          request.size = lastSize.get(op.key) ?? 0;
+          yield request;
+        }
+        continue;
+      }
+      if (w.kind === "trace") {
+        const spec = w.options as TraceSpec;
+        yield* traceRequests(traceFile(spec), spec, byBytes)();
+        continue;
+      }
+      const spec = w.options as GeneratorSpec;
+      const stream = (suffix: string) => rng.stream(`workload[${i}]:${suffix}`);
+      const dist = pluginOptions(spec.keys, "dist", ["count", "prefix"]);
+      const sampler = keyDistributions
+        .get(dist.name)
+        .create({ count: spec.keys.count, rng: stream("keys") }, dist.options);
+      const sizer =
+        spec.valueSize === null
+          ? null
+          : (() => {
+              const size = pluginOptions(spec.valueSize, "dist");
+              return valueSizes.get(size.name).create({ rng: stream("sizes") }, size.options);
+            })();
+      for (let n = 0; n < spec.requests; n++) {
+        request.key = `${spec.keys.prefix}${sampler.next()}`;
+        request.size = sizer === null ? 1 : sizer.next();
+        yield request;
+      }
+    }
+  };
+}
