@@ -1,7 +1,8 @@
 // Guards a sweep as its users run it: identical bytes whatever --jobs is, rows that equal a plain run of
 // each point, mean and 95 % interval over seeds, a failing point failing the sweep with its message
-// (nothing written), compare on two sweep files, and progress that stays silent when not on a terminal.
-import { execFile } from "node:child_process";
+// (nothing written), a FIFO refused at once, compare on two sweep files, and progress that stays silent
+// when not on a terminal.
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -176,6 +177,17 @@ describe("cachesim sweep", { timeout: 180_000 }, () => {
     );
     expect(r.stdout).toBe("");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses a FIFO as its file at once (exit 2, one line) instead of waiting for a writer", async () => {
+    const fifo = path.join(tmp, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    const r = await cachesim("sweep", fifo, "--out", path.join(tmp, "fifo-out"));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `${fifo}: cannot read the scenario: it is not a regular file (a device, pipe or socket); save the scenario to a file first`,
+    );
+    expect(existsSync(path.join(tmp, "fifo-out"))).toBe(false);
   });
 
   it("compare pairs the rows of two sweeps by their swept values", async () => {

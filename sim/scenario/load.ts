@@ -89,7 +89,7 @@ export function loadScenario(file: string, options: LoadOptions): Scenario {
 
 export function parseScenario(text: string, file: string, options: LoadOptions): Scenario {
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > LIMITS.fileBytes) throw tooBig(file, bytes);
+  if (bytes > LIMITS.fileBytes) throw tooBig(file, bytes, LIMITS.fileBytes);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
   let yaml: ReturnType<typeof parseYaml>;
@@ -193,7 +193,12 @@ function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /Maximum call stack/.test(error.message);
 }
 
-function readScenarioText(file: string): string {
+/**
+ * A scenario file's text. Only regular files are read (a FIFO or a device would block or never end),
+ * and never more than `maxBytes`: the loader's own cap by default; a sweep, which the yaml package
+ * parses whole, passes LIMITS.yamlBytes.
+ */
+export function readScenarioText(file: string, maxBytes: number = LIMITS.fileBytes): string {
   const cannot = (reason: string) => new ScenarioError([problemMessage(file, "", undefined, reason)]);
   let fd: number | undefined;
   try {
@@ -206,19 +211,19 @@ function readScenarioText(file: string): string {
           "cannot read the scenario: it is not a regular file (a device, pipe or socket); save the scenario to a file first",
         );
       }
-      if (stats.size > LIMITS.fileBytes) throw tooBig(file, stats.size);
+      if (stats.size > maxBytes) throw tooBig(file, stats.size, maxBytes);
     };
     refuseUnlessFile(statSync(file));
     fd = openSync(file, "r");
     refuseUnlessFile(fstatSync(fd));
     // The file may grow between fstat and read: read at most one byte past the limit, so a file that
     // did is refused rather than read without bound. The buffer starts at the size fstat saw.
-    let buffer = Buffer.allocUnsafe(Math.min(fstatSync(fd).size, LIMITS.fileBytes) + 1);
+    let buffer = Buffer.allocUnsafe(Math.min(fstatSync(fd).size, maxBytes) + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
-        if (length > LIMITS.fileBytes) throw tooBig(file, length);
-        const grown = Buffer.allocUnsafe(Math.min(length * 2, LIMITS.fileBytes + 1));
+        if (length > maxBytes) throw tooBig(file, length, maxBytes);
+        const grown = Buffer.allocUnsafe(Math.min(length * 2, maxBytes + 1));
         buffer.copy(grown, 0, 0, length);
         buffer = grown;
       }
@@ -226,7 +231,7 @@ function readScenarioText(file: string): string {
       if (n === 0) break;
       length += n;
     }
-    if (length > LIMITS.fileBytes) throw tooBig(file, length);
+    if (length > maxBytes) throw tooBig(file, length, maxBytes);
     return buffer.toString("utf8", 0, length);
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
@@ -240,9 +245,9 @@ function readScenarioText(file: string): string {
   }
 }
 
-function tooBig(file: string, size: number): ScenarioError {
-  const expected = `a scenario file of at most ${formatCount(LIMITS.fileBytes)} bytes`;
-  const found = size > LIMITS.fileBytes + 1 ? `${formatCount(size)} bytes` : "more";
+function tooBig(file: string, size: number, maxBytes: number): ScenarioError {
+  const expected = `a scenario file of at most ${formatCount(maxBytes)} bytes`;
+  const found = size > maxBytes + 1 ? `${formatCount(size)} bytes` : "more";
   return new ScenarioError([problem(file, "", undefined, expected, found)]);
 }
 

@@ -1,14 +1,9 @@
-// A whole sweep: plan the points, validate every one of them before any runs, run them on an executor
-// (this machine's threads or a job queue), and write sweep.csv (one row per point, or per point and
-// seed) and, with several seeds, sweep-stats.csv (mean and 95 % interval per point). Rows are stored by
-// index as they come back, so the files are the same bytes whatever ran the points and in what order.
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { METRIC_COLUMNS } from "../metrics/columns.ts";
 import { CsvFile } from "../report/csvFile.ts";
 import { OutputDir } from "../report/outputDir.ts";
 import { knownNames } from "../scenario/knownNames.ts";
-import { parseScenario } from "../scenario/load.ts";
+import { parseScenario, readScenarioText } from "../scenario/load.ts";
 import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
 import type { Executor, IndexedTask } from "./executor.ts";
@@ -54,27 +49,11 @@ export interface SweepResult {
   events: number;
 }
 
-function readScenarioText(file: string): string {
-  const cannot = (reason: string) => new ScenarioError([problemMessage(file, "", undefined, reason)]);
-  let size: number;
-  try {
-    const stats = statSync(file);
-    if (stats.isDirectory()) throw cannot("cannot read the scenario: it is a directory, not a file");
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof ScenarioError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw cannot(code === "ENOENT" ? "no such file" : `cannot read the scenario: ${String(error)}`);
-  }
-  // A sweep file is parsed whole by the yaml package (no line-by-line `data.values`): its own cap applies.
-  if (size > LIMITS.yamlBytes) throw cannot(`the file is ${size} bytes, more than ${LIMITS.yamlBytes}`);
-  return readFileSync(file, "utf8");
-}
-
 /** Validates every point; throws one ScenarioError listing every problem, each naming its points. */
 export function prepareSweep(options: SweepOptions): PreparedSweep {
   const { file } = options;
-  const text = readScenarioText(file);
+  // A sweep file is parsed whole by the yaml package (no line-by-line `data.values`): its own cap applies.
+  const text = readScenarioText(file, LIMITS.yamlBytes);
   const plan = buildPlan(file, text, options.sets);
   const seeds = options.seeds ?? plan.fileSeeds;
   if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1 || seeds > SEEDS_MAX)) {
