@@ -14,12 +14,27 @@ const UPDATE = process.env.CACHESIM_UPDATE_GOLDEN === "1";
 /** `npm run golden:add-column`: add to each golden file the columns its report gained, nothing else. */
 const ADD_COLUMNS = process.env.CACHESIM_ADD_GOLDEN_COLUMNS === "1";
 const scenarioFiles = shippedScenarioFiles();
+/** Golden folders that another test owns (they hold no scenario's reports). */
+const OWNED_ELSEWHERE = new Set(["eviction"]); // test/eviction-golden.test.ts: misses per policy
 
 describe("golden reports", () => {
-  it("covers every scenario file", () => {
+  it("covers every scenario file, and keeps no golden folder that no scenario writes", () => {
     expect(scenarioFiles).toEqual(
       expect.arrayContaining(["bench.yaml", "global-coordinator.yaml", "local-stale.yaml"]),
     );
+    const names = scenarioFiles.map((file) => scenarioFromFile(path.join("scenarios", file)).name);
+    const folders = readdirSync(path.join("test", "golden"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .filter((folder) => !OWNED_ELSEWHERE.has(folder));
+    expect(
+      names.filter((name) => !folders.includes(name)),
+      "scenarios without golden reports",
+    ).toEqual([]);
+    expect(
+      folders.filter((folder) => !names.includes(folder)),
+      "orphaned golden folders",
+    ).toEqual([]);
   });
 
   for (const file of scenarioFiles) {

@@ -145,9 +145,19 @@ for (const kind of kinds) {
 
     it("publish resolves once the run's own subscriber has the message, several in flight at once", async () => {
       const store = await open(kind);
-      await Promise.all(Array.from({ length: 20 }, (_, i) => store.publish(`User:${i}|${i}`)));
+      // Each publish resolves (none rejects, none is left pending) and with no value: the message itself
+      // goes to the run's subscriber, not back to the caller.
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => Promise.resolve(store.publish(`User:${i}|${i}`))),
+      );
+      expect(answers).toEqual(Array.from({ length: 20 }, () => undefined));
       // And later ones, one at a time, over the subscription already standing.
-      for (let i = 0; i < 3; i++) await store.publish(`late:${i}`);
+      let settled = 0;
+      for (let i = 0; i < 3; i++) {
+        await store.publish(`late:${i}`);
+        settled += 1;
+      }
+      expect(settled).toBe(3);
     });
 
     it("after close, publish rejects instead of waiting for ever", async () => {
