@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { metricColumnNames } from "../sim/metrics/columns.ts";
-import { TALLY_COLUMNS } from "../sim/model/tally.ts";
+import { TALLY, TALLY_COLUMNS } from "../sim/model/tally.ts";
 import { FAULT_COUNT_COLUMNS } from "../sim/report/faultsReport.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
 
@@ -54,7 +54,11 @@ describe("fault and database columns", () => {
   it("are declared once: the fault counts keep their summary column's name in faults.csv", () => {
     const names = new Set(metricColumnNames());
     for (const column of Object.values(FAULT_COUNT_COLUMNS)) expect(names.has(column), column).toBe(true);
-    expect(new Set(TALLY_COLUMNS.map((t) => t.id)).size).toBe(TALLY_COLUMNS.length);
+    // Each count's id is its position, and its name in code is its column's in camelCase.
+    expect(Object.values(TALLY)).toEqual(TALLY_COLUMNS.map((_, id) => id));
+    expect(TALLY_COLUMNS[TALLY.dbReadsIssued]?.column).toBe("db_reads_issued");
+    expect(TALLY_COLUMNS[TALLY.cacheSetsRefused]?.column).toBe("cache_sets_refused");
+    expect(TALLY_COLUMNS[TALLY.dbRequests]?.column).toBe("db_requests");
   });
 
   it("summary.csv and timeseries.csv hold what faults.csv and database.csv count", async () => {

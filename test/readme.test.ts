@@ -1,13 +1,12 @@
-// Guards the documentation's promises: every report column is documented, every strategy, part and latency model is listed
+// Guards the documentation's promises: the generated tables (catalogue, latency models, report columns) are current, every strategy, part and latency model is listed
 // in its chapter, and the front page's quick start names commands that exist.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { METRIC_COLUMNS } from "../sim/metrics/columns.ts";
-import { latencyModelsMarkdown } from "../sim/model/latency/describe.ts";
 import { latencyModels } from "../sim/model/latency/registry.ts";
-import { catalogueMarkdown } from "../sim/strategies/describe.ts";
 import { strategyNames } from "../sim/strategies/registry.ts";
 import { patternTable } from "../sim/tools/comparison.ts";
+import { blockText, DOC_TABLES } from "../sim/tools/docTables.ts";
 import { arrivalProcesses } from "../sim/workloads/arrivals/registry.ts";
 import { keyDistributions } from "../sim/workloads/keys/registry.ts";
 import { workloadKinds } from "../sim/workloads/kinds.ts";
@@ -27,8 +26,24 @@ const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
 };
 
 describe("documentation", () => {
-  it("documents every report column", () => {
+  it("holds every generated table exactly as npm run docs:tables writes it", () => {
+    for (const { page, marker, text } of DOC_TABLES) {
+      const shown = blockText(readFileSync(page, "utf8"), marker);
+      expect(shown, `${page} has no ${marker} block`).not.toBeNull();
+      expect(shown, `${page}'s ${marker} table is stale: run npm run docs:tables`).toBe(text());
+    }
+  });
+
+  it("documents every report column with its unit and kind", () => {
     for (const c of METRIC_COLUMNS) expect(reports, c.name).toContain(`| \`${c.name}\` |`);
+    expect(METRIC_COLUMNS.find((c) => c.name === "read_latency_p99_us")).toMatchObject({
+      unit: "us",
+      kind: "percentile",
+    });
+    expect(METRIC_COLUMNS.find((c) => c.name === "global_evicted_bytes")).toMatchObject({
+      unit: "bytes",
+      kind: "count",
+    });
   });
 
   it("lists every strategy", () => {
@@ -49,18 +64,7 @@ describe("documentation", () => {
     expect(pkg.scripts["bench:trace"]).toBeDefined();
   });
 
-  it("holds the strategy catalogue exactly as the registries describe it", () => {
-    const begin = strategies.indexOf("-->\n", strategies.indexOf("<!-- catalogue:begin")) + 4;
-    const end = strategies.indexOf("<!-- catalogue:end -->");
-    expect(begin).toBeGreaterThan(3);
-    expect(strategies.slice(begin, end).trim()).toBe(catalogueMarkdown());
-  });
-
   it("holds the latency models exactly as their registry describes them", () => {
-    const begin = scenarioFormat.indexOf("-->\n", scenarioFormat.indexOf("<!-- latency:begin")) + 4;
-    const end = scenarioFormat.indexOf("<!-- latency:end -->");
-    expect(begin).toBeGreaterThan(3);
-    expect(scenarioFormat.slice(begin, end).trim()).toBe(latencyModelsMarkdown());
     for (const name of latencyModels.names()) expect(scenarioFormat, name).toContain(`| \`${name}\` |`);
   });
 

@@ -5,12 +5,25 @@ import type { ExactHistogram } from "../core/exactHistogram.ts";
 import { TALLY_COLUMNS } from "../model/tally.ts";
 import type { OpCounters } from "./opCounters.ts";
 
+/** What a column's numbers are in: a count of things, bytes, microseconds of virtual time, or a ratio. */
+export type ColumnUnit = "count" | "bytes" | "us" | "ratio";
+
+/**
+ * How a column's cell comes about, which says how rows of it combine: a `count` adds up over nodes and
+ * intervals; a `ratio`, `percentile` or `maximum` is computed afresh from the combined counts; a `level`
+ * is a state at the end of the span or a peak within it (see each one's description).
+ */
+export type ColumnKind = "count" | "ratio" | "percentile" | "maximum" | "level";
+
+/** Where every metric column appears: summary.csv, timeseries.csv, sweep.csv, compare, expectations, the HTML report and docs/reports.md. */
 export interface MetricColumn {
   name: string;
+  unit: ColumnUnit;
+  kind: ColumnKind;
   description: string;
   /** A cell: integers as they are, ratios with six decimals, "" when there is nothing to measure. */
   value(c: OpCounters): string;
-  /** Shown in the console summary table. */
+  /** Also shown in the console summary table (and first among the HTML report's charts). */
   inTable: boolean;
 }
 
@@ -34,104 +47,153 @@ function maximum(h: ExactHistogram): string {
  */
 const TALLY_METRICS: readonly MetricColumn[] = [
   ...TALLY_COLUMNS.map(
-    (t): MetricColumn => ({
+    (t, id): MetricColumn => ({
       name: t.column,
+      unit: "unit" in t ? t.unit : "count",
+      kind: "count",
       description: t.description,
-      value: (c) => String(c.tally[t.id]),
+      value: (c) => String(c.tally[id]),
       inTable: false,
     }),
   ),
   {
     name: "writes_pending",
-    description: "write-behind writes begun and not yet committed at the end of the span",
+    unit: "count",
+    kind: "level",
+    description:
+      "write-behind writes begun and not yet committed at the end of the span (a level: the `total` row sums the nodes)",
     value: count((c) => c.writesPending),
     inTable: false,
   },
   {
     name: "flush_lag_p50_us",
+    unit: "us",
+    kind: "percentile",
     description: "median write-behind flush lag: from the write reaching the cache to its commit",
     value: (c) => percentile(c.flushLagUs, 50),
     inTable: false,
   },
   {
     name: "flush_lag_p99_us",
+    unit: "us",
+    kind: "percentile",
     description: "99th percentile write-behind flush lag",
     value: (c) => percentile(c.flushLagUs, 99),
     inTable: false,
   },
   {
     name: "flush_lag_max_us",
+    unit: "us",
+    kind: "maximum",
     description: "largest write-behind flush lag",
     value: (c) => maximum(c.flushLagUs),
     inTable: false,
   },
   {
     name: "db_queue_wait_p50_us",
+    unit: "us",
+    kind: "percentile",
     description: "median wait of a database request for a connection (the database as a resource)",
     value: (c) => percentile(c.dbQueueWaitUs, 50),
     inTable: false,
   },
   {
     name: "db_queue_wait_p99_us",
+    unit: "us",
+    kind: "percentile",
     description: "99th percentile wait for a database connection",
     value: (c) => percentile(c.dbQueueWaitUs, 99),
     inTable: false,
   },
   {
     name: "db_queue_wait_max_us",
+    unit: "us",
+    kind: "maximum",
     description: "longest wait for a database connection",
     value: (c) => maximum(c.dbQueueWaitUs),
     inTable: false,
   },
   {
     name: "db_peak_in_use",
-    description: "most database connections in use at once, seen when one of these requests got one",
+    unit: "count",
+    kind: "level",
+    description:
+      "most database connections in use at once (a node's row: seen when one of its requests got one; `total`: the database's peak)",
     value: (c) => (c.dbQueueWaitUs.count === 0 ? "" : String(c.dbPeakInUse)),
     inTable: false,
   },
   {
     name: "db_requests_peak",
-    description: "most db_requests in one report interval (in timeseries.csv: the interval's own)",
+    unit: "count",
+    kind: "level",
+    description:
+      "most `db_requests` in one report interval (`total`: all nodes' requests together; in `timeseries.csv` the interval's own)",
     value: count((c) => c.dbRequestsPeak),
     inTable: false,
   },
 ];
 export const METRIC_COLUMNS: readonly MetricColumn[] = [
-  { name: "reads", description: "reads completed", value: count((c) => c.reads), inTable: true },
-  { name: "writes", description: "writes completed", value: count((c) => c.writes), inTable: true },
+  {
+    name: "reads",
+    unit: "count",
+    kind: "count",
+    description: "reads completed",
+    value: count((c) => c.reads),
+    inTable: true,
+  },
+  {
+    name: "writes",
+    unit: "count",
+    kind: "count",
+    description: "writes completed",
+    value: count((c) => c.writes),
+    inTable: true,
+  },
   {
     name: "local_hits",
+    unit: "count",
+    kind: "count",
     description: "reads served by the node's local cache",
     value: count((c) => c.localHits),
     inTable: true,
   },
   {
     name: "global_hits",
+    unit: "count",
+    kind: "count",
     description: "reads served by the global cache (Redis)",
     value: count((c) => c.globalHits),
     inTable: true,
   },
   {
     name: "db_reads",
+    unit: "count",
+    kind: "count",
     description: "reads served by the system of record (SQLite)",
     value: count((c) => c.dbReads),
     inTable: true,
   },
   {
     name: "hit_rate",
+    unit: "ratio",
+    kind: "ratio",
     description: "(local_hits + global_hits) / reads; empty when there were no reads",
     value: (c) => ratio(c.localHits + c.globalHits, c.reads),
     inTable: true,
   },
   {
     name: "byte_hit_rate",
+    unit: "ratio",
+    kind: "ratio",
     description:
-      "bytes of the values served by a cache (local or global) / bytes of the values all reads returned; empty when no read returned a byte",
+      "bytes of the values served by a cache (local or global) / bytes of the values all reads returned (UTF-8 lengths); empty when no read returned a byte",
     value: (c) => ratio(c.hitBytes, c.readBytes),
     inTable: false,
   },
   {
     name: "stale_reads",
+    unit: "count",
+    kind: "count",
     description:
       "reads that returned a version already superseded in the system of record when the read began",
     value: count((c) => c.staleReads),
@@ -139,72 +201,96 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
   },
   {
     name: "stale_rate",
+    unit: "ratio",
+    kind: "ratio",
     description: "stale_reads / reads",
     value: (c) => ratio(c.staleReads, c.reads),
     inTable: true,
   },
   {
     name: "staleness_age_p50_us",
-    description: "median of how long before a stale read began its value had been superseded",
+    unit: "us",
+    kind: "percentile",
+    description: "median staleness age: how long before a stale read began its value had been superseded",
     value: (c) => percentile(c.stalenessAgeUs, 50),
     inTable: false,
   },
   {
     name: "staleness_age_p99_us",
+    unit: "us",
+    kind: "percentile",
     description: "99th percentile staleness age",
     value: (c) => percentile(c.stalenessAgeUs, 99),
     inTable: false,
   },
   {
     name: "staleness_age_max_us",
+    unit: "us",
+    kind: "maximum",
     description: "largest staleness age",
     value: (c) => maximum(c.stalenessAgeUs),
     inTable: true,
   },
   {
     name: "read_latency_p50_us",
+    unit: "us",
+    kind: "percentile",
     description: "median read latency, from the read's start to its answer",
     value: (c) => percentile(c.readLatencyUs, 50),
     inTable: true,
   },
   {
     name: "read_latency_p95_us",
+    unit: "us",
+    kind: "percentile",
     description: "95th percentile read latency",
     value: (c) => percentile(c.readLatencyUs, 95),
     inTable: false,
   },
   {
     name: "read_latency_p99_us",
+    unit: "us",
+    kind: "percentile",
     description: "99th percentile read latency",
     value: (c) => percentile(c.readLatencyUs, 99),
     inTable: true,
   },
   {
     name: "write_latency_p50_us",
+    unit: "us",
+    kind: "percentile",
     description: "median write latency, from the write's start to its acknowledgement",
     value: (c) => percentile(c.writeLatencyUs, 50),
     inTable: false,
   },
   {
     name: "write_latency_p99_us",
+    unit: "us",
+    kind: "percentile",
     description: "99th percentile write latency",
     value: (c) => percentile(c.writeLatencyUs, 99),
     inTable: true,
   },
   {
     name: "evictions",
+    unit: "count",
+    kind: "count",
     description: "local-cache entries pushed out to make room",
     value: count((c) => c.evictions),
     inTable: true,
   },
   {
     name: "evicted_bytes",
+    unit: "bytes",
+    kind: "count",
     description: "bytes of the local-cache entries pushed out to make room",
     value: count((c) => c.evictedBytes),
     inTable: false,
   },
   {
     name: "rejections",
+    unit: "count",
+    kind: "count",
     description:
       "local-cache fills not cached: larger than the cache (or a policy's queue) allows, or turned away by the admission filter (W-TinyLFU)",
     value: count((c) => c.rejections),
@@ -212,18 +298,24 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
   },
   {
     name: "expirations",
+    unit: "count",
+    kind: "count",
     description: "local-cache entries found past their TTL",
     value: count((c) => c.expirations),
     inTable: true,
   },
   {
     name: "global_expirations",
+    unit: "count",
+    kind: "count",
     description: "global-cache entries found past their shard's TTL by this node's reads",
     value: count((c) => c.globalExpirations),
     inTable: false,
   },
   {
     name: "flushes",
+    unit: "count",
+    kind: "count",
     description: "flushes of the node's local cache",
     value: count((c) => c.flushes),
     inTable: false,

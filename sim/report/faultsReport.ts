@@ -9,7 +9,7 @@ import {
   FaultCounts,
   type FaultLog,
 } from "../faults/faultLog.ts";
-import { TALLY, TALLY_COLUMNS } from "../model/tally.ts";
+import { TALLY, tallyColumn } from "../model/tally.ts";
 import type { SimNode } from "../model/world.ts";
 import { CsvFile } from "./csvFile.ts";
 
@@ -17,7 +17,7 @@ import { CsvFile } from "./csvFile.ts";
 const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
   reads: "reads",
   staleReads: "stale_reads",
-  databaseReadsIssued: TALLY_COLUMNS[TALLY.dbReadsIssued].column,
+  databaseReadsIssued: tallyColumn(TALLY.dbReadsIssued),
 };
 
 /**
@@ -27,7 +27,7 @@ const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
 export const FAULT_COUNT_COLUMNS = Object.fromEntries(
   FAULT_COUNT_FIELDS.map((f) => {
     const id = FAULT_COUNT_TALLY[f];
-    return [f, id === null ? RECORDER_COLUMNS[f] : TALLY_COLUMNS[id].column];
+    return [f, id === null ? RECORDER_COLUMNS[f] : tallyColumn(id)];
   }),
 ) as Readonly<Record<FaultCountField, string>>;
 

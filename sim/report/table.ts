@@ -4,11 +4,6 @@ import Table from "cli-table3";
 
 export type TableCell = string | number;
 
-export interface RenderTableOptions {
-  /** Printed on its own line above the table. */
-  title?: string;
-}
-
 // Callers format floats themselves, so numbers usually arrive as strings: "12.50", "-3", "1e-6", "4.2%".
 const NUMERIC_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?%?$/;
 
@@ -19,7 +14,6 @@ export function isNumericCell(cell: TableCell): boolean {
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly TableCell[])[],
-  options: RenderTableOptions = {},
 ): string {
   // A header sits over its numbers when every filled cell of its column is numeric.
   const numericColumns = header.map((_, column) => {
@@ -43,6 +37,5 @@ export function renderTable(
       })),
     );
   }
-  const rendered = table.toString();
-  return options.title === undefined ? rendered : `${options.title}\n${rendered}`;
+  return table.toString();
 }

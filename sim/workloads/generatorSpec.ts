@@ -29,8 +29,6 @@ export interface OpMix {
   readModifyWrite: number;
 }
 
-export const OP_KINDS = ["read", "update", "insert", "scan", "readModifyWrite"] as const;
-
 export interface GeneratorSpec {
   /** Requests per virtual second over all the nodes it drives, for open-loop arrivals; else 0. */
   ratePerSec: number;

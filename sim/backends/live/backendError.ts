@@ -28,10 +28,6 @@ export class BackendError extends Error {
   }
 }
 
-export function isBackendError(error: unknown): error is BackendError {
-  return error instanceof BackendError;
-}
-
 export interface OptionalModuleInfo {
   backend: BackendName;
   /** What the module is, for the message: `the SQLite file driver better-sqlite3`. */
