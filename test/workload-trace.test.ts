@@ -233,6 +233,28 @@ describe("bad traces", () => {
     expect(await failure({ file: truncated, rate: 1 })).toBe(
       "cut.bin: record 2: truncated: 6 bytes where a record has 24 (is it really oracleGeneral?)",
     );
+    // The next-access field: -1 (none) and any time from 0 up pass; anything below -1 is refused.
+    const times = file(
+      "next.bin",
+      oracleRecords([
+        [1, 1, 1, -1],
+        [1, 2, 1, 2 ** 40],
+        [1, 3, 1, 0],
+      ]),
+    );
+    expect(await replay({ file: times })).toHaveLength(3);
+    for (const below of [-2, -(2 ** 32), -(2 ** 32) - 1, -(2 ** 40)]) {
+      const bad = file(
+        "below.bin",
+        oracleRecords([
+          [1, 1, 1, -1],
+          [1, 2, 1, below],
+        ]),
+      );
+      expect(await failure({ file: bad })).toBe(
+        `below.bin: record 2: next access time ${below} is below -1 (is it really oracleGeneral?)`,
+      );
+    }
     const binary = file("bin.txt", new Uint8Array([0xff, 0xfe, 0x00, 0x41]));
     expect(await failure({ file: binary, rate: 1 })).toMatch(/^bin.txt: line 1: not valid UTF-8 text/);
     const gz = file("broken.txt.gz", new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]));

@@ -14,7 +14,10 @@ import {
   missRatioCurvesWith,
   type RequestSource,
   replayCount,
+  replayCountMost,
 } from "../model/eviction/mrc.ts";
+import { queuePolicyOf } from "../model/eviction/replay/densePoints.ts";
+import type { DenseRequests } from "../model/eviction/replay/denseRequests.ts";
 import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
 import { CsvFile } from "../report/csvFile.ts";
 import { OutputDir, OutputDirError } from "../report/outputDir.ts";
@@ -24,7 +27,7 @@ import { loadScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
 import { openTrace } from "../workloads/traceWorkload.ts";
 import { jobsFrom } from "./jobs.ts";
-import { MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrcInput.ts";
+import { denseStream, MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrcInput.ts";
 import type { MrcPointOutcome, MrcPointTask } from "./mrcPoint.ts";
 
 /** Points on one curve: enough for any curve worth plotting. */
@@ -103,19 +106,16 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     const name = scenario?.name ?? path.basename(args.input).replace(/\.[^.]*$/, "");
     const outDir = args.out ?? path.join("reports", `${name}-mrc`);
     const output = await OutputDir.create(outDir);
+    const options = { policies, sizes, byBytes };
+    // The threads start before the stream is read, so that their start-up overlaps the reading.
+    const threadsMost = Math.min(jobs, replayCountMost(options));
+    const pool = threadsMost > 1 ? replayPool(threadsMost) : null;
     try {
-      const options = { policies, sizes, byBytes };
-      const replays = replayCount(options);
+      const dense = denseStream(args.input, scenario, source, policies, byBytes);
       const rows =
-        Math.min(jobs, replays) <= 1
-          ? missRatioCurves(source, options)
-          : await onThreads(
-              Math.min(jobs, replays),
-              path.resolve(args.input),
-              scenario !== null,
-              source,
-              options,
-            );
+        pool === null || Math.min(jobs, replayCount(options, dense)) <= 1
+          ? missRatioCurves(source, options, dense)
+          : await onThreads(pool, path.resolve(args.input), scenario !== null, source, options, dense);
       const csv = CsvFile.open(output.path("mrc.csv"), MRC_HEADER);
       for (const r of rows) csv.writeRow(csvCells(r));
       await csv.close();
@@ -145,6 +145,8 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     } catch (error) {
       await output.abort();
       throw error;
+    } finally {
+      await pool?.destroy();
     }
   } catch (error) {
     if (error instanceof MrcInputError || error instanceof ScenarioError || error instanceof OutputDirError) {
@@ -156,32 +158,49 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
 }
 
 /**
- * The curves with the replay points on a pool of worker threads (each walks the stream itself); the
- * rows, and so mrc.csv, are the same as on one thread.
+ * The curves with the replay points on a pool of worker threads (each walks the stream itself, or reads
+ * the dense stream, which is shared memory, for LRU and FIFO); the rows, and so mrc.csv, are the same as
+ * on one thread.
  */
-async function onThreads(
-  threads: number,
-  input: string,
-  isScenario: boolean,
-  source: RequestSource,
-  options: Parameters<typeof missRatioCurves>[1],
-): Promise<MrcRow[]> {
-  const pool = new (piscina().Piscina)({
+type ReplayPool = InstanceType<typeof PiscinaModule.Piscina>;
+
+function replayPool(threads: number): ReplayPool {
+  return new (piscina().Piscina)({
     filename: new URL("./mrcWorker.js", import.meta.url).href,
     minThreads: 1,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
   });
-  try {
-    return await missRatioCurvesWith(source, options, async (policy, size) => {
-      const task: MrcPointTask = { input, isScenario, byBytes: options.byBytes, policy, size };
-      const outcome: MrcPointOutcome = await pool.run(task);
-      if ("inputError" in outcome) throw new MrcInputError(outcome.inputError);
-      return outcome.row;
-    });
-  } finally {
-    await pool.destroy();
-  }
+}
+
+async function onThreads(
+  pool: ReplayPool,
+  input: string,
+  isScenario: boolean,
+  source: RequestSource,
+  options: Parameters<typeof missRatioCurves>[1],
+  dense: DenseRequests | null,
+): Promise<MrcRow[]> {
+  const run = async (task: MrcPointTask): Promise<MrcPointOutcome> => {
+    const outcome = (await pool.run(task)) as MrcPointOutcome;
+    if ("inputError" in outcome) throw new MrcInputError(outcome.inputError);
+    return outcome;
+  };
+  const base = { input, isScenario, byBytes: options.byBytes, dense: null, curveSizes: null };
+  return await missRatioCurvesWith(
+    source,
+    options,
+    async (policy, size) => {
+      const task: MrcPointTask = { ...base, policy, size };
+      if (dense !== null && queuePolicyOf(policy) !== null) task.dense = dense;
+      return ((await run(task)) as { row: MrcRow }).row;
+    },
+    dense,
+    async (policy) => {
+      const task: MrcPointTask = { ...base, policy, size: 0, dense, curveSizes: options.sizes };
+      return ((await run(task)) as { rows: MrcRow[] }).rows;
+    },
+  );
 }
 
 export function csvCells(r: MrcRow): (string | number)[] {

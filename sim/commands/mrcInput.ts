@@ -3,14 +3,19 @@
 import path from "node:path";
 import { RngStreams } from "../core/rng.ts";
 import type { RequestSource } from "../model/eviction/mrc.ts";
+import { usesDenseRequests } from "../model/eviction/replay/densePoints.ts";
+import { type DenseRequests, denseRequestsOf } from "../model/eviction/replay/denseRequests.ts";
 import type { Request } from "../model/eviction/replay.ts";
+import { isClairvoyant } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
+import type { PluginChoice } from "../plugin/registry.ts";
 import { isScript, type Scenario } from "../spec/types.ts";
 import type { GeneratorSpec } from "../workloads/generatorSpec.ts";
 import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";
 import { valueSizes } from "../workloads/sizes/sizes.ts";
 import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
+import { denseTraceRequests } from "./denseTrace.ts";
 
 /** Requests in one stream: enough for any curve worth plotting. */
 export const MRC_REQUESTS_MAX = 100_000_000;
@@ -28,6 +33,7 @@ export const WHOLE_TRACE: TraceStream = { format: null, prefix: "", requests: 0 
  * counts as 1 unless sizes are in bytes, which then is an error naming the record.
  */
 export function traceRequests(file: string, spec: TraceStream, byBytes: boolean): RequestSource {
+  // The same mistakes refused with the same words by denseTraceRequests (see denseStream).
   return function* walk(): Generator<Request> {
     const reader = openTrace(file, spec);
     const request: Request = { key: "", size: 0 };
@@ -35,13 +41,9 @@ export function traceRequests(file: string, spec: TraceStream, byBytes: boolean)
     try {
       for (let r = reader.next(); r !== null; r = reader.next()) {
         if (spec.requests > 0 && n >= spec.requests) break;
-        if (++n > MRC_REQUESTS_MAX)
-          throw new MrcInputError(
-            `${file}: the trace has more than ${MRC_REQUESTS_MAX} requests, mrc's limit`,
-          );
+        if (++n > MRC_REQUESTS_MAX) throw TRACE_LIMITS.tooLong(file);
         request.key = spec.prefix + (r.id >= 0 ? String(r.id) : r.key);
-        if (r.size < 0 && byBytes)
-          throw new MrcInputError(`${file}: ${reader.unit} ${r.at} has no size; --unit bytes needs sizes`);
+        if (r.size < 0 && byBytes) throw TRACE_LIMITS.noSize(file, reader.unit, r.at);
         request.size = r.size < 0 ? 1 : r.size;
         yield request;
       }
@@ -49,6 +51,31 @@ export function traceRequests(file: string, spec: TraceStream, byBytes: boolean)
       reader.close();
     }
   };
+}
+
+const TRACE_LIMITS = {
+  requestsMax: MRC_REQUESTS_MAX,
+  tooLong: (file: string) =>
+    new MrcInputError(`${file}: the trace has more than ${MRC_REQUESTS_MAX} requests, mrc's limit`),
+  noSize: (file: string, unit: string, at: number) =>
+    new MrcInputError(`${file}: ${unit} ${at} has no size; --unit bytes needs sizes`),
+};
+
+/**
+ * The stream read once into memory (key numbers and sizes), when a policy replays faster that way:
+ * LRU, FIFO and Belady. Null otherwise, or when the stream is too long to hold.
+ */
+export function denseStream(
+  input: string,
+  scenario: Scenario | null,
+  source: RequestSource,
+  policies: PluginChoice[],
+  byBytes: boolean,
+): DenseRequests | null {
+  if (!policies.some((p) => usesDenseRequests(p, isClairvoyant(p.name)))) return null;
+  return scenario === null
+    ? denseTraceRequests(input, WHOLE_TRACE, byBytes, TRACE_LIMITS)
+    : denseRequestsOf(source());
 }
 
 /** The scenario's requests as (key, size), the same every walk. */

@@ -3,10 +3,17 @@
 // replays the stream once per size. The replays run one after another here, or on several threads
 // (`cachesim mrc --jobs`), each of which walks the stream itself; either way the rows come out in the
 // same order with the same numbers.
+//
+// When the stream has been read into memory as dense requests (replay/denseRequests.ts), LRU and FIFO
+// replay it with typed-array queues, LRU's curve by bytes comes from one pass when that is exact, and
+// Belady's next accesses come from key numbers: the same counts, a good deal sooner (replay/densePoints.ts).
 import type { PluginChoice } from "../../plugin/registry.ts";
 import { isClairvoyant } from "../evictionPolicies.ts";
-import { nextAccessIndexes, type Request, replay } from "./replay.ts";
-import { lruMissBytes, lruMisses, stackDistances } from "./stackDistance.ts";
+import { denseNextAccess, densePoint, lruBytesInOnePass, queuePolicyOf } from "./replay/densePoints.ts";
+import type { DenseRequests } from "./replay/denseRequests.ts";
+import { denseStackDistances, lruByteMisses } from "./replay/denseStackDistance.ts";
+import { nextAccessIndexes, type ReplayResult, type Request, replay } from "./replay.ts";
+import { lruMissBytes, lruMisses, type StackDistances, stackDistances } from "./stackDistance.ts";
 
 export interface MrcRow {
   policy: string;
@@ -36,49 +43,81 @@ function onePass(policy: PluginChoice, byBytes: boolean): boolean {
   return policy.name === "lru" && !byBytes && Object.keys(policy.options as object).length === 0;
 }
 
-/** How many points are replayed (every size of every policy whose curve is not one pass). */
-export function replayCount(options: MrcOptions): number {
-  return options.policies.filter((p) => !onePass(p, options.byBytes)).length * options.sizes.length;
+/** Whether the policy's whole curve comes from one pass here: by entries, or by bytes over dense requests. */
+function wholeCurve(policy: PluginChoice, options: MrcOptions, dense: DenseRequests | null): boolean {
+  return (
+    onePass(policy, options.byBytes) ||
+    (options.byBytes && dense !== null && lruBytesInOnePass(policy, dense, options.sizes))
+  );
 }
 
-export function missRatioCurves(source: RequestSource, options: MrcOptions): MrcRow[] {
+/**
+ * How many tasks a pool of threads would run: every size of every policy whose curve is not one pass,
+ * and over dense requests the one-pass curves too (they need no walk of the stream on the main thread).
+ */
+export function replayCount(options: MrcOptions, dense: DenseRequests | null = null): number {
+  const whole = options.policies.filter((p) => wholeCurve(p, options, dense)).length;
+  const points = (options.policies.length - whole) * options.sizes.length;
+  return dense === null ? points : points + whole;
+}
+
+/** The most tasks replayCount can give once the stream is read (for sizing a pool before that). */
+export function replayCountMost(options: MrcOptions): number {
+  const maybeWhole = options.policies.filter((p) => p.name === "lru" && queuePolicyOf(p) !== null).length;
+  return replayCount(options) + maybeWhole;
+}
+
+/** A curve computed in one pass over dense requests, wherever it runs. */
+export type CurveRunner = (policy: PluginChoice) => Promise<MrcRow[]>;
+
+export function missRatioCurves(
+  source: RequestSource,
+  options: MrcOptions,
+  dense: DenseRequests | null = null,
+): MrcRow[] {
   const rows: MrcRow[] = [];
   const emit = (row: MrcRow) => {
     rows.push(row);
     options.onPoint?.(row);
   };
   const needsOracle = options.policies.some((p) => isClairvoyant(p.name));
-  const nextAccess = needsOracle ? nextAccessIndexes(source()) : undefined;
+  const nextAccess = needsOracle ? nextAccessOf(source, dense) : undefined;
   for (const policy of options.policies) {
-    if (onePass(policy, options.byBytes)) {
-      for (const r of onePassRows(source, policy, options.sizes)) emit(r);
+    if (wholeCurve(policy, options, dense)) {
+      for (const r of wholeCurveRows(source, policy, options, dense)) emit(r);
       continue;
     }
-    for (const size of options.sizes) emit(replayPoint(source, policy, size, options.byBytes, nextAccess));
+    for (const size of options.sizes)
+      emit(replayPoint(source, policy, size, options.byBytes, nextAccess, dense));
   }
   return rows;
 }
 
 /**
  * The same rows as missRatioCurves, with every replay point handed to `runReplay` at once (a pool runs
- * as many at a time as it has threads); one-pass curves are computed here meanwhile. Rows keep the
+ * as many at a time as it has threads); one-pass curves are computed here meanwhile, or over dense
+ * requests handed to `runCurve` (the main thread stays free to keep the pool busy). Rows keep the
  * sequential order. A failed point fails the whole: the first failure in that order is thrown.
  */
 export async function missRatioCurvesWith(
   source: RequestSource,
   options: MrcOptions,
   runReplay: ReplayRunner,
+  dense: DenseRequests | null = null,
+  runCurve?: CurveRunner,
 ): Promise<MrcRow[]> {
   const slots: Array<Promise<MrcRow[]> | MrcRow[]> = [];
+  const curvesHere = dense === null || runCurve === undefined;
   for (const policy of options.policies) {
-    if (onePass(policy, options.byBytes)) slots.push([]);
+    if (wholeCurve(policy, options, dense)) slots.push(curvesHere ? [] : (runCurve as CurveRunner)(policy));
     else for (const size of options.sizes) slots.push(runReplay(policy, size).then((r) => [r]));
   }
   // One-pass curves fill their slots while the replays run.
   let slot = 0;
   for (const policy of options.policies) {
-    if (onePass(policy, options.byBytes)) slots[slot++] = onePassRows(source, policy, options.sizes);
-    else slot += options.sizes.length;
+    if (!wholeCurve(policy, options, dense)) slot += options.sizes.length;
+    else if (curvesHere) slots[slot++] = wholeCurveRows(source, policy, options, dense);
+    else slot++;
   }
   const settled = await Promise.allSettled(slots);
   const rows: MrcRow[] = [];
@@ -92,8 +131,30 @@ export async function missRatioCurvesWith(
   return rows;
 }
 
-function onePassRows(source: RequestSource, policy: PluginChoice, sizes: number[]): MrcRow[] {
-  const distances = stackDistances(source());
+/** A one-pass curve over dense requests (LRU: see wholeCurve), as a pool's thread computes it. */
+export function denseCurveRows(policy: PluginChoice, options: MrcOptions, dense: DenseRequests): MrcRow[] {
+  const unused: RequestSource = () => {
+    throw new Error("a curve over dense requests walks no stream");
+  };
+  return wholeCurveRows(unused, policy, options, dense);
+}
+
+function wholeCurveRows(
+  source: RequestSource,
+  policy: PluginChoice,
+  options: MrcOptions,
+  dense: DenseRequests | null,
+): MrcRow[] {
+  const sizes = options.sizes;
+  if (options.byBytes) {
+    // Only over dense requests (see wholeCurve).
+    const d = dense as DenseRequests;
+    const { misses, missBytes } = lruByteMisses(d, sizes);
+    return sizes.map((size, i) =>
+      row(policy.name, size, d.count, misses[i] as number, d.bytes, missBytes[i] as number),
+    );
+  }
+  const distances: StackDistances = dense === null ? stackDistances(source()) : denseStackDistances(dense);
   const misses = lruMisses(distances, sizes);
   const missBytes = lruMissBytes(distances, sizes);
   return sizes.map((size, i) =>
@@ -101,17 +162,35 @@ function onePassRows(source: RequestSource, policy: PluginChoice, sizes: number[
   );
 }
 
-/** One replay point; a clairvoyant policy without next-access information gets it from a pre-pass. */
+/** Next-access indexes for the whole stream: from key numbers when the stream is dense. */
+function nextAccessOf(source: RequestSource, dense: DenseRequests | null): Float64Array {
+  return dense === null ? nextAccessIndexes(source()) : denseNextAccess(dense);
+}
+
+/**
+ * One replay point; a clairvoyant policy without next-access information gets it from a pre-pass. Over
+ * dense requests, LRU and FIFO take their typed-array replay (same counts).
+ */
 export function replayPoint(
   source: RequestSource,
   policy: PluginChoice,
   size: number,
   byBytes: boolean,
   nextAccess: Float64Array | undefined,
+  dense: DenseRequests | null = null,
 ): MrcRow {
-  const future = nextAccess ?? (isClairvoyant(policy.name) ? nextAccessIndexes(source()) : undefined);
-  const r = replay(policy, { size, byBytes }, source(), future ? { nextAccess: future } : {});
-  return row(policy.name, size, r.requests, r.misses, r.bytes, r.missBytes);
+  const fast = dense === null ? null : densePoint(dense, policy, size, byBytes);
+  if (fast !== null) return rowOf(policy.name, size, fast);
+  const future = nextAccess ?? (isClairvoyant(policy.name) ? nextAccessOf(source, dense) : undefined);
+  return rowOf(
+    policy.name,
+    size,
+    replay(policy, { size, byBytes }, source(), future ? { nextAccess: future } : {}),
+  );
+}
+
+function rowOf(policy: string, size: number, r: ReplayResult): MrcRow {
+  return row(policy, size, r.requests, r.misses, r.bytes, r.missBytes);
 }
 
 function row(

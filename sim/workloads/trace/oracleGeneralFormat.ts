@@ -53,15 +53,17 @@ export const oracleGeneralFormat: TraceFormat = {
         const low = view.getUint32(pos + 4, true);
         const high = view.getUint32(pos + 8, true);
         const size = view.getUint32(pos + 12, true);
-        const nextAccess = view.getBigInt64(pos + 16, true);
-        pos += RECORD_BYTES;
-        if (nextAccess < -1n) {
+        // The i64 read as two halves: below -1 is a high half below -1, or -1 over a low half below
+        // 2^32 - 1. (Reading it as a BigInt would make an object for every record.)
+        const nextHigh = view.getInt32(pos + 20, true);
+        if (nextHigh < -1 || (nextHigh === -1 && view.getUint32(pos + 16, true) < 0xffffffff)) {
           throw traceError(
             file,
             `record ${index}`,
-            `next access time ${nextAccess} is below -1 (is it really oracleGeneral?)`,
+            `next access time ${view.getBigInt64(pos + 16, true)} is below -1 (is it really oracleGeneral?)`,
           );
         }
+        pos += RECORD_BYTES;
         record.time = time;
         if (high === 0 && low < KEY_IDS_MAX) record.id = low;
         else {
