@@ -1,8 +1,9 @@
 // Guards the precompiled build: the launcher uses dist/ only while it was built from exactly the files
 // under sim/ (an edited, added or removed source sends it back to the TypeScript), and a fresh build
-// mirrors every source file and runs the same CLI.
+// mirrors every source file, bundles the command line with its workers reachable, and prints what the
+// sources print.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -74,6 +75,30 @@ describe.skipIf(!fresh)("a build of today's sources (dist/)", () => {
     const source = await run(process.execPath, args, { env: { ...process.env, CACHESIM_FROM_SOURCE: "1" } });
     expect(compiled.stdout).toContain("write-through");
     expect(compiled.stdout).toBe(source.stdout);
+  });
+
+  it("prints the same help as the sources, and the version yargs would print", async () => {
+    const fromSource = { env: { ...process.env, CACHESIM_FROM_SOURCE: "1" } };
+    for (const argv of [["--help"], ["run", "--help"], ["sweep", "--help"], ["--version"]]) {
+      const compiled = await run(process.execPath, ["sim/bin/cachesim.js", ...argv]);
+      const source = await run(process.execPath, ["sim/bin/cachesim.js", ...argv], fromSource);
+      expect(compiled.stdout).toBe(source.stdout);
+    }
+    // A lone --version is answered before yargs loads (sim/main.ts); after a command, yargs answers it.
+    const early = await run(process.execPath, ["sim/bin/cachesim.js", "--version"]);
+    const byYargs = await run(process.execPath, ["sim/bin/cachesim.js", "strategies", "--version"]);
+    expect(early.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(early.stdout).toBe(byYargs.stdout);
+  });
+
+  it("bundles the command line and keeps the worker entry points it starts file for file", () => {
+    // The bundle finds each worker from the top of dist/; the worker must be there, compiled.
+    const bundled = readFileSync(path.join(DIST_DIR, "cli.js"), "utf8");
+    const workers = [...bundled.matchAll(/new URL\("\.\/([^"]+\.js)", import\.meta\.url\)/g)].map(
+      (m) => m[1],
+    );
+    expect(workers).toEqual(expect.arrayContaining(["sweep/pointWorker.js", "commands/mrcWorker.js"]));
+    for (const worker of workers) expect(existsSync(path.join(DIST_DIR, worker as string))).toBe(true);
   });
 });
 if (!fresh)

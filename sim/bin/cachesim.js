@@ -8,9 +8,9 @@ import "./heapGrowth.js";
 import { builtFrom } from "./sourceStamp.js";
 
 if (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom()) {
-  await import("../../dist/cli.js");
+  await import("../../dist/main.js");
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import("../cli.ts");
+  await import("../main.ts");
 }

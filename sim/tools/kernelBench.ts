@@ -1,0 +1,96 @@
+// `npm run bench:kernel`: the event kernel alone, on the workload of SimPy's kernel benchmark
+// (/work/shared/peers/simpy_kernel.py's definition): N processes (default 1,000) each wait an exponential
+// delay (mean one virtual second), again and again, until the target number of timeouts (default
+// 1,000,000) has fired. Nothing else happens, so the figure is the cost of scheduling and running one
+// event. Prints timeouts fired per wall-clock second; a benchmark, not a test, so it asserts nothing.
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { exponential } from "../core/distributions.ts";
+import { type Rng, RngStreams } from "../core/rng.ts";
+import { Scheduler } from "../core/scheduler.ts";
+import { Stopwatch } from "../report/stopwatch.ts";
+
+/** A virtual second in the kernel's unit. */
+const SECOND_US = 1_000_000;
+/** Upper bounds on the options, so a typo cannot ask for a run that never ends. */
+const PROCS_MAX = 1_000_000;
+const EVENTS_MAX = 1_000_000_000;
+
+const args = await yargs(hideBin(process.argv))
+  .scriptName("npm run bench:kernel --")
+  .usage("$0 [options]\n\nTimes the event kernel on SimPy's kernel benchmark and prints events per second.")
+  .option("procs", { type: "number", default: 1000, describe: `processes (1 to ${PROCS_MAX})` })
+  .option("events", {
+    type: "number",
+    default: 1_000_000,
+    describe: `timeouts to fire in total (1 to ${EVENTS_MAX})`,
+  })
+  .option("seed", { type: "number", default: 1, describe: "root seed" })
+  .check((a) => {
+    for (const [name, max] of [
+      ["procs", PROCS_MAX],
+      ["events", EVENTS_MAX],
+    ] as const) {
+      const value = a[name];
+      if (!(Number.isInteger(value) && value >= 1 && value <= max))
+        throw new Error(`--${name}: expected a whole number from 1 to ${max}, found ${value}`);
+    }
+    if (!Number.isSafeInteger(a.seed) || a.seed < 0) throw new Error(`--seed: expected a whole number ≥ 0`);
+    return true;
+  })
+  .strict()
+  .help()
+  .parseAsync();
+
+/** The world the processes share: the kernel, one random stream and the count of timeouts fired. */
+interface World {
+  scheduler: Scheduler;
+  rng: Rng;
+  fired: number;
+  target: number;
+}
+
+/** One whole microsecond at least: a zero delay would be an event at the same instant, not a timeout. */
+function delayUs(world: World): number {
+  return Math.max(1, Math.round(exponential(world.rng, SECOND_US)));
+}
+
+/**
+ * A process's step: one timeout has fired, so count it and wait for the next. Once the target is
+ * reached every process stops; the ones still waiting then run once more and stop (SimPy's loop ends
+ * at the target event instead), and those are not counted as timeouts fired.
+ */
+function step(world: World): void {
+  if (world.fired >= world.target) return;
+  world.fired++;
+  if (world.fired < world.target) world.scheduler.after(delayUs(world), step, world);
+}
+
+const world: World = {
+  scheduler: new Scheduler(),
+  rng: new RngStreams(args.seed).stream("kernel-bench"),
+  fired: 0,
+  target: args.events,
+};
+const stopwatch = new Stopwatch();
+const cpuBefore = process.cpuUsage();
+// Every process takes its first timeout at time 0, as SimPy's do once started.
+for (let p = 0; p < args.procs; p++) world.scheduler.after(delayUs(world), step, world);
+const stats = await world.scheduler.run(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+const wallSeconds = stopwatch.elapsedSeconds();
+const cpu = process.cpuUsage(cpuBefore);
+// On a shared machine the process may wait for a core: CPU time is the steadier figure to compare.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+
+const rssMiB = process.resourceUsage().maxRSS / 1024;
+console.log(`cachesim kernel  node ${process.versions.node}`);
+console.log(`processes        ${args.procs}`);
+console.log(`seed             ${args.seed}`);
+console.log(`timeouts fired   ${world.fired}`);
+console.log(`events run       ${stats.events}`);
+console.log(`virtual time     ${(stats.endUs / SECOND_US).toFixed(3)} s`);
+console.log(`wall seconds     ${wallSeconds.toFixed(3)}`);
+console.log(`cpu seconds      ${cpuSeconds.toFixed(3)}`);
+console.log(`events/s         ${Math.round(world.fired / wallSeconds).toLocaleString("en-US")}`);
+console.log(`events/cpu s     ${Math.round(world.fired / cpuSeconds).toLocaleString("en-US")}`);
+console.log(`peak RSS         ${rssMiB.toFixed(1)} MiB`);
