@@ -11,10 +11,7 @@ export function isNumericCell(cell: TableCell): boolean {
   return typeof cell === "number" || NUMERIC_TEXT.test(cell.trim());
 }
 
-export function renderTable(
-  header: readonly string[],
-  rows: readonly (readonly TableCell[])[],
-): string {
+export function renderTable(header: readonly string[], rows: readonly (readonly TableCell[])[]): string {
   // A header sits over its numbers when every filled cell of its column is numeric.
   const numericColumns = header.map((_, column) => {
     const cells = rows.map((row) => row[column]).filter((cell) => cell !== undefined && cell !== "");
