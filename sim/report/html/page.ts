@@ -63,7 +63,7 @@ h2 { font-size: 1.1rem; margin: 0 0 .4rem 0; }
 .facts { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: 0 0 .6rem 0; padding: 0; list-style: none; font-size: .9rem; color: #4b5560; }
 .facts b { color: #1d2329; }
 .command { display: flex; flex-wrap: wrap; align-items: baseline; gap: .4rem; font-size: .9rem; }
-.command code { display: block; max-width: 100%; overflow-x: auto; white-space: pre; background: #1d2329; color: #f5f7f9; padding: .35rem .6rem; border-radius: 5px; font-size: .85rem; }
+.command code { display: block; max-width: 100%; white-space: pre-wrap; overflow-wrap: anywhere; background: #1d2329; color: #f5f7f9; padding: .35rem .6rem; border-radius: 5px; font-size: .85rem; }
 .panel { background: #fff; border: 1px solid #e1e5ea; border-radius: 8px; padding: .9rem; min-width: 0; }
 .panel > p { font-size: .85rem; color: #4b5560; margin: 0 0 .5rem 0; }
 .headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 1rem; margin-bottom: 1rem; }
@@ -99,13 +99,19 @@ section.chart svg { display: block; width: 100%; height: auto; }
 .full { margin-top: 1rem; }
 .full td, .full th { text-align: right; white-space: nowrap; }
 details summary { cursor: pointer; font-weight: 600; }
+.expectations td { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  main { padding: .5rem; }
+  table.figures th:nth-child(3), table.figures td.what { display: none; }
+  td.num { white-space: normal; }
+}
 `;
 
 function figuresTable(figures: PageFigure[]): string {
   return `<table class="figures">
 <thead><tr><th>figure</th><th>value</th><th>what it is</th></tr></thead>
 <tbody>
-${figures.map((f) => `<tr><td>${escapeHtml(f.name)}</td><td class="num">${escapeHtml(f.value)}</td><td class="what">${escapeHtml(f.description)}</td></tr>`).join("\n")}
+${figures.map((f) => `<tr><td title="${escapeHtml(f.description)}">${escapeHtml(f.name)}</td><td class="num">${escapeHtml(f.value)}</td><td class="what">${escapeHtml(f.description)}</td></tr>`).join("\n")}
 </tbody>
 </table>`;
 }
@@ -206,7 +212,7 @@ ${content.description === "" ? "" : `<p class="description">${escapeHtml(content
 ${content.command === null ? "" : `<div class="command">reproduce:<code>${escapeHtml(content.command)}</code></div>`}
 </header>
 <div class="headline">
-<section class="panel"><h2>Headline figures</h2>${figuresTable(content.figures)}</section>
+<section class="panel"><h2>Headline figures</h2><div class="scroll">${figuresTable(content.figures)}</div></section>
 ${content.expectations === undefined ? "" : expectationsPanel(content.expectations)}
 </div>
 ${content.sequence === null ? "" : sequencePanel(content.sequence)}

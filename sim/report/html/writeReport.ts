@@ -217,6 +217,8 @@ export async function writeHtmlReport(
   outDir?: string,
   extras: HtmlExtras = {},
 ): Promise<string[]> {
+  // A folder that holds no report is refused before anything is made.
+  readReportFolder(folder);
   const target = outDir ?? folder;
   const output = await OutputDir.create(target);
   const written: string[] = [];
