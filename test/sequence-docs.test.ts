@@ -7,10 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SequenceLog } from "../sim/metrics/sequenceLog.ts";
-import { runScenario } from "../sim/runner.ts";
+import { runScenario } from "../sim/run/runner.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
-import { SEQUENCE_PICTURES, sequencePicture } from "../sim/sequencePictures.ts";
+import { SEQUENCE_PICTURES, sequencePicture } from "../sim/tools/sequencePictures.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-sequence-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
