@@ -9,6 +9,7 @@ import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
 import { METRIC_COLUMNS } from "./metrics/columns.ts";
+import { SequenceLog } from "./metrics/sequenceLog.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
 import { runCompare } from "./report/compareCommand.ts";
@@ -19,6 +20,7 @@ import { type RunResult, runScenario } from "./run/runner.ts";
 import { stoppedRun, withStopSignals } from "./run/runSignals.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
+import { DEFAULTS } from "./spec/defaults.ts";
 import { formatCount, formatProblem, quote, ScenarioError } from "./spec/errors.ts";
 import { describeCatalogue } from "./strategies/describe.ts";
 
@@ -103,8 +105,13 @@ async function runCommand(args: {
   trace: boolean;
   quiet: boolean;
   html: boolean;
+  sequenceRows: number;
 }) {
   const seed = parseSeed(args.seed);
+  if (!Number.isInteger(args.sequenceRows) || args.sequenceRows < 0)
+    throw new UsageError(
+      `--sequence-rows: expected a whole number of trace rows, found ${args.sequenceRows}`,
+    );
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),
     ...(seed !== undefined ? { seedOverride: seed } : {}),
@@ -125,6 +132,8 @@ async function runCommand(args: {
   // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
   const stopwatch = new Stopwatch();
   const progress = new RunProgress(scenario.durationUs, { quiet: args.quiet });
+  // Only a run that makes its page keeps its messages, for the sequence diagram.
+  const sequence = args.html ? new SequenceLog(DEFAULTS.htmlReport.sequenceMessagesMax) : undefined;
   let result: RunResult;
   try {
     result = await withStopSignals((signal) =>
@@ -132,15 +141,29 @@ async function runCommand(args: {
         outDir,
         signal,
         onProgress: (us, requests) => progress.update(us, requests),
+        ...(sequence !== undefined ? { sequence } : {}),
       }),
     );
   } finally {
     progress.stop();
   }
   const wallSeconds = stopwatch.elapsedSeconds();
+  const reproduce = `cachesim run ${shellQuote(scenario.file)} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`;
   if (args.html) {
     const { writeHtmlReport } = await import("./report/html/writeReport.ts");
-    result.files.push(...(await writeHtmlReport(outDir)));
+    const info = {
+      name: scenario.name,
+      description: scenario.description,
+      file: scenario.file,
+      seed: scenario.seed,
+      strategy: scenario.strategy.name,
+      backend: `${scenario.backend.mode} (${result.backends.cache}; ${result.backends.records})`,
+      command: `${reproduce} --html`,
+      expectations: result.expectations,
+    };
+    result.files.push(
+      ...(await writeHtmlReport(outDir, undefined, { info, sequence, sequenceRowsMax: args.sequenceRows })),
+    );
   }
   if (scenario.backend.mode === "live") say(`backends: ${result.backends.cache}; ${result.backends.records}`);
 
@@ -152,9 +175,7 @@ async function runCommand(args: {
       `${result.stats.events} events, ${wallSeconds.toFixed(2)}s wall clock`,
   );
   say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
-  say(
-    `reproduce: cachesim run ${shellQuote(scenario.file)} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`,
-  );
+  say(`reproduce: ${reproduce}`);
   let failed = 0;
   if (result.expectations.length > 0) {
     say("");
@@ -209,13 +230,19 @@ async function main(): Promise<number> {
           .option("html", {
             type: "boolean",
             default: false,
-            describe: "also write report.html and the charts as SVG",
+            describe: "also write report.html and the charts as SVG (and run.json, sequence.csv)",
+          })
+          .option("sequence-rows", {
+            type: "number",
+            default: DEFAULTS.htmlReport.sequenceRowsMax,
+            describe: "with --html: draw the sequence diagram for runs of at most this many trace rows",
           })
           .option("quiet", { type: "boolean", default: false, describe: "print only failures; no progress" })
           .epilog(latencyModelsText()),
       async (a) => {
         exitCode = await runCommand({
           html: a.html,
+          sequenceRows: a["sequence-rows"],
           scenario: a.scenario,
           seed: a.seed,
           out: a.out,

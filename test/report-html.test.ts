@@ -1,7 +1,10 @@
-// Guards the HTML report: one self-contained page (no script, nothing fetched) with a chart per view and
-// each chart also as a standalone SVG, the same bytes on every render; and, in a real headless Chromium
-// (Debian's chromium; skipped with a reason where there is none), a page that loads without console
-// errors and whose every chart has drawn marks. Screenshots go to reports/html-report-test/.
+// Guards the HTML report: one self-contained page (no script, nothing fetched) that opens with the
+// scenario, its reproduce command, headline figures and expectations, then the sequence diagram and a
+// chart per view (each also a standalone SVG), the same bytes on every render, re-rendered alike by
+// `cachesim report`; and, in a real headless Chromium (Debian's chromium; skipped with a reason where
+// there is none), at a phone's and a desktop's width, a page that loads without console errors, does
+// not overflow sideways, marks local-stale's stale reads, and whose every chart has drawn marks.
+// Screenshots go to reports/ci-artifacts/ (git-ignored; CI keeps the folder).
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -19,7 +22,7 @@ const runDir = path.join(tmp, "run");
 const sweepDir = path.join(tmp, "sweep");
 
 const CHROMIUM = process.env.CACHESIM_CHROMIUM ?? "/usr/bin/chromium";
-const SHOTS = "reports/html-report-test";
+const SHOTS = "reports/ci-artifacts";
 
 beforeAll(async () => {
   await run(
@@ -71,6 +74,36 @@ describe("report.html", () => {
     for (const file of charts(runDir)) expect(html).toContain(readFileSync(path.join(runDir, file), "utf8"));
     expect(existsSync(path.join(runDir, "summary.csv"))).toBe(true);
     expect(readFileSync(path.join(runDir, ".cachesim-report"), "utf8")).toContain("report.html");
+  });
+
+  it("opens with the scenario, how to reproduce it, its figures and expectations, and its sequence diagram", () => {
+    const html = readFileSync(path.join(runDir, "report.html"), "utf8");
+    expect(html).toContain("<h1>local-stale</h1>");
+    expect(html).toContain(
+      "Two nodes with private caches; a write on one leaves the other serving the old value.",
+    );
+    expect(html).toContain("cachesim run scenarios/local-stale.yaml --seed 1 --html");
+    expect(html).toContain("all 8 met");
+    expect(html).toMatch(/stale rate<\/td><td class="num">37\.50 %/);
+    expect(html.split('data-mark="stale"').length - 1).toBe(3);
+    expect(existsSync(path.join(runDir, "run.json"))).toBe(true);
+    expect(existsSync(path.join(runDir, "sequence.csv"))).toBe(true);
+  });
+
+  it("is made again alike by cachesim report from the folder alone", async () => {
+    const again = path.join(tmp, "run-again");
+    await writeHtmlReport(runDir, again);
+    expect(readFileSync(path.join(again, "report.html"), "utf8")).toBe(
+      readFileSync(path.join(runDir, "report.html"), "utf8"),
+    );
+  });
+
+  it("says why there is no diagram for a run with too many trace rows", async () => {
+    const small = path.join(tmp, "run-small");
+    await writeHtmlReport(runDir, small, { sequenceRowsMax: 5 });
+    const html = readFileSync(path.join(small, "report.html"), "utf8");
+    expect(html).toContain("Not drawn: trace.csv has 11 rows, more than the 5");
+    expect(html).not.toContain('data-mark="stale"');
   });
 
   it("draws each metric against each swept field, and the trade-off", () => {
@@ -139,22 +172,47 @@ describe.skipIf(!haveBrowser)(`report.html in headless Chromium (${CHROMIUM})`, 
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
         const requests: string[] = [];
         page.on("request", (r) => requests.push(r.url()));
-        await page.setViewportSize({ width: 1400, height: 1000 });
-        await page.goto(`file://${path.join(dir, "report.html")}`, { waitUntil: "load" });
-        const marks = await page.$$eval("section.chart", (sections) =>
-          sections.map((s) => ({ id: s.id, marks: s.querySelectorAll("svg g.role-mark > *").length })),
-        );
-        expect(marks.length, name).toBe(charts(dir).length);
-        for (const m of marks) expect(m.marks, `${name} ${m.id}`).toBeGreaterThan(0);
+        for (const [device, width] of [
+          ["phone", 390],
+          ["desktop", 1400],
+        ] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.goto(`file://${path.join(dir, "report.html")}`, { waitUntil: "load" });
+          const marks = await page.$$eval("section.chart", (sections) =>
+            sections.map((s) => ({ id: s.id, marks: s.querySelectorAll("svg g.role-mark > *").length })),
+          );
+          expect(marks.length, name).toBe(charts(dir).length);
+          for (const m of marks) expect(m.marks, `${name} ${m.id}`).toBeGreaterThan(0);
+          // Nothing wider than the screen: wide tables and the diagram scroll inside their own boxes.
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${name} at ${width}px`).toBeLessThanOrEqual(0);
+          if (name === "run") {
+            const stale = await page.$$eval("#sequence [data-mark=stale]", (gs) =>
+              gs.map((g) => ({
+                title: g.querySelector("title")?.textContent ?? "",
+                shown: g.getBoundingClientRect().height > 0,
+              })),
+            );
+            expect(stale.length).toBe(3);
+            for (const s of stale) {
+              expect(s.title).toMatch(/NodeB reads User:1: .* STALE: the value had been superseded/);
+              expect(s.shown).toBe(true);
+            }
+            // The expectations are on the first screen, as is the reproduce command.
+            expect(await page.locator("header.top code").textContent()).toContain("--seed 1");
+          }
+          const shot = path.join(SHOTS, `report-${name}-${device}.png`);
+          await page.screenshot({ path: shot, fullPage: name === "run" });
+          expect(existsSync(shot)).toBe(true);
+        }
         expect(problems, name).toEqual([]);
         // The page itself, nothing else: no fonts, scripts or images fetched.
         expect(
           requests.filter((u) => !u.endsWith("report.html")),
           name,
         ).toEqual([]);
-        // The whole run page; the top of the (long) sweep page.
-        await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: name === "run" });
-        expect(existsSync(path.join(SHOTS, `${name}.png`))).toBe(true);
         await page.close();
       }
     } finally {

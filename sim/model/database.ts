@@ -9,6 +9,7 @@ import { type Scheduler, SimulationError } from "../core/scheduler.ts";
 import type { DatabaseStats } from "./databaseStats.ts";
 import type { LatencySampler } from "./latency.ts";
 import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
+import { DATABASE_LANE, type MessageTap, nodeLane } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, type Oracle, sharedValue } from "./oracle.ts";
 import type { MaybePromise, RecordStore, Record as StoredRecord } from "./ports.ts";
@@ -23,6 +24,8 @@ export class Database {
   private stats: DatabaseStats | null = null;
   /** Whether every request takes the general path (faults, or the database as a resource). */
   private general = false;
+  /** Told of every request and answer when the run is drawn as a sequence diagram; null otherwise. */
+  private tap: MessageTap | null = null;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -35,6 +38,26 @@ export class Database {
   enableFaults(faults: RequestFaults): void {
     this.faults = faults;
     this.general = true;
+  }
+
+  /** From now on every request and answer is told to `tap` (it only observes). */
+  tapMessages(tap: MessageTap): void {
+    this.tap = tap;
+  }
+
+  /** op's read or write reached the database at arrivedUs (null: it never did); its answer leaves now. */
+  private tapRequest(op: Operation, write: boolean, arrivedUs: number | null, note: string): void {
+    const tap = this.tap;
+    if (tap === null) return;
+    const what = write ? `WRITE ${op.key.name} = ${op.value ?? "(absent)"}` : `READ ${op.key.name}`;
+    tap.message(op.opId, nodeLane(op.node.name), DATABASE_LANE, what, op.tapSentUs, arrivedUs, note);
+    op.tapSentUs = this.scheduler.nowUs;
+  }
+
+  /** The answer to op's request is back at its node now (arrived) or will never be (lost). */
+  private tapAnswer(op: Operation, what: string, arrived: boolean, note: string): void {
+    const arrivedUs = arrived ? this.scheduler.nowUs : null;
+    this.tap?.message(op.opId, DATABASE_LANE, nodeLane(op.node.name), what, op.tapSentUs, arrivedUs, note);
   }
 
   /**
@@ -55,6 +78,7 @@ export class Database {
   read(op: Operation, next: (op: Operation) => void): void {
     op.next = next;
     this.tally.bump(op.node.index, TALLY.dbReadsIssued);
+    if (this.tap !== null) op.tapSentUs = this.scheduler.nowUs;
     if (!this.general) this.scheduler.after(op.node.databaseLink.hopUs(), this.readAtDatabase, op);
     else this.send(op, this.readCommand, this.readAnswered);
   }
@@ -63,6 +87,7 @@ export class Database {
   write(op: Operation, next: (op: Operation) => void): void {
     op.next = next;
     this.tally.bump(op.node.index, TALLY.dbWritesIssued);
+    if (this.tap !== null) op.tapSentUs = this.scheduler.nowUs;
     if (!this.general) this.scheduler.after(op.node.databaseLink.hopUs(), this.writeAtDatabase, op);
     else this.send(op, this.writeCommand, this.writeAcknowledged);
   }
@@ -89,7 +114,10 @@ export class Database {
       // back); an answer in time cancels it.
       op.timeoutHandle = this.scheduler.after(faults.timeoutUs, this.timedOut, op);
       faults.awaiting(op, op.timeoutHandle);
-      if (!link.delivers()) return;
+      if (!link.delivers()) {
+        this.tapRequest(op, command === this.writeCommand, null, `lost on the link ${link.name}`);
+        return;
+      }
     }
     this.scheduler.after(link.hopUs(), this.atDatabase, op);
   }
@@ -99,7 +127,14 @@ export class Database {
    * command runs (a write commits) and takes its service time, even if its sender has given up.
    */
   private readonly atDatabase = (op: Operation) => {
-    if (this.faults !== null && !op.node.databaseLink.up) return; // lost on the way: the timeout fires
+    const write = op.command === this.writeCommand;
+    if (this.faults !== null && !op.node.databaseLink.up) {
+      // lost on the way: the timeout fires
+      this.tapRequest(op, write, null, `the link ${op.node.databaseLink.name} is down`);
+      return;
+    }
+    // With the database as a resource, the request may wait for a connection here before it runs.
+    this.tapRequest(op, write, this.scheduler.nowUs, "");
     if (this.pool === null) this.serve(op);
     else this.queue(op.node.index, this.granted, op);
   };
@@ -141,6 +176,7 @@ export class Database {
   private reply(answer: unknown, op: Operation): void {
     const faults = this.faults;
     const link: Link = op.node.databaseLink;
+    if (this.tap !== null) op.tapSentUs = this.scheduler.nowUs;
     if (faults === null) {
       this.scheduler.afterResult(answer, link.hopUs(), op.onAnswer, op);
       return;
@@ -155,6 +191,7 @@ export class Database {
         return;
       }
     }
+    if (this.tap !== null) this.tapAnswer(op, "answer", false, "lost, or too late for the sender's timeout");
     // Nobody waits for this answer; a write's version is still checked, so a store that lost it fails the run.
     if (op.command === this.writeCommand)
       this.scheduler.afterResult(answer as MaybePromise<number>, 0, this.checkAbandoned, op);
@@ -251,10 +288,12 @@ export class Database {
   private readonly readAnswered = (record: StoredRecord, op: Operation) => {
     op.value = sharedValue(op.key, record.version, record.value);
     op.version = record.version;
+    if (this.tap !== null) this.tapAnswer(op, `${op.value ?? "(absent)"} v${op.version}`, true, "");
     op.next(op);
   };
 
   private readonly readAtDatabase = (op: Operation) => {
+    if (this.tap !== null) this.tapRequest(op, false, this.scheduler.nowUs, "");
     this.scheduler.afterResult(
       this.records.read(op.key.name),
       op.node.databaseLink.hopUs(),
@@ -265,6 +304,7 @@ export class Database {
 
   private readonly writeAcknowledged = (version: number, op: Operation) => {
     this.checkAck(op.key, version, op.version);
+    if (this.tap !== null) this.tapAnswer(op, `committed v${op.version}`, true, "");
     op.next(op);
   };
 
@@ -272,6 +312,7 @@ export class Database {
     // Every commit goes through commit() or commitReserved, so truth can name the new version now; the
     // store's answer is checked against it when it arrives.
     this.commit(op);
+    if (this.tap !== null) this.tapRequest(op, true, this.scheduler.nowUs, `commits v${op.version}`);
     this.scheduler.afterResult(
       this.records.write(op.key.name, op.value as string),
       op.node.databaseLink.hopUs(),

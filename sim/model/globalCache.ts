@@ -18,6 +18,7 @@ import type { BoundedShards } from "./eviction/boundedShards.ts";
 import { HashRing } from "./hashRing.ts";
 import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
 import { valueBytes } from "./localCache.ts";
+import { type MessageTap, nodeLane, shardLane } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, sharedValueAt } from "./oracle.ts";
 import type { CacheStore, MaybePromise } from "./ports.ts";
@@ -42,6 +43,8 @@ export class GlobalCache {
   private routed: Key[] = [];
   /** Set when some shard is bounded (entries or bytes); null keeps every command on the plain path. */
   private bounds: BoundedShards | null = null;
+  /** Told of every request and answer when the run is drawn as a sequence diagram; null otherwise. */
+  private tap: MessageTap | null = null;
 
   constructor(
     private readonly store: CacheStore,
@@ -65,6 +68,11 @@ export class GlobalCache {
   /** Turns on timeouts and crash checks for every request from now on (the fault schedule does). */
   enableFaults(faults: RequestFaults): void {
     this.faults = faults;
+  }
+
+  /** From now on every request and answer is told to `tap` (it only observes). */
+  tapMessages(tap: MessageTap): void {
+    this.tap = tap;
   }
 
   /** Bounds the shards: from now on every command that reaches the cache is accounted for. */
@@ -217,6 +225,7 @@ export class GlobalCache {
     op.onAnswer = onAnswer;
     op.next = next;
     const link = op.node.cacheLinks[op.key.shardIndex] as Link;
+    if (this.tap !== null) op.tapSentUs = this.scheduler.nowUs;
     if (this.faults === null) {
       this.scheduler.after(link.hopUs(), this.atCache, op);
       return;
@@ -233,11 +242,61 @@ export class GlobalCache {
     if (link.delivers()) {
       this.scheduler.after(link.hopUs(), this.atCacheFaulty, op);
       this.faults.awaiting(op, -1);
-    } else this.faults.awaiting(op, this.scheduler.after(this.faults.timeoutUs, this.timedOut, op));
+    } else {
+      this.tapRequest(op, null, `lost on the link ${link.name}`);
+      this.faults.awaiting(op, this.scheduler.after(this.faults.timeoutUs, this.timedOut, op));
+    }
+  }
+
+  // -- what a message tap is told ------------------------------------------------------------------
+
+  private commandName(op: Operation): string {
+    const c = op.command;
+    if (c === this.issueGet) return "GET";
+    if (c === this.issueSet) return "SET";
+    if (c === this.issueDel) return "DEL";
+    if (c === this.issueSetIfNewer) return op.argUs >= 0 ? "SET tombstone" : "SET if newer";
+    if (c === this.issueTakeLease) return "GET + lease";
+    return "SET with lease";
+  }
+
+  /** The request reached its shard at arrivedUs (null: it never did); the answer leaves from now. */
+  private tapRequest(op: Operation, arrivedUs: number | null, note: string): void {
+    const tap = this.tap;
+    if (tap === null) return;
+    const name = this.commandName(op);
+    const stores = name.startsWith("SET") && name !== "SET tombstone";
+    const what = `${name} ${op.key.name}${stores ? ` = ${op.value ?? "(absent)"} v${op.version}` : ""}`;
+    const shard = (this.shards[op.sentShard >= 0 ? op.sentShard : op.key.shardIndex] as Shard).name;
+    tap.message(op.opId, nodeLane(op.node.name), shardLane(shard), what, op.tapSentUs, arrivedUs, note);
+    op.tapSentUs = this.scheduler.nowUs;
+  }
+
+  /** The answer to op's request is back at its node now. */
+  private tapAnswer(op: Operation, what: string, note: string): void {
+    const tap = this.tap;
+    if (tap === null) return;
+    const shard = (this.shards[op.sentShard >= 0 ? op.sentShard : op.key.shardIndex] as Shard).name;
+    tap.message(
+      op.opId,
+      shardLane(shard),
+      nodeLane(op.node.name),
+      what,
+      op.tapSentUs,
+      this.scheduler.nowUs,
+      note,
+    );
+  }
+
+  /** What a lookup found, in words. */
+  private static found(op: Operation): string {
+    if (op.found === "miss") return "miss";
+    return `${op.found} ${op.value ?? "(absent)"} v${op.version}`;
   }
 
   private readonly atCache = (op: Operation) => {
     op.arrivedUs = this.scheduler.nowUs;
+    if (this.tap !== null) this.tapRequest(op, op.arrivedUs, "");
     this.scheduler.afterResult(
       op.command(op),
       (op.node.cacheLinks[op.key.shardIndex] as Link).hopUs(),
@@ -261,6 +320,7 @@ export class GlobalCache {
     const senderGone = op.epoch !== op.node.epoch;
     if (this.shardUp[op.sentShard] && link.up) {
       op.arrivedUs = nowUs;
+      this.tapRequest(op, nowUs, "");
       const answer = op.command(op);
       if (!senderGone && link.delivers()) {
         const backUs = link.hopUs();
@@ -268,11 +328,23 @@ export class GlobalCache {
           faults.awaiting(op, this.scheduler.afterResult(answer, backUs, this.answeredFaulty, op));
           return;
         }
-      }
+        this.tapLostAnswer(op, "the answer would arrive after the sender's timeout");
+      } else if (!senderGone) this.tapLostAnswer(op, `the answer was lost on the link ${link.name}`);
       abandon(answer);
+    } else {
+      this.tapRequest(
+        op,
+        null,
+        this.shardUp[op.sentShard] ? `the link ${link.name} is down` : "the shard is down",
+      );
     }
     if (!senderGone) faults.awaiting(op, this.scheduler.at(Math.max(deadlineUs, nowUs), this.timedOut, op));
   };
+
+  private tapLostAnswer(op: Operation, note: string): void {
+    const shard = (this.shards[op.sentShard] as Shard).name;
+    this.tap?.message(op.opId, shardLane(shard), nodeLane(op.node.name), "answer", op.tapSentUs, null, note);
+  }
 
   private readonly answeredFaulty = (answer: unknown, op: Operation) =>
     answerInTime(this.faults as RequestFaults, answer, op);
@@ -340,17 +412,26 @@ export class GlobalCache {
   private readonly answerGet = (raw: unknown, op: Operation) => {
     decodeInto(raw as string | null, op);
     op.servedBy = this.servedBy(op);
+    if (this.tap !== null) this.tapAnswer(op, GlobalCache.found(op), "");
     op.next(op);
   };
 
   private readonly answerPlain = (_answer: unknown, op: Operation) => {
     op.servedBy = this.servedBy(op);
+    if (this.tap !== null) this.tapAnswer(op, "OK", "");
     op.next(op);
   };
 
   private readonly answerStored = (answer: unknown, op: Operation) => {
     op.stored = answer === 1;
     op.servedBy = this.servedBy(op);
+    if (this.tap !== null) {
+      const lease = op.command === this.issueFillLease;
+      const why = lease
+        ? "the key no longer holds this reader's lease: a write voided it"
+        : "the cache holds a newer version or a tombstone";
+      this.tapAnswer(op, op.stored ? "stored" : "refused", op.stored ? "" : why);
+    }
     op.next(op);
   };
 
@@ -366,6 +447,16 @@ export class GlobalCache {
       decodeInto(answer as string, op);
       op.leaseToken = 0;
     }
+    if (this.tap !== null)
+      this.tapAnswer(
+        op,
+        answer === "granted"
+          ? "miss, lease granted"
+          : answer === "held"
+            ? "lease held"
+            : GlobalCache.found(op),
+        answer === "held" ? "another reader holds the fill lease: this one waits and asks again" : "",
+      );
     op.next(op);
   };
 }

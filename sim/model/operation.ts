@@ -49,6 +49,8 @@ export class Operation {
   /** When the current request left the node, and the shard it was sent to (faults only). */
   sentUs = 0;
   sentShard = -1;
+  /** When the message now on its way (a request or its answer) was sent; kept only for a message tap. */
+  tapSentUs = 0;
   /** The pending timeout of the current database request (faults only; a kernel event handle). */
   timeoutHandle = -1;
   /** The node's epoch when the operation began; a crash since then drops it (world.ts). */
@@ -91,6 +93,7 @@ export class Operation {
     this.failed = false;
     this.sentUs = 0;
     this.sentShard = -1;
+    this.tapSentUs = 0;
     this.timeoutHandle = -1;
     this.node = node;
     this.key = key;

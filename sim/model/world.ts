@@ -9,6 +9,7 @@ import type { Database } from "./database.ts";
 import type { GlobalCache } from "./globalCache.ts";
 import type { Link } from "./link.ts";
 import type { LocalCache } from "./localCache.ts";
+import type { MessageTap } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
 import type { Tally } from "./tally.ts";
 
@@ -59,6 +60,8 @@ export interface World {
   nextOpId(): number;
   /** The run's faults (sim/faults), or null in a run without any: every fault check is then skipped. */
   faults: WorldFaults | null;
+  /** Told of the messages parts send themselves (broadcast invalidations) when the run is drawn. */
+  messages?: MessageTap | null;
 }
 
 /** What strategy parts see of a run's faults. */

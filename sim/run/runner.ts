@@ -10,6 +10,7 @@ import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER } from "../metrics/colum
 import { type ExpectationResult, prepareExpectations } from "../metrics/expectations.ts";
 import type { OpCounters } from "../metrics/opCounters.ts";
 import { Recorder } from "../metrics/recorder.ts";
+import type { SequenceLog } from "../metrics/sequenceLog.ts";
 import { TRACE_HEADER } from "../metrics/traceColumns.ts";
 import { TraceLog } from "../metrics/traceLog.ts";
 import { Database } from "../model/database.ts";
@@ -48,6 +49,11 @@ export interface RunOptions {
    * far (progress display). It only observes: nothing it does reaches the simulation or a report.
    */
   onProgress?: (virtualUs: number, requests: number) => void;
+  /**
+   * Keeps every message and notable event for a sequence diagram (`run --html`). It only observes; the
+   * run's reports are the same with it or without it.
+   */
+  sequence?: SequenceLog;
 }
 
 export interface RunResult {
@@ -142,7 +148,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     );
     let opCount = 0;
     const faultLog = faultLogFor(scenario.faults, { scheduler, nodes }, scenario.report.intervalUs);
-    const tally = observedTally(faultLog, recorder);
+    const observed = observedTally(faultLog, recorder);
+    const tally = options.sequence?.observe(observed) ?? observed;
     faultLog?.traceAbandonedTo((opId) => recorder.abandon(opId));
     const world: World = {
       scheduler,
@@ -161,6 +168,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nextOpId: () => opCount++,
       faults: faultLog,
     };
+    if (options.sequence !== undefined) {
+      options.sequence.attach(
+        () => scheduler.nowUs,
+        nodes.map((n) => n.name),
+      );
+      world.globalCache.tapMessages(options.sequence);
+      world.database.tapMessages(options.sequence);
+      world.messages = options.sequence;
+    }
     const bounds = boundedShardsFor(scenario.globalCache, backends.cache, scheduler, tally, rng);
     if (bounds !== null) world.globalCache.boundShards(bounds);
     const paths = composeStrategy(world, scenario.strategy, scenario.mitigations);

@@ -86,6 +86,16 @@ export const DEFAULTS = deepFreeze({
     traceRowsMax: 100_000,
   },
 
+  htmlReport: {
+    /**
+     * report.html draws a run's sequence diagram when trace.csv has at most this many rows: the two
+     * stories and the pattern races have a dozen; a few hundred arrows is as many as a reader follows.
+     */
+    sequenceRowsMax: 300,
+    /** Messages and marks a run keeps for its diagram at most (a request is about two to six). */
+    sequenceMessagesMax: 20_000,
+  },
+
   /** In-process stand-ins need no servers, so a fresh clone runs every scenario. */
   backend: { mode: "memory" } satisfies BackendSpec,
 } as const);

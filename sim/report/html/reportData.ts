@@ -42,11 +42,45 @@ export function readTable(file: string): Table {
   };
 }
 
+/**
+ * What a report folder says about the run that made it (run.json, written with report.html by
+ * `run --html` and `sweep --html`): the page's header and the expectations' results.
+ */
+export interface RunInfo {
+  name: string;
+  description: string;
+  file: string;
+  seed: number;
+  strategy: string;
+  backend: string;
+  /** The command line that makes the same report again. */
+  command: string;
+  expectations: Array<{ path: string; description: string; passed: boolean; found: string }>;
+}
+
+export const RUN_INFO_FILE = "run.json";
+
+function readInfo(file: string): RunInfo | null {
+  if (!existsSync(file)) return null;
+  try {
+    const info = JSON.parse(readFileSync(file, "utf8")) as RunInfo;
+    if (typeof info.name !== "string" || !Array.isArray(info.expectations))
+      throw new Error("not a run's description");
+    return info;
+  } catch (error) {
+    throw new ReportError(`${file}: ${(error as Error).message}`);
+  }
+}
+
 export interface RunData {
   kind: "run";
   summary: Table;
   timeseries: Table;
   trace: Table | null;
+  /** sequence.csv: the messages of a run drawn as a sequence diagram (`run --html`). */
+  sequence: Table | null;
+  faults: Table | null;
+  info: RunInfo | null;
 }
 
 export interface SweepData {
@@ -55,6 +89,7 @@ export interface SweepData {
   fields: string[];
   sweep: Table;
   stats: Table | null;
+  info: RunInfo | null;
 }
 
 /** `cachesim mrc`'s miss-ratio curves: one row per (policy, size). */
@@ -86,6 +121,7 @@ export function readReportFolder(folder: string): RunData | SweepData | MrcData 
       fields,
       sweep,
       stats: existsSync(at("sweep-stats.csv")) ? readTable(at("sweep-stats.csv")) : null,
+      info: readInfo(at(RUN_INFO_FILE)),
     };
   }
   if (existsSync(at("mrc.csv"))) {
@@ -100,6 +136,9 @@ export function readReportFolder(folder: string): RunData | SweepData | MrcData 
       summary: readTable(at("summary.csv")),
       timeseries: readTable(at("timeseries.csv")),
       trace: existsSync(at("trace.csv")) ? readTable(at("trace.csv")) : null,
+      sequence: existsSync(at("sequence.csv")) ? readTable(at("sequence.csv")) : null,
+      faults: existsSync(at("faults.csv")) ? readTable(at("faults.csv")) : null,
+      info: readInfo(at(RUN_INFO_FILE)),
     };
   }
   throw new ReportError(

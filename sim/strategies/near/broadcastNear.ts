@@ -8,6 +8,7 @@
 import { latencyField } from "../../model/latency/field.ts";
 import { latencySampler } from "../../model/latency.ts";
 import { Link } from "../../model/link.ts";
+import { BROKER_LANE, nodeLane } from "../../model/messageTap.ts";
 import type { Operation } from "../../model/operation.ts";
 import type { Key } from "../../model/oracle.ts";
 import type { MaybePromise } from "../../model/ports.ts";
@@ -45,6 +46,7 @@ export const broadcastNear: NearPart<BroadcastOptions> = {
   usesGlobalTier: true,
   create({ world }, { latency: model, loss }) {
     const { scheduler, globalCache, tally, rng, nodes } = world;
+    const tap = world.messages ?? null;
     // The broker's delivery link to each node, drawing from the node's own streams; faults act on it
     // (invalidation-loss) through node.invalidationLink.
     for (const node of nodes) {
@@ -69,24 +71,49 @@ export const broadcastNear: NearPart<BroadcastOptions> = {
         if (node === op.node || node.cache === null) continue;
         tally.bump(op.node.index, TALLY.invalidationsSent);
         const link = node.invalidationLink as Link;
+        const what = `invalidate ${op.key.name}`;
         if (!link.delivers()) {
           tally.bump(node.index, TALLY.invalidationsLost);
+          tap?.message(op.opId, BROKER_LANE, nodeLane(node.name), what, scheduler.nowUs, null, "lost");
           continue;
         }
-        scheduler.afterResult(published, link.hopUs(), apply, { node, key: op.key, epoch: node.epoch });
+        const hopUs = link.hopUs();
+        tap?.message(
+          op.opId,
+          BROKER_LANE,
+          nodeLane(node.name),
+          what,
+          scheduler.nowUs,
+          scheduler.nowUs + hopUs,
+          "",
+        );
+        scheduler.afterResult(published, hopUs, apply, { node, key: op.key, epoch: node.epoch });
       }
     };
     return {
       written(op) {
         globalCache.shardFor(op.key);
         const link = op.node.brokerLink;
+        const what = `PUBLISH invalidate ${op.key.name}`;
+        const from = nodeLane(op.node.name);
         if (world.faults !== null && !link.delivers()) {
           // The publisher is cut off from the broker: every node's copy is lost.
           for (const node of nodes)
             if (node !== op.node && node.cache !== null) tally.bump(node.index, TALLY.invalidationsLost);
+          tap?.message(
+            op.opId,
+            from,
+            BROKER_LANE,
+            what,
+            scheduler.nowUs,
+            null,
+            `lost on the link ${link.name}`,
+          );
           return;
         }
-        scheduler.after(link.hopUs(), atBroker, background(op));
+        const hopUs = link.hopUs();
+        tap?.message(op.opId, from, BROKER_LANE, what, scheduler.nowUs, scheduler.nowUs + hopUs, "");
+        scheduler.after(hopUs, atBroker, background(op));
       },
     };
   },
