@@ -10,7 +10,7 @@ import { loadBetterSqlite3, SqliteFileStore } from "../sim/backends/live/sqliteF
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
 import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 import { traceColumnIndex } from "../sim/metrics/traceColumns.ts";
-import { type FilledData, inFilledRange } from "../sim/model/filledRange.ts";
+import { type FilledData, filledIndex, inFilledRange } from "../sim/model/filledRange.ts";
 import { Oracle } from "../sim/model/oracle.ts";
 import type { Record as StoredRecord } from "../sim/model/ports.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
@@ -56,6 +56,25 @@ describe("the fill range rule (filledRange.ts)", () => {
     expect(oracle.key("key:4").version).toBe(1);
     expect(OUTSIDE.map((k) => oracle.key(k).version)).toEqual(OUTSIDE.map(() => 0));
     expect(new Oracle({ prefix: "key:", count: 0 }).key("key:0").version).toBe(0);
+  });
+
+  it("gives a key of the range its index, and -1 to every name outside it", () => {
+    expect(["key:0", "key:4"].map((k) => filledIndex(FILL, k))).toEqual([0, 4]);
+    expect(OUTSIDE.map((k) => filledIndex(FILL, k))).toEqual(OUTSIDE.map(() => -1));
+    expect(filledIndex(null, "key:0")).toBe(-1);
+  });
+
+  it("hands out one Key per name, whether the range keeps its keys by index or in a map", () => {
+    // A 5-key range keeps its keys by index; 2,000,000 is past the dense limit, so a map: both intern alike.
+    for (const count of [5, 2_000_000]) {
+      const oracle = new Oracle({ prefix: "key:", count, value: "v" });
+      const key = oracle.key("key:3");
+      expect(oracle.key(`key:${3}`)).toBe(key);
+      expect(key.version).toBe(1);
+      expect(key.valueNow).toBe("v");
+      expect(oracle.key("other")).toBe(oracle.key("other"));
+      expect(oracle.key("other").version).toBe(0);
+    }
   });
 });
 

@@ -29,6 +29,13 @@ export class MemoryRecordStore implements RecordStore {
   /** The `data.fill` range, which has no rows; consulted only for a key that has none. */
   private filled: FilledData | null = null;
   private closed = false;
+  /**
+   * Parameter lists, one per statement, filled in before each bind: sql.js reads them in bind() and
+   * keeps nothing, so the point reads and writes need not make an array each.
+   */
+  private readonly keyParam: [string] = [""];
+  private readonly updateParams: [string, string] = ["", ""];
+  private readonly insertParams: [string, string, number] = ["", "", 0];
 
   private constructor(SQL: SqlJsStatic) {
     this.db = new SQL.Database();
@@ -78,7 +85,9 @@ export class MemoryRecordStore implements RecordStore {
   read(key: string): Record {
     if (!this.inTransaction) this.begin();
     const stmt = this.selectStmt;
-    stmt.bind([key]);
+    const params = this.keyParam;
+    params[0] = key;
+    stmt.bind(params);
     try {
       if (!stmt.step()) return unwrittenRecord(this.filled, key);
       const row = stmt.get();
@@ -91,7 +100,10 @@ export class MemoryRecordStore implements RecordStore {
   write(key: string, value: string): number {
     if (!this.inTransaction) this.begin();
     const update = this.updateStmt;
-    update.bind([value, key]);
+    const params = this.updateParams;
+    params[0] = value;
+    params[1] = key;
+    update.bind(params);
     try {
       if (update.step()) return update.get()[0] as number;
     } finally {
@@ -110,7 +122,11 @@ export class MemoryRecordStore implements RecordStore {
   /** A key's first row. */
   private insertRow(key: string, value: string, version: number): void {
     const insert = this.insertStmt;
-    insert.bind([key, value, version]);
+    const params = this.insertParams;
+    params[0] = key;
+    params[1] = value;
+    params[2] = version;
+    insert.bind(params);
     try {
       insert.step();
     } finally {

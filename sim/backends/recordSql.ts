@@ -33,10 +33,22 @@ export function recordSql(table: string) {
   };
 }
 
-/** What a key with no row holds: the fill value at version 1 inside the fill range, else nothing. */
+/** What a key that was never written holds, shared by every such read (records are never changed). */
+const NOTHING: Record = Object.freeze({ value: null, version: 0 });
+const FILL_RECORDS = new WeakMap<FilledData, Record>();
+
+/**
+ * What a key with no row holds: the fill value at version 1 inside the fill range, else nothing. The
+ * answer is one frozen object per range, not one per read (most reads of a filled world end here).
+ */
 export function unwrittenRecord(filled: FilledData | null, key: string): Record {
-  if (filled !== null && inFilledRange(filled, key)) return { value: filled.value, version: 1 };
-  return { value: null, version: 0 };
+  if (filled === null || !inFilledRange(filled, key)) return NOTHING;
+  let record = FILL_RECORDS.get(filled);
+  if (record === undefined) {
+    record = Object.freeze({ value: filled.value, version: 1 });
+    FILL_RECORDS.set(filled, record);
+  }
+  return record;
 }
 
 /** The version a key's first row gets: 2 inside the fill range (version 1 was the fill value), else 1. */

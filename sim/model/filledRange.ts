@@ -17,16 +17,25 @@ const INDEX_DIGITS_MAX = 16;
  * no sign, no leading zero (`key:007`, `key:1e3` and `key:-1` are not in any range).
  */
 export function inFilledRange(range: FilledRange | null, name: string): boolean {
-  if (range === null || !name.startsWith(range.prefix)) return false;
+  return filledIndex(range, name) >= 0;
+}
+
+/** The i of a name `prefix<i>` in the range (inFilledRange's rule), or -1 for a name outside it. */
+export function filledIndex(range: FilledRange | null, name: string): number {
+  if (range === null || !name.startsWith(range.prefix)) return -1;
   const start = range.prefix.length;
   const digits = name.length - start;
-  if (digits === 0 || digits > INDEX_DIGITS_MAX) return false;
-  if (digits > 1 && name.charCodeAt(start) === 48 /* 0 */) return false;
+  if (digits === 0 || digits > INDEX_DIGITS_MAX) return -1;
+  if (digits > 1 && name.charCodeAt(start) === 48 /* 0 */) return -1;
+  // Read digit by digit rather than as Number(name.slice(start)): the same answer (an index too long to
+  // be exact is far above any count), without a string made for every key a store of record looks up.
+  let index = 0;
   for (let i = start; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c < 48 || c > 57) return -1;
+    index = index * 10 + (c - 48);
   }
-  return Number(name.slice(start)) < range.count;
+  return index < range.count ? index : -1;
 }
 
 /** A range as a store of record keeps it: the value every key of it holds until first written. */

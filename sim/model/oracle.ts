@@ -8,7 +8,7 @@
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
 // costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
 
-import { type FilledData, type FilledRange, inFilledRange, nonEmpty } from "./filledRange.ts";
+import { type FilledData, type FilledRange, filledIndex, nonEmpty } from "./filledRange.ts";
 
 /** The commit times of a key with no version, and of a key seeded at time 0: shared, never written. */
 const NO_COMMITS: readonly number[] = Object.freeze([]);
@@ -68,25 +68,50 @@ export class Key {
   }
 }
 
+/**
+ * A fill range up to this many keys keeps its Keys in an array indexed by the key's number (8 bytes a
+ * slot, 8 MiB at most), where a Map costs about 45 bytes a key once touched and rebuilds its table as it
+ * grows; a larger range, and every key outside the range, goes to the Map.
+ */
+const DENSE_FILL_MAX = 1_000_000;
+
 export class Oracle {
   private readonly keys = new Map<string, Key>();
   private readonly filled: FilledRange | null;
   private readonly filledValue: string | null;
+  /** The fill range's Keys by index, when the range is small enough (DENSE_FILL_MAX); else null. */
+  private readonly filledKeys: Array<Key | undefined> | null;
 
   constructor(filled: FilledRange | FilledData | null = null) {
     this.filled = nonEmpty(filled);
     this.filledValue = filled !== null && "value" in filled ? filled.value : null;
+    const count = this.filled?.count ?? 0;
+    this.filledKeys = count > 0 && count <= DENSE_FILL_MAX ? new Array<Key | undefined>(count) : null;
   }
 
   /** The one Key object for this name. */
   key(name: string): Key {
+    const index = filledIndex(this.filled, name);
+    const dense = this.filledKeys;
+    if (index >= 0 && dense !== null) {
+      let key = dense[index];
+      if (key === undefined) {
+        key = this.made(name, true);
+        dense[index] = key;
+      }
+      return key;
+    }
     let key = this.keys.get(name);
     if (key === undefined) {
-      const filled = inFilledRange(this.filled, name);
-      key = new Key(name, filled);
-      if (filled) key.valueNow = this.filledValue;
+      key = this.made(name, index >= 0);
       this.keys.set(name, key);
     }
+    return key;
+  }
+
+  private made(name: string, filled: boolean): Key {
+    const key = new Key(name, filled);
+    if (filled) key.valueNow = this.filledValue;
     return key;
   }
 

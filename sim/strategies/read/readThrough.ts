@@ -8,7 +8,7 @@ import type { Operation } from "../../model/operation.ts";
 import type { World, WorldFaults } from "../../model/world.ts";
 import { strict } from "../../plugin/options.ts";
 import type { GlobalAccess, ReadPart, ReadPath } from "../part.ts";
-import { failOp, fillNear, finishRead } from "../steps.ts";
+import { failOp, fillNear, finishRead, releaseOp } from "../steps.ts";
 
 export interface GlobalReadHooks {
   /** Answer from the database first and fill the cache afterwards (cache-aside). */
@@ -19,8 +19,6 @@ export interface GlobalReadHooks {
   expired?(op: Operation): boolean;
 }
 
-const nothingMore = () => {};
-
 export function globalReadPath(world: World, access: GlobalAccess, hooks: GlobalReadHooks = {}): ReadPath {
   const { afterHit, expired } = hooks;
   // A fill that times out is not waited for again: the read still answers with what the database said.
@@ -28,6 +26,12 @@ export function globalReadPath(world: World, access: GlobalAccess, hooks: Global
     fillNear(world, op);
     finishRead(world, op, "database");
   };
+  // Where a read's last step ends, nothing holds its operation any more: it is handed back for reuse.
+  const filledLast = (op: Operation) => {
+    filled(op);
+    releaseOp(world, op);
+  };
+  const nothingMore = (op: Operation) => releaseOp(world, op);
   // The database did not answer (faults only): serve an expired entry the lookup found, if allowed.
   const databaseFailed = (op: Operation) => {
     const faults = world.faults as WorldFaults;
@@ -44,7 +48,7 @@ export function globalReadPath(world: World, access: GlobalAccess, hooks: Global
       }
     : (op: Operation) => {
         if (op.failed) return databaseFailed(op);
-        access.fill(op, filled);
+        access.fill(op, filledLast);
       };
   // The global cache did not answer (faults only): the part's fallback is the database, without a fill.
   const fromDatabaseOnly = (op: Operation) => {
@@ -60,6 +64,7 @@ export function globalReadPath(world: World, access: GlobalAccess, hooks: Global
       fillNear(world, op);
       finishRead(world, op, "global");
       if (afterHit !== undefined) afterHit(op);
+      else releaseOp(world, op);
       return;
     }
     if (op.found === "expired") {
