@@ -31,8 +31,8 @@ const MARKED: ReadonlySet<TallyId> = new Set<TallyId>([
   TALLY.cacheUpdatesLost,
 ]);
 
-const COLUMN_OF = new Map<number, string>(TALLY_COLUMNS.map((c) => [c.id, c.column]));
-const DESCRIPTION_OF = new Map<number, string>(TALLY_COLUMNS.map((c) => [c.id, c.description]));
+const COLUMN_OF = new Map<number, string>(TALLY_COLUMNS.map((c, id) => [id, c.column]));
+const DESCRIPTION_OF = new Map<number, string>(TALLY_COLUMNS.map((c, id) => [id, c.description]));
 
 export class SequenceLog implements MessageTap {
   private readonly kept: string[][] = [];
