@@ -1,17 +1,34 @@
 // `npm run docs:tables`: writes the documentation's tables that are made from the registries and
-// declarations (the strategy catalogue, the latency models, the report columns) into their marked blocks
+// declarations (the strategy catalogue, the latency models, the report columns, the layers) into their marked blocks
 // under docs/, so a new part, model or column reaches the docs by one command. test/readme.test.ts checks
 // that each block holds exactly what this writes.
 import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { columnsMarkdown } from "../metrics/describeColumns.ts";
 import { latencyModelsMarkdown } from "../model/latency/describe.ts";
 import { catalogueMarkdown } from "../strategies/describe.ts";
+
+interface Layer {
+  name: string;
+  folders: string[];
+  holds: string;
+}
+
+/** The layers as .dependency-cruiser.cjs declares them (the one place they live), top first. */
+export function layersMarkdown(): string {
+  const config = createRequire(import.meta.url)("../../.dependency-cruiser.cjs") as { layers: Layer[] };
+  const rows = [...config.layers]
+    .reverse()
+    .map((l) => `| ${l.name} | ${l.folders.map((f) => `\`${f}\``).join(", ")} | ${l.holds} |`);
+  return ["| layer (top first) | folders under `sim/` | holds |", "|---|---|---|", ...rows].join("\n");
+}
 
 /** Each generated block: the page it is on, its marker name, and what it holds. */
 export const DOC_TABLES = [
   { page: "docs/strategies.md", marker: "catalogue", text: catalogueMarkdown },
   { page: "docs/scenario-format.md", marker: "latency", text: latencyModelsMarkdown },
   { page: "docs/reports.md", marker: "columns", text: columnsMarkdown },
+  { page: "docs/architecture.md", marker: "layers", text: layersMarkdown },
 ] as const;
 
 /** The text between `<!-- NAME:begin … -->` and `<!-- NAME:end -->`, trimmed; null when there is no block. */
