@@ -1,7 +1,6 @@
 // Guards each eviction policy's own behaviour on short sequences traced by hand through its reference
 // implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady, 2Q, MRU, GDSF,
-// LFU-DA, QD-LP-FIFO, Random; Caffeine's
-// simulator for W-TinyLFU), and the frequency sketch's 64-bit arithmetic against BigInt.
+// LFU-DA, QD-LP-FIFO, Random; the paper for LIRS; Caffeine's simulator for W-TinyLFU), and the frequency sketch's 64-bit arithmetic against BigInt.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";
@@ -9,6 +8,7 @@ import type { ArcPolicy } from "../sim/model/eviction/arc.ts";
 import { FrequencySketch, mulHi32, sketchIndex } from "../sim/model/eviction/frequencySketch.ts";
 import type { GdsfPolicy } from "../sim/model/eviction/gdsf.ts";
 import type { LfuDaPolicy } from "../sim/model/eviction/lfuda.ts";
+import type { LirsPolicy } from "../sim/model/eviction/lirs.ts";
 import type { QdlpPolicy } from "../sim/model/eviction/qdlp.ts";
 import type { TwoQPolicy } from "../sim/model/eviction/twoq.ts";
 import { evictionPolicies, evictionPolicy } from "../sim/model/evictionPolicies.ts";
@@ -166,6 +166,22 @@ describe("policies against their references", () => {
     expect(c.has("k2")).toBe(false);
     fill(c, "k2"); // ghost hit: k3 leaves small; k2 enters main
     expect((c.policy as QdlpPolicy).main.keys()).toEqual(["k2", "k1"]);
+  });
+
+  it("lirs keeps a reused entry as LIR and lets a one-time scan pass through Q", () => {
+    const c = cacheOf("lirs", 4); // hirs 1, lirs 3
+    fill(c, "a", "b", "c"); // warm-up: all LIR
+    fill(c, "d"); // resident HIR, in Q
+    fill(c, "e"); // evicts Q's d (non-resident in S); e is the resident HIR
+    expect(held(c)).toEqual(["a", "b", "c", "e"]);
+    const lirs = c.policy as LirsPolicy;
+    expect(lirs.stack.get("d")?.node).toBeNull();
+    fill(c, "d"); // S remembers d: e leaves Q; d becomes LIR and S's bottom LIR (a) is demoted to Q
+    expect(held(c)).toEqual(["a", "b", "c", "d"]);
+    expect(lirs.q.keys()).toEqual(["a"]);
+    c.get("b", 0);
+    fill(c, "x"); // Q's a goes; b, c, d stay LIR
+    expect(held(c)).toEqual(["b", "c", "d", "x"]);
   });
 
   it("random draws its victims from the cache's seeded stream", () => {

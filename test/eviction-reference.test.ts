@@ -89,6 +89,8 @@ interface Pair {
   ours: PluginChoice;
   algo: string;
   params?: string;
+  /** Miss counts within this share of the reference's instead of identical (with the reason beside it). */
+  tolerance?: number;
   /** Compared at all the trace's cache sizes but its smallest (with the reason the smallest is left out). */
   notSmallest?: string;
 }
@@ -115,6 +117,15 @@ const PAIRS: Pair[] = [
     notSmallest: "libCacheSim's LFUDA.c crashes there: its lowest-priority queue runs empty (a segfault)",
   },
   { ours: { name: "qdlp", options: {} }, algo: "qdlp" },
+  {
+    ours: { name: "lirs", options: {} },
+    algo: "lirs",
+    // libCacheSim's LIRS.c follows the paper's rules with bookkeeping of its own: a hit on a HIR entry
+    // that is only in Q makes room for LIR entries first, which with a one-entry Q pushes that very
+    // entry out, and the reference can still count it resident. Measured here: 0 to 24 misses apart
+    // (at most 0.63 %), identical at 10 of the 20 points.
+    tolerance: 0.01,
+  },
   // Parameters away from the defaults, named as the reference names them.
   { ours: { name: "slru", options: { segments: 5 } }, algo: "slru", params: "n-seg=5" },
   { ours: { name: "clock", options: { counterBits: 2 } }, algo: "clock", params: "n-bit-counter=2" },
@@ -241,13 +252,28 @@ describe.skipIf(!haveBinary)(`eviction policies against libCacheSim (${BIN})`, (
   });
 
   describe.each(TRACES)("trace $name", (trace) => {
-    it.each(PAIRS.map((p) => ({ ...p, label: p.ours.name })))("$label", (pair) => {
+    it.each(
+      PAIRS.map((p) => ({
+        ...p,
+        label: `${p.ours.name}${Object.keys(p.ours.options as object).length > 0 ? ` ${JSON.stringify(p.ours.options)}` : ""}${p.tolerance === undefined ? "" : `, within ${p.tolerance * 100} %`}`,
+      })),
+    )("$label", (pair) => {
       const file = path.join(dir, "data", `trace.${trace.name}.oracleGeneral.bin`);
       const rows = missRatioCurves(traceRequests(file, WHOLE_TRACE, trace.byBytes), {
         policies: [pair.ours],
         sizes: sizesOf(trace, pair),
         byBytes: trace.byBytes,
       });
+      const tolerance = pair.tolerance;
+      if (tolerance !== undefined) {
+        for (const r of rows) {
+          const ref = theirs.get(key(trace.name, pair, r.size)) as Point;
+          expect(Math.abs(r.misses - ref.misses) / ref.misses, `size ${r.size}`).toBeLessThanOrEqual(
+            tolerance,
+          );
+        }
+        return;
+      }
       const ours = rows.map((r) => `${r.size}: ${r.misses} ${r.byteMissRatio.toFixed(4)}`);
       const ref = sizesOf(trace, pair).map((size) => {
         const p = theirs.get(key(trace.name, pair, size)) as Point;

@@ -10,6 +10,7 @@ import { fifo } from "./eviction/fifo.ts";
 import { gdsf } from "./eviction/gdsf.ts";
 import { lfu } from "./eviction/lfu.ts";
 import { lfuda } from "./eviction/lfuda.ts";
+import { lirs } from "./eviction/lirs.ts";
 import { lru } from "./eviction/lru.ts";
 import { mru } from "./eviction/mru.ts";
 import type { EvictionPolicy, PolicyContext } from "./eviction/policy.ts";
@@ -24,7 +25,25 @@ import { LocalCache, type LocalCacheFactory } from "./localCache.ts";
 
 export const evictionPolicies = new Registry(
   "eviction policy",
-  [lru, fifo, clock, lfu, sieve, s3fifo, arc, slru, wtinylfu, belady, twoq, mru, gdsf, lfuda, qdlp, random],
+  [
+    lru,
+    fifo,
+    clock,
+    lfu,
+    sieve,
+    s3fifo,
+    arc,
+    slru,
+    wtinylfu,
+    belady,
+    twoq,
+    mru,
+    gdsf,
+    lfuda,
+    qdlp,
+    random,
+    lirs,
+  ],
   "policy",
 );
 
