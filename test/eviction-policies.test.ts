@@ -1,6 +1,7 @@
 // Guards each eviction policy's own behaviour on short sequences traced by hand through its reference
 // implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady, 2Q, MRU, GDSF,
-// LFU-DA, QD-LP-FIFO, Random; the paper for LIRS; Caffeine's simulator for W-TinyLFU), and the frequency sketch's 64-bit arithmetic against BigInt.
+// LFU-DA, QD-LP-FIFO, Random; the paper for LIRS; Caffeine's simulator for W-TinyLFU), and the
+// frequency sketch's 64-bit arithmetic against BigInt.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";

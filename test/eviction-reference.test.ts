@@ -11,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { traceRequests, WHOLE_TRACE } from "../sim/commands/mrc.ts";
+import { traceRequests, WHOLE_TRACE } from "../sim/commands/mrcInput.ts";
 import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
 import { evictionPolicies } from "../sim/model/evictionPolicies.ts";
 import type { PluginChoice } from "../sim/plugin/registry.ts";

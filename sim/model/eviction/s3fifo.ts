@@ -121,7 +121,7 @@ export class S3FifoPolicy implements EvictionPolicy {
 const options = strict({
   smallRatio: numberIn(0, 1, { minExclusive: true })
     .default(0.1)
-    .describe("share of the capacity for the small FIFO (libCacheSim small-size-ratio)"),
+    .describe("share of the capacity for the small FIFO (libCacheSim fifo-size-ratio; the paper's 10 %)"),
   ghostRatio: numberIn(0, 10)
     .default(0.9)
     .describe("ghost FIFO size as a share of the capacity (libCacheSim ghost-size-ratio)"),
