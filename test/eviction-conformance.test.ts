@@ -88,6 +88,9 @@ const VARIANTS: Array<{ name: string; options: Record<string, unknown> }> = [
   { name: "slru", options: { segments: 2 } },
   { name: "s3fifo", options: { smallRatio: 0.25, moveToMainThreshold: 1 } },
   { name: "wtinylfu", options: { jitter: true, percentMain: 0.8 } },
+  { name: "twoq", options: { inRatio: 0.5, outRatio: 2 } },
+  { name: "qdlp", options: { smallRatio: 0.3, moveToMainThreshold: 2, counterBits: 1 } },
+  { name: "lirs", options: { hirRatio: 0.2 } },
 ];
 
 /** Runs the ops, checking every rule after each one; returns the evicted keys in order. */

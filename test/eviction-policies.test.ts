@@ -1,10 +1,17 @@
 // Guards each eviction policy's own behaviour on short sequences traced by hand through its reference
-// implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady; Caffeine's
-// simulator for W-TinyLFU), and the frequency sketch's 64-bit arithmetic against BigInt.
+// implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady, 2Q, MRU, GDSF,
+// LFU-DA, QD-LP-FIFO, Random; the paper for LIRS; Caffeine's simulator for W-TinyLFU), and the
+// frequency sketch's 64-bit arithmetic against BigInt.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { RngStreams } from "../sim/core/rng.ts";
 import type { ArcPolicy } from "../sim/model/eviction/arc.ts";
 import { FrequencySketch, mulHi32, sketchIndex } from "../sim/model/eviction/frequencySketch.ts";
+import type { GdsfPolicy } from "../sim/model/eviction/gdsf.ts";
+import type { LfuDaPolicy } from "../sim/model/eviction/lfuda.ts";
+import type { LirsPolicy } from "../sim/model/eviction/lirs.ts";
+import type { QdlpPolicy } from "../sim/model/eviction/qdlp.ts";
+import type { TwoQPolicy } from "../sim/model/eviction/twoq.ts";
 import { evictionPolicies, evictionPolicy } from "../sim/model/evictionPolicies.ts";
 import type { LocalCache } from "../sim/model/localCache.ts";
 
@@ -71,13 +78,13 @@ describe("policies against their references", () => {
 
   it("s3fifo sends a key evicted from small to the ghost, and a ghost hit straight to main", () => {
     const c = cacheOf("s3fifo", 20); // small 2, main 18, ghost 18
-    for (let i = 1; i <= 20; i++) fill(c, `k${i}`); // k1, k2 in small; k3..k20 in main (small was full)
-    fill(c, "k21"); // evicts from small: k1 (never read) to the ghost
+    for (let i = 1; i <= 20; i++) fill(c, `k${i}`); // all in small: no queue makes room by itself
+    fill(c, "k21"); // main (0) is within its 18 and small is not empty: small evicts k1 to the ghost
     expect(c.has("k1")).toBe(false);
     fill(c, "k1"); // ghost hit: small evicts k2, k1 enters main
     expect(c.has("k2")).toBe(false);
     expect(c.has("k1")).toBe(true);
-    fill(c, "k22"); // main is over its 18: its oldest, k3, goes
+    fill(c, "k22"); // small again: its oldest, k3, goes
     expect(c.has("k3")).toBe(false);
     expect(c.evictions).toBe(3);
   });
@@ -90,6 +97,103 @@ describe("policies against their references", () => {
     fill(c, "k21"); // k1 (count 2) moves to main; k2 is evicted
     expect(c.has("k1")).toBe(true);
     expect(c.has("k2")).toBe(false);
+  });
+
+  it("s3fifo evicts from main when every entry of small moved there", () => {
+    const c = cacheOf("s3fifo", 20, { moveToMainThreshold: 1 });
+    for (let i = 1; i <= 20; i++) fill(c, `k${i}`);
+    for (let i = 1; i <= 20; i++) c.get(`k${i}`, 0); // every entry read once
+    fill(c, "k21"); // small's entries all move to main (counts reset); then main evicts its oldest, k1
+    expect(c.has("k1")).toBe(false);
+    expect(c.has("k21")).toBe(true);
+    expect(c.evictions).toBe(1);
+  });
+
+  it("twoq keeps a key seen once in A1in, and a key back from A1out in Am", () => {
+    const c = cacheOf("twoq", 8); // A1in 2, A1out 4, Am 6
+    fill(c, "a", "b", "c", "d", "e", "f", "g", "h"); // all in A1in
+    fill(c, "i"); // A1in over its 2: a leaves to A1out
+    expect(c.has("a")).toBe(false);
+    fill(c, "a"); // A1out hit: b leaves A1in; a enters Am
+    expect(c.has("b")).toBe(false);
+    expect((c.policy as TwoQPolicy).am.keys()).toEqual(["a"]);
+    c.get("c", 0); // a hit in A1in changes nothing: c is still its oldest
+    fill(c, "j");
+    expect(c.has("c")).toBe(false);
+  });
+
+  it("mru evicts the entry used last", () => {
+    const c = cacheOf("mru", 3);
+    fill(c, "a", "b", "c");
+    c.get("a", 0);
+    fill(c, "d"); // a was used last
+    expect(held(c)).toEqual(["b", "c", "d"]);
+    fill(c, "e"); // d was used last
+    expect(held(c)).toEqual(["b", "c", "e"]);
+  });
+
+  it("gdsf evicts the lowest count per byte, and ages the rest by the victim's priority", () => {
+    const c = evictionPolicy("gdsf")({ capacity: 0, capacityBytes: 10, ttlUs: 0 });
+    c.set("big", "v", 1, 0, 6); // priority 1e6 / 6
+    c.set("small", "v", 1, 0, 2); // 1e6 / 2
+    c.set("tiny", "v", 1, 0, 2); // 1e6 / 2
+    c.set("new", "v", 1, 0, 2); // big has the lowest priority: it goes, and L becomes 1e6 / 6
+    expect(held(c)).toEqual(["new", "small", "tiny"]);
+    expect((c.policy as GdsfPolicy).inflation).toBe(1e6 / 6);
+    c.get("tiny", 0); // 1e6 / 6 + 2 × 1e6 / 2
+    c.set("x", "v", 1, 0, 6); // lowest: small (1e6 / 2), below new (1e6 / 6 + 1e6 / 2)
+    expect(held(c)).toEqual(["new", "tiny", "x"]);
+    expect((c.policy as GdsfPolicy).inflation).toBe(1e6 / 2);
+  });
+
+  it("lfuda starts entries at the age plus one and raises a hit by the age", () => {
+    const c = cacheOf("lfuda", 2);
+    fill(c, "a", "b"); // both at priority 1 (age 0)
+    c.get("a", 0); // + age 0: still 1, now after b in its queue
+    fill(c, "c"); // the oldest of priority 1 is b; age becomes 1
+    expect(held(c)).toEqual(["a", "c"]);
+    expect((c.policy as LfuDaPolicy).age).toBe(1);
+    c.get("c", 0); // c: 2 + 1 = 3
+    fill(c, "d"); // a (priority 1) goes; d starts at 2
+    expect(held(c)).toEqual(["c", "d"]);
+  });
+
+  it("qdlp promotes a small entry hit once to main, and evicts main by CLOCK", () => {
+    const c = cacheOf("qdlp", 20); // small 2, main 18, ghost 18
+    for (let i = 1; i <= 20; i++) fill(c, `k${i}`);
+    c.get("k1", 0);
+    fill(c, "k21"); // k1 (one hit) moves to main; k2 is evicted to the ghost
+    expect(c.has("k1")).toBe(true);
+    expect(c.has("k2")).toBe(false);
+    fill(c, "k2"); // ghost hit: k3 leaves small; k2 enters main
+    expect((c.policy as QdlpPolicy).main.keys()).toEqual(["k2", "k1"]);
+  });
+
+  it("lirs keeps a reused entry as LIR and lets a one-time scan pass through Q", () => {
+    const c = cacheOf("lirs", 4); // hirs 1, lirs 3
+    fill(c, "a", "b", "c"); // warm-up: all LIR
+    fill(c, "d"); // resident HIR, in Q
+    fill(c, "e"); // evicts Q's d (non-resident in S); e is the resident HIR
+    expect(held(c)).toEqual(["a", "b", "c", "e"]);
+    const lirs = c.policy as LirsPolicy;
+    expect(lirs.stack.get("d")?.node).toBeNull();
+    fill(c, "d"); // S remembers d: e leaves Q; d becomes LIR and S's bottom LIR (a) is demoted to Q
+    expect(held(c)).toEqual(["a", "b", "c", "d"]);
+    expect(lirs.q.keys()).toEqual(["a"]);
+    c.get("b", 0);
+    fill(c, "x"); // Q's a goes; b, c, d stay LIR
+    expect(held(c)).toEqual(["b", "c", "d", "x"]);
+  });
+
+  it("random draws its victims from the cache's seeded stream", () => {
+    const run = (seed: number) => {
+      const c = evictionPolicy("random")({ capacity: 10, ttlUs: 0, rng: new RngStreams(seed).stream("t") });
+      for (let i = 0; i < 100; i++) fill(c, `k${i}`);
+      return held(c);
+    };
+    expect(run(1)).toEqual(run(1));
+    expect(run(1)).not.toEqual(run(2));
+    expect(() => evictionPolicy("random")({ capacity: 10, ttlUs: 0 })).toThrow(/seeded random stream/);
   });
 
   it("arc learns from a B1 ghost hit", () => {

@@ -7,18 +7,43 @@ import { arc } from "./eviction/arc.ts";
 import { belady } from "./eviction/belady.ts";
 import { clock } from "./eviction/clock.ts";
 import { fifo } from "./eviction/fifo.ts";
+import { gdsf } from "./eviction/gdsf.ts";
 import { lfu } from "./eviction/lfu.ts";
+import { lfuda } from "./eviction/lfuda.ts";
+import { lirs } from "./eviction/lirs.ts";
 import { lru } from "./eviction/lru.ts";
+import { mru } from "./eviction/mru.ts";
 import type { EvictionPolicy, PolicyContext } from "./eviction/policy.ts";
+import { qdlp } from "./eviction/qdlp.ts";
+import { random } from "./eviction/random.ts";
 import { s3fifo } from "./eviction/s3fifo.ts";
 import { sieve } from "./eviction/sieve.ts";
 import { slru } from "./eviction/slru.ts";
+import { twoq } from "./eviction/twoq.ts";
 import { wtinylfu } from "./eviction/wtinylfu.ts";
 import { LocalCache, type LocalCacheFactory } from "./localCache.ts";
 
 export const evictionPolicies = new Registry(
   "eviction policy",
-  [lru, fifo, clock, lfu, sieve, s3fifo, arc, slru, wtinylfu, belady],
+  [
+    lru,
+    fifo,
+    clock,
+    lfu,
+    sieve,
+    s3fifo,
+    arc,
+    slru,
+    wtinylfu,
+    belady,
+    twoq,
+    mru,
+    gdsf,
+    lfuda,
+    qdlp,
+    random,
+    lirs,
+  ],
   "policy",
 );
 

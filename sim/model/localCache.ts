@@ -184,6 +184,7 @@ export class LocalCache implements PolicyHost {
       node.segment = 0;
       node.rank = 0;
       node.slot = -1;
+      node.stamp = 0;
     }
     const policy = this.policy;
     if (node.units > this.capacityUnits || !policy.canInsert(node)) {

@@ -1,6 +1,8 @@
 // The catalogue in words, for `cachesim strategies` and the README (whose tables a test checks against
 // the same registries): presets, each slot's parts with their options and defaults, the refused
 // combinations.
+
+import { evictionPolicies, isClairvoyant } from "../model/evictionPolicies.ts";
 import { markdownCell as cell, optionDocs } from "../plugin/describe.ts";
 import {
   COMBINATION_RULES,
@@ -32,6 +34,18 @@ export function describeCatalogue(): string {
   }
   lines.push("", "Combinations that are refused:");
   for (const rule of new Set(COMBINATION_RULES.map((r) => r.rule))) lines.push(`  - ${rule}`);
+  lines.push(
+    "",
+    "Node cache eviction (cache.eviction: <policy> or { policy, …options }; cachesim mrc --policies):",
+    "  defaults are libCacheSim's (wtinylfu's Caffeine's, the same window and protected share); docs/eviction.md",
+    "  says where each policy stands against libCacheSim",
+  );
+  for (const policy of evictionPolicies.all()) {
+    const only = isClairvoyant(policy.name) ? " (cachesim mrc only)" : "";
+    lines.push(`  ${policy.name.padEnd(24)} ${policy.summary}${only}`);
+    for (const o of optionDocs(policy.options))
+      lines.push(`  ${"".padEnd(24)}   ${o.name}: ${o.description} (default ${o.default})`);
+  }
   return lines.join("\n");
 }
 

@@ -28,6 +28,16 @@ export class GhostQueue {
     return true;
   }
 
+  /**
+   * The key as a request to a FIFO of `capacityUnits` (libCacheSim's ghost `get`): present, nothing
+   * happens; larger than the whole FIFO, nothing either; else the oldest keys leave until it fits.
+   */
+  see(key: string, units: number, capacityUnits: number): void {
+    if (capacityUnits === 0 || this.keys.has(key) || units > capacityUnits) return;
+    while (this.units + units > capacityUnits) this.dropOldest();
+    this.push(key, units);
+  }
+
   /** Drops the oldest key. */
   dropOldest(): void {
     const oldest = this.keys.keys().next();

@@ -29,6 +29,8 @@ export class CacheNode implements CacheEntry {
   /** A policy-defined number (Belady: next access; its heap position lives in `slot`). */
   rank = 0;
   slot = -1;
+  /** A policy-defined order among equal ranks (GDSF: when the entry was last accessed). */
+  stamp = 0;
 
   constructor(
     public key: string,

@@ -2,7 +2,7 @@
 // key up and, on a miss, inserts it. No clock, no network: the miss count of a policy at a size. Used by
 // `cachesim mrc` and by the eviction golden test.
 
-import type { Rng } from "../../core/rng.ts";
+import { type Rng, RngStreams } from "../../core/rng.ts";
 import type { PluginChoice } from "../../plugin/registry.ts";
 import { evictionPolicy, isClairvoyant } from "../evictionPolicies.ts";
 
@@ -24,6 +24,13 @@ export interface ReplayBound {
   size: number;
   byBytes: boolean;
 }
+
+/**
+ * The root seed of a replay's random streams. A policy that draws (random, wtinylfu's jitter) gets the
+ * stream `replay:<policy>:<size>` of it unless the caller passes one, so a replay point gives the same
+ * misses alone or among others, on any thread.
+ */
+export const REPLAY_SEED = 1;
 
 /** Most requests a replay that needs next-access information keeps in memory (8 bytes each). */
 export const ORACLE_REQUESTS_MAX = 50_000_000;
@@ -65,7 +72,7 @@ export function replay(
     capacity: bound.byBytes ? 0 : bound.size,
     capacityBytes: bound.byBytes ? bound.size : 0,
     ttlUs: 0,
-    ...(extras.rng ? { rng: extras.rng } : {}),
+    rng: extras.rng ?? new RngStreams(REPLAY_SEED).stream(`replay:${policy.name}:${bound.size}`),
     ...(next ? { oracle: { nextAccess: () => next[at] as number } } : {}),
   });
   const result: ReplayResult = { requests: 0, misses: 0, bytes: 0, missBytes: 0 };

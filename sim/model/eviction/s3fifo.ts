@@ -1,12 +1,14 @@
 // S3-FIFO (libCacheSim `S3FIFO.c`, Yang et al., SOSP '23): a small FIFO (smallRatio of the capacity), a
 // main FIFO (the rest) and a ghost FIFO of evicted keys (ghostRatio of the capacity).
 // - A new key enters the small queue, or the main queue if it is in the ghost (it is then removed from
-//   the ghost). Before the first eviction, once the small queue is full, new keys go to main.
+//   the ghost). Neither queue makes room itself: the cache evicts before it inserts, so either may hold
+//   more than its share for a while.
 // - A hit adds one to the entry's count.
 // - Eviction takes from the main queue if main is over its size or small is empty, else from small.
 //   From small: the oldest entry moves to main if its count reached moveToMainThreshold (count reset),
-//   else it is evicted and its key goes to the ghost. From main: the oldest entry with a count goes back
-//   to main's head with min(count, 3) - 1; the first with count 0 is evicted.
+//   else it is evicted and its key goes to the ghost; if every entry of small moved, main evicts. From
+//   main: the oldest entry with a count goes back to main's head with min(count, 3) - 1; the first with
+//   count 0 is evicted.
 // - An entry the size of the small queue or larger is not cached (libCacheSim refuses it too); by
 //   entries that means the small queue must hold at least 2.
 // The ghost is consulted when the key is inserted (libCacheSim: when the miss is looked up, just before).
@@ -28,7 +30,6 @@ export class S3FifoPolicy implements EvictionPolicy {
   private readonly mainUnits: number;
   private readonly ghostUnits: number;
   private hitOnGhost = false;
-  private hasEvicted = false;
 
   constructor(
     private readonly host: PolicyHost,
@@ -55,8 +56,7 @@ export class S3FifoPolicy implements EvictionPolicy {
     if (this.hitOnGhost) {
       this.hitOnGhost = false;
       this.toMain(node);
-    } else if (!this.hasEvicted && this.small.units >= this.smallUnits) this.toMain(node);
-    else {
+    } else {
       node.segment = SMALL;
       this.small.prepend(node);
     }
@@ -71,9 +71,7 @@ export class S3FifoPolicy implements EvictionPolicy {
   }
 
   evict(): void {
-    this.hasEvicted = true;
-    if (this.main.units > this.mainUnits || this.small.units === 0) this.evictMain();
-    else this.evictSmall();
+    if (this.main.units > this.mainUnits || this.small.units === 0 || !this.evictSmall()) this.evictMain();
   }
 
   clear(): void {
@@ -81,7 +79,6 @@ export class S3FifoPolicy implements EvictionPolicy {
     this.main.clear();
     this.ghost.clear();
     this.hitOnGhost = false;
-    this.hasEvicted = false;
   }
 
   private toMain(node: CacheNode): void {
@@ -89,7 +86,8 @@ export class S3FifoPolicy implements EvictionPolicy {
     this.main.prepend(node);
   }
 
-  private evictSmall(): void {
+  /** Evicts from small, moving entries read often enough to main; false when all of them moved. */
+  private evictSmall(): boolean {
     while (this.small.units > 0) {
       const oldest = this.small.tail as CacheNode;
       this.small.remove(oldest);
@@ -98,10 +96,11 @@ export class S3FifoPolicy implements EvictionPolicy {
         this.toMain(oldest);
         continue;
       }
-      this.remember(oldest);
+      this.ghost.see(oldest.key, oldest.units, this.ghostUnits);
       this.host.evict(oldest);
-      return;
+      return true;
     }
+    return false;
   }
 
   private evictMain(): void {
@@ -117,19 +116,12 @@ export class S3FifoPolicy implements EvictionPolicy {
       return;
     }
   }
-
-  /** The ghost FIFO sees the evicted key as a request: present, nothing happens; else it is added. */
-  private remember(node: CacheNode): void {
-    if (this.ghostUnits === 0 || this.ghost.has(node.key) || node.units > this.ghostUnits) return;
-    while (this.ghost.units + node.units > this.ghostUnits) this.ghost.dropOldest();
-    this.ghost.push(node.key, node.units);
-  }
 }
 
 const options = strict({
   smallRatio: numberIn(0, 1, { minExclusive: true })
     .default(0.1)
-    .describe("share of the capacity for the small FIFO (libCacheSim small-size-ratio)"),
+    .describe("share of the capacity for the small FIFO (libCacheSim fifo-size-ratio; the paper's 10 %)"),
   ghostRatio: numberIn(0, 10)
     .default(0.9)
     .describe("ghost FIFO size as a share of the capacity (libCacheSim ghost-size-ratio)"),

@@ -140,7 +140,9 @@ export class WTinyLfuPolicy implements EvictionPolicy {
 const options = strict({
   percentMain: numberIn(0, 1)
     .default(0.99)
-    .describe("share of the capacity for the main space; the window has the rest (Caffeine percent-main)"),
+    .describe(
+      "share of the capacity for the main space; the window has the rest: 1 %, as Caffeine (percent-main) and libCacheSim (window-size 0.01)",
+    ),
   percentMainProtected: numberIn(0, 1)
     .default(0.8)
     .describe("share of the main space for the protected segment (Caffeine percent-main-protected)"),
