@@ -7,6 +7,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -20,6 +21,7 @@ import { DEFAULTS } from "../sim/scenario/defaults.ts";
 import { formatProblem, ScenarioError } from "../sim/scenario/errors.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
+import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 
 const run = promisify(execFile);
@@ -194,4 +196,20 @@ describe("loading memory", () => {
       expect(loaded.ops + loaded.values).toBeGreaterThan(100_000);
     }
   }, 120_000);
+});
+
+describe("the limits table in docs/scenario-format.md", () => {
+  it("lists every limit with its cap", () => {
+    const doc = readFileSync("docs/scenario-format.md", "utf8");
+    const table = doc.slice(doc.indexOf("<!-- limits:begin"), doc.indexOf("<!-- limits:end -->"));
+    const rows = [...table.matchAll(/^\| `(\w+)` \| ([\d,]+) \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(Object.entries(LIMITS).map(([name, cap]) => [name, formatCount(cap)]));
+    // And the limits a file may set, with their defaults.
+    for (const [field, value] of [
+      ["events", DEFAULTS.limits.eventsMax],
+      ["traceRows", DEFAULTS.limits.traceRowsMax],
+      ["requests", DEFAULTS.limits.requestsMax],
+    ] as const)
+      expect(doc).toMatch(new RegExp(`\\| \`limits\\.${field}\` \\|.*\\| \`${value}\` \\|`));
+  });
 });
