@@ -17,12 +17,12 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULTS } from "../sim/scenario/defaults.ts";
-import { formatProblem, ScenarioError } from "../sim/scenario/errors.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
-import { formatCount, LIMITS } from "../sim/scenario/schema.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
+import { DEFAULTS } from "../sim/spec/defaults.ts";
+import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
+import { LIMITS } from "../sim/spec/limits.ts";
+import type { Scenario } from "../sim/spec/types.ts";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-limits-"));

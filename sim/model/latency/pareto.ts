@@ -1,7 +1,8 @@
 // Pareto (type I) with scale `min` and shape `alpha`: P(X > x) = (min / x)^alpha for x ≥ min. The heavy
 // tail of the p99.9 a cache exists to hide: halving alpha lengthens the tail by far more than the median.
 // Drawn by inversion, min / U^(1/alpha) with U in (0, 1], one draw per sample from the link's stream.
-import { duration, LIMITS, numberIn, strict } from "../../scenario/schema.ts";
+import { duration, numberIn, strict } from "../../plugin/options.ts";
+import { LIMITS } from "../../spec/limits.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 
 /** Shapes below this give tails no run could sample fairly (a mean and a variance are both infinite). */

@@ -6,7 +6,7 @@
 // never a simulation (test/tidy.test.ts exempts this file).
 import { UnrecoverableError, Worker } from "bullmq";
 import { Piscina } from "piscina";
-import { formatDurationUs } from "../../scenario/duration.ts";
+import { formatDurationUs } from "../../spec/duration.ts";
 import { reasonOf } from "../executor.ts";
 import type { PointOutcome } from "../runPoint.ts";
 import { DEFAULT_QUEUE_NAME, openRedis, QueueError, safeUrl } from "./connection.ts";
