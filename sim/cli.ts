@@ -112,16 +112,14 @@ async function runCommand(args: {
     throw new UsageError(
       `--sequence-rows: expected a whole number of trace rows, found ${args.sequenceRows}`,
     );
-  const loaded = loadScenario(args.scenario, {
+  const scenario = loadScenario(args.scenario, {
     ...knownNames(),
     ...(seed !== undefined ? { seedOverride: seed } : {}),
     // Printed even with --quiet: a field that does nothing is a mistake the user wants to hear of.
     onWarning: (w) => console.error(`warning: ${formatProblem(w)}`),
     ...(args.live ? { modeOverride: "live" as const } : {}),
+    ...(args.trace ? { traceOverride: "always" as const } : {}),
   });
-  const scenario = args.trace
-    ? { ...loaded, report: { ...loaded.report, trace: "always" as const } }
-    : loaded;
   const outDir = args.out ?? path.join("reports", scenario.name);
   const say = (line: string) => {
     if (!args.quiet) console.log(line);

@@ -43,11 +43,25 @@ describe("latency models", () => {
     expect(Math.abs(mean(samples({ dist: "exponential", meanUs: 1000 })) - 1000)).toBeLessThan(20);
   });
 
+  it("pareto never goes below min and has the stated quantiles: x = min / (1 - q)^(1/alpha)", () => {
+    const n = 200_000;
+    const alpha = 1.5;
+    const xs = samples({ dist: "pareto", minUs: 1000, alpha }, n).sort((a, b) => a - b);
+    expect(xs[0]).toBeGreaterThanOrEqual(1000);
+    for (const q of [0.5, 0.9, 0.99, 0.999]) {
+      const expected = 1000 / (1 - q) ** (1 / alpha);
+      // Within three standard errors of a sample quantile (relative: sqrt(q / ((1 - q) n)) / alpha).
+      const tolerance = (3 * Math.sqrt(q / ((1 - q) * n))) / alpha;
+      expect(Math.abs((xs[Math.floor(q * n)] as number) / expected - 1), `q ${q}`).toBeLessThan(tolerance);
+    }
+  });
+
   it("always gives non-negative integers", () => {
     for (const model of [
       { dist: "normal", meanUs: 5, stddevUs: 50 },
       { dist: "lognormal", medianUs: 3, sigma: 2 },
       { dist: "exponential", meanUs: 7 },
+      { dist: "pareto", minUs: 1, alpha: 0.1 },
     ] as LatencyModel[]) {
       for (const x of samples(model, 2000)) expect(Number.isInteger(x) && x >= 0).toBe(true);
     }
@@ -82,8 +96,12 @@ describe("latency models as plugins", () => {
   });
 
   it("names the registry's models and the chosen model's fields in errors, with file:line", () => {
-    expect(problems(withDatabase("{ dist: pareto, mean: 1ms }"))).toEqual([
-      `${FILE}:3:45: nodes[0].network.database.dist: expected one of: ${latencyModels.names().join(", ")}, found "pareto"`,
+    expect(problems(withDatabase("{ dist: weibull, mean: 1ms }"))).toEqual([
+      `${FILE}:3:45: nodes[0].network.database.dist: expected one of: ${latencyModels.names().join(", ")}, found "weibull"`,
+    ]);
+    expect(problems(withDatabase("{ dist: pareto, min: 0ms, alpha: 0 }"))).toEqual([
+      `${FILE}:3:58: nodes[0].network.database.min: expected a duration greater than 0, such as "30s", found "0ms"`,
+      `${FILE}:3:70: nodes[0].network.database.alpha: expected a number from 0.1 to 100, found 0`,
     ]);
     expect(problems(withDatabase("{ dist: normal, mean: 1ms, sd: 1ms }"))).toEqual([
       `${FILE}:3:37: nodes[0].network.database.stddev: expected a duration such as "30s", "500ms" or "250us", found nothing`,

@@ -1,4 +1,4 @@
-// Guards the line-by-line reading of big `data.values` mappings: it loads exactly what the yaml package would, reports the same problems at the same places, steps aside for anything it does not recognise, and loads 200,000 keys.
+// Guards the line-by-line reading of big `data.values` mappings and `script:` lists: it loads exactly what the yaml package would, reports the same problems at the same places, steps aside for anything it does not recognise, and loads 200,000 keys.
 import { describe, expect, it } from "vitest";
 import { type LoadOptions, parseScenario } from "../sim/scenario/load.ts";
 import { BULK_DEFAULTS, parseYaml } from "../sim/scenario/yamlBulk.ts";
@@ -156,17 +156,145 @@ describe("data.values read line by line", () => {
   });
 
   it("lets the yaml parser itself read at most yamlBytes of a file", () => {
+    // Ops written as block mappings: not a form the fast path reads.
     const script = Array.from(
       { length: Math.ceil(LIMITS.yamlBytes / 40) + 10 },
-      (_, i) => `      - { at: ${i}us, op: read, key: k }`,
+      (_, i) => `      - at: ${i}us\n        op: read\n        key: k`,
     );
     const big = `strategy: local\nnodes: [A]\nworkloads:\n  - node: A\n    script:\n${script.join("\n")}\n`;
     const out = load(big, 256) as string[];
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(
       new RegExp(
-        `^${FILE}: expected at most ${formatCount(LIMITS.yamlBytes)} bytes of YAML besides bulk mappings .*, found [0-9,]+ bytes$`,
+        `^${FILE}: expected at most ${formatCount(LIMITS.yamlBytes)} bytes of YAML besides bulk mappings and lists .*, found [0-9,]+ bytes$`,
       ),
     );
+  });
+});
+
+/** A scenario whose workloads are scripts of these op lines (each list under its own node). */
+const withScripts = (...scripts: ReadonlyArray<readonly string[]>) =>
+  `strategy: local\nnodes: [A, B]\nduration: 1s\nworkloads:\n${scripts
+    .map(
+      (ops, i) =>
+        `  - node: ${i % 2 === 0 ? "A" : "B"}\n    script:\n${ops.map((op) => `      ${op}\n`).join("")}`,
+    )
+    .join("")}`;
+
+describe("script ops read line by line", () => {
+  it("reads every one-line spelling yaml reads, in any field order, to the same ops", () => {
+    const ops = [
+      '- { at: 0ms, op: read, key: "User:1" }',
+      "- {at: 1ms, op: write, key: k, value: new value}   # a comment",
+      "- { op: read, key: 'it''s', at: 2ms }",
+      '- { at: 3ms, op: write, key: "esc\\"aped", value: "tab\\t" , }',
+      "- { at: 4ms, op: flush }",
+      "- { at: 5ms, op: read, key: a:b }",
+      "- { at: 6ms, op: write, key: k#1, value: '#not a comment' }",
+      "- { at: 7ms, op: read, key: ünïcode }",
+    ];
+    const text = withScripts(ops, ["- { at: 0ms, op: read, key: other }"]);
+    expect(parseYaml(text, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkOps: ops.length + 1 });
+    const scenario = loadBothWays(text) as Scenario;
+    expect(scenario.workloads[0]).toEqual({
+      kind: "script",
+      nodes: ["A"],
+      ops: [
+        { atUs: 0, op: "read", key: "User:1" },
+        { atUs: 1000, op: "write", key: "k", value: "new value" },
+        { atUs: 2000, op: "read", key: "it's" },
+        { atUs: 3000, op: "write", key: 'esc"aped', value: "tab\t" },
+        { atUs: 4000, op: "flush" },
+        { atUs: 5000, op: "read", key: "a:b" },
+        { atUs: 6000, op: "write", key: "k#1", value: "#not a comment" },
+        { atUs: 7000, op: "read", key: "ünïcode" },
+      ],
+    });
+    expect(loadBothWays(text.replaceAll("\n", "\r\n"))).toEqual(scenario);
+    // `- script:` as a workload's first key, and ops at the key's own indent.
+    const dashed =
+      "strategy: local\nnodes: [A]\nworkloads:\n  - script:\n    - { at: 0ms, op: read, key: k }\n    node: A\n";
+    expect(parseYaml(dashed, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkOps: 1 });
+    expect((loadBothWays(dashed) as Scenario).workloads[0]).toEqual({
+      kind: "script",
+      nodes: ["A"],
+      ops: [{ atUs: 0, op: "read", key: "k" }],
+    });
+  });
+
+  it("reports the same problems at the same lines and columns", () => {
+    const out = loadBothWays(
+      withScripts(
+        [
+          "- { at: 0ms, op: read, key: 007 }",
+          "- { at: 5s, op: read, key: k }",
+          "- { at: 1ms, op: jump, key: k }",
+          "- { at: 1ms, op: flush, key: k }",
+          "- { at: 1ms, op: write, key: k }",
+          "- { at: soon, op: read, key: k }",
+        ],
+        ["- { at: 0ms, op: write, key: k, value: 1.0 }", "- { at: 0ms, op: read, key: ~ }"],
+      ),
+    );
+    expect(out).toMatchInlineSnapshot(`
+      [
+        "scenarios/bulk.yaml:9:24: workloads[0].script[2].op: expected one of: read, write, flush, found "jump"",
+        "scenarios/bulk.yaml:10:31: workloads[0].script[3]: unknown field "key" (expected one of: at, op)",
+        "scenarios/bulk.yaml:11:9: workloads[0].script[4].value: expected a string of at most 65,536 characters, found nothing",
+        "scenarios/bulk.yaml:12:15: workloads[0].script[5].at: expected a duration such as "30s", "500ms" or "250us", found "soon"",
+        "scenarios/bulk.yaml:16:35: workloads[1].script[1].key: expected a non-empty string of at most 65,536 characters, found null",
+      ]
+    `);
+    // Problems found once the shape is right: spellings YAML retypes, times past the end.
+    expect(
+      loadBothWays(
+        withScripts(
+          ["- { at: 0ms, op: read, key: 007 }", "- { at: 5s, op: read, key: k }"],
+          ["- { at: 0ms, op: write, key: k, value: 1.0 }"],
+        ),
+      ),
+    ).toEqual([
+      `${FILE}:7:35: workloads[0].script[0].key: expected a string value; put it in quotes to keep it as written: "007", found 007 (read by YAML as a number)`,
+      `${FILE}:8:15: workloads[0].script[1].at: expected a time before the end of the run (duration: 1s), found "5s": the op would never run`,
+      `${FILE}:11:46: workloads[1].script[0].value: expected a string value; put it in quotes to keep it as written: "1.0", found 1.0 (read by YAML as a number)`,
+    ]);
+  });
+
+  it("steps aside for what it does not read itself, which then loads as before", () => {
+    const cases = [
+      ["- { at: 0ms, op: read, key: k, node: A }"], // a field no op has
+      ["- { at: 0ms, at: 1ms, op: read, key: k }"], // a field twice
+      ["- { at: 0ms, op: read, key: &x k }"], // anchors
+      ["- { at: 0ms, op: read, key: [k] }"], // flow collections inside
+      ["- { at: 0ms, op: read, key: k } # ok", "- at: 1ms", "  op: read", "  key: k"], // a block mapping
+      ["- { at: 0ms, op: read,", "    key: k }"], // over two lines
+      ["- { at: 0ms, op: read, key: k # no }"],
+      ["- {at:0ms, op: read, key: k}"], // `at:0ms` is one plain scalar in flow
+    ];
+    for (const ops of cases) {
+      expect(parseYaml(withScripts(ops), LIMITS.yamlBytes, FAST)).toMatchObject({ bulkOps: 0 });
+      loadBothWays(withScripts(ops));
+    }
+    // A list named `script` elsewhere is yaml's.
+    const elsewhere = `${withScripts(["- { at: 0ms, op: read, key: k }"])}sweep:\n  script:\n    - { at: 0ms, op: read, key: k }\n`;
+    expect(parseYaml(elsewhere, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkOps: 1 });
+    loadBothWays(elsewhere);
+  });
+
+  it("keeps positions right after each cut, with data.values cut too", () => {
+    const text = `${withScripts(["- { at: 0ms, op: read, key: k }"], ["- { at: 0ms, op: read, key: k }"])}data:\n  values:\n    a: b\nreport: { interval: 0s }\n`;
+    expect(parseYaml(text, LIMITS.yamlBytes, FAST)).toMatchObject({ bulkOps: 2, bulkEntries: 1 });
+    expect(loadBothWays(text)).toEqual([
+      `${FILE}:14:21: report.interval: expected a duration greater than 0, such as "30s", found "0s"`,
+    ]);
+  });
+
+  it("stops reading at the first op past the limit, and says where it is", () => {
+    const ops = Array.from({ length: 1001 }, (_, i) => `- { at: ${i}us, op: read, key: k }`);
+    const text = withScripts(ops.slice(0, 600), ops.slice(600));
+    expect(parseYaml(text, LIMITS.yamlBytes, { ...FAST, maxOps: 1000 })).toMatchObject({
+      tooMany: text.lastIndexOf("- {"),
+      what: "ops",
+    });
   });
 });

@@ -86,7 +86,7 @@ describe("defaults", () => {
       workloads: [{ kind: "script", nodes: ["A"], ops: [{ atUs: 0, op: "read", key: "k" }] }],
       expectations: [],
       report: { intervalUs: 1_000_000, trace: "auto" },
-      limits: { eventsMax: 100_000_000, traceRowsMax: 100_000 },
+      limits: { eventsMax: 100_000_000, traceRowsMax: 100_000, requestsMax: 1_000_000_000 },
       backend: { mode: "memory" },
       faults: null,
       mitigations: [],

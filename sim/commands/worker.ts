@@ -7,8 +7,12 @@ interface WorkerArgs {
   "queue-name"?: string;
   "idle-exit"?: string;
   "stall-timeout": string;
+  "give-up-after": string;
   quiet: boolean;
 }
+
+/** After the worker has stopped, how long the process may take to wind down by itself. */
+const EXIT_GRACE_MS = 500;
 
 function durationMs(option: string, text: string): number {
   const parsed = parseDuration(text);
@@ -38,13 +42,20 @@ export function workerCommand(setExitCode: (code: number) => void): CommandModul
           default: "30s",
           describe: "a dead worker's point goes to another after about this long",
         })
+        .option("give-up-after", {
+          type: "string",
+          default: "60s",
+          describe: "stop with an error when the queue's Redis has been unreachable this long",
+        })
         .option("quiet", { type: "boolean", default: false, describe: "print only problems" }) as never,
     handler: async (args) => {
       let idleExitMs: number | undefined;
       let stallTimeoutMs: number;
+      let giveUpAfterMs: number;
       try {
         idleExitMs = args["idle-exit"] === undefined ? undefined : durationMs("idle-exit", args["idle-exit"]);
         stallTimeoutMs = durationMs("stall-timeout", args["stall-timeout"]);
+        giveUpAfterMs = durationMs("give-up-after", args["give-up-after"]);
       } catch (error) {
         console.error(`cachesim worker: ${(error as Error).message}`);
         setExitCode(2);
@@ -58,6 +69,7 @@ export function workerCommand(setExitCode: (code: number) => void): CommandModul
           ...(args["queue-name"] !== undefined ? { queueName: args["queue-name"] } : {}),
           ...(idleExitMs !== undefined ? { idleExitMs } : {}),
           stallTimeoutMs,
+          giveUpAfterMs,
           log: (line) => {
             if (!args.quiet || line.startsWith("failed") || line.startsWith("queue error"))
               console.log(`worker: ${line}`);
@@ -70,6 +82,9 @@ export function workerCommand(setExitCode: (code: number) => void): CommandModul
         console.error(`cachesim worker: ${error.message}`);
         setExitCode(1);
       }
+      // A connection still retrying a server that is gone would keep the process alive: the worker has
+      // stopped, so the process ends now at the latest.
+      setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
     },
   };
 }

@@ -55,6 +55,7 @@ import { mitigationsSection } from "../strategies/mitigations/section.ts";
 import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
+import { bulkOpsOf } from "./bulkOps.ts";
 import { BulkValues, bulkOf } from "./bulkValues.ts";
 import { type ScalarText, type ScenarioInput, scenarioSchema } from "./schema.ts";
 import { BULK_DEFAULTS, parseYaml } from "./yamlBulk.ts";
@@ -71,6 +72,8 @@ export interface LoadOptions {
   seedOverride?: number;
   /** From --live; replaces the file's backend. */
   modeOverride?: "memory" | "live";
+  /** From --trace; replaces the file's `report.trace` (and so counts in the trace.csv limit). */
+  traceOverride?: "always";
   /** Told of fields that have no effect under the chosen strategy (the file still loads). */
   onWarning?: (warning: ScenarioProblem) => void;
   /** Entries `data.values` needs to be read line by line (yamlBulk.ts); tests lower or raise it. */
@@ -97,6 +100,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     yaml = parseYaml(source, LIMITS.yamlBytes, {
       minEntries: options.bulkMinEntries ?? BULK_DEFAULTS.minEntries,
       maxEntries: LIMITS.dataValues,
+      maxOps: LIMITS.scriptOps,
     });
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
@@ -105,9 +109,15 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   if ("tooBig" in yaml) throw tooBigForYaml(file, yaml.tooBig);
   if ("tooMany" in yaml) {
     const { line, col } = yaml.lineCounter.linePos(yaml.tooMany);
+    const at = { line, column: col };
+    if (yaml.what === "ops") {
+      const expected = `at most ${formatCount(LIMITS.scriptOps)} script ops in all workloads together`;
+      const found = `more (op ${formatCount(LIMITS.scriptOps + 1)} is here)`;
+      throw new ScenarioError([problem(file, "workloads", at, expected, found)]);
+    }
     const expected = `a mapping of at most ${formatCount(LIMITS.dataValues)} keys to string values`;
     const found = `more (key ${formatCount(LIMITS.dataValues + 1)} is here)`;
-    throw new ScenarioError([problem(file, "data.values", { line, column: col }, expected, found)]);
+    throw new ScenarioError([problem(file, "data.values", at, expected, found)]);
   }
   const { doc, lineCounter } = yaml;
   const positionAt = (offset: number): Position => {
@@ -252,7 +262,7 @@ function tooBig(file: string, size: number, maxBytes: number): ScenarioError {
 }
 
 function tooBigForYaml(file: string, bytes: number): ScenarioError {
-  const expected = `at most ${formatCount(LIMITS.yamlBytes)} bytes of YAML besides bulk mappings (such as \`data.values\` written one \`key: value\` per line, which may fill the rest of the ${formatCount(LIMITS.fileBytes)} bytes)`;
+  const expected = `at most ${formatCount(LIMITS.yamlBytes)} bytes of YAML besides bulk mappings and lists (\`data.values\` written one \`key: value\` per line, \`script:\` lists one \`- { at: ..., op: ... }\` per line, which may fill the rest of the ${formatCount(LIMITS.fileBytes)} bytes)`;
   return new ScenarioError([problem(file, "", undefined, expected, `${formatCount(bytes)} bytes`)]);
 }
 
@@ -318,7 +328,9 @@ class LocatedDoc {
     for (const segment of segments) {
       current = this.resolve(current);
       const bulk = bulkOf(current);
-      if (bulk !== undefined) {
+      const ops = bulkOpsOf(current);
+      if (ops !== undefined) current = typeof segment === "number" ? ops.node(segment) : undefined;
+      else if (bulk !== undefined) {
         const i = bulk.indexOf(String(segment));
         current = i === undefined ? undefined : bulk.node(i, "value");
       } else if (isSeq(current) && typeof segment === "number") current = current.items[segment];
@@ -447,8 +459,16 @@ class Resolver {
     const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
     const report = {
       intervalUs: input.report?.interval ?? DEFAULTS.report.intervalUs,
-      trace: input.report?.trace ?? DEFAULTS.report.trace,
+      trace: this.options.traceOverride ?? input.report?.trace ?? DEFAULTS.report.trace,
     };
+    const limits = {
+      eventsMax: input.limits?.events ?? DEFAULTS.limits.eventsMax,
+      traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
+      requestsMax: input.limits?.requests ?? DEFAULTS.limits.requestsMax,
+    };
+    this.checkRequests(input, workloads, durationUs, limits.requestsMax);
+    if (report.trace === "always" || (report.trace === "auto" && workloads.every(isScript)))
+      this.checkTraceRows(input, workloads, limits.traceRowsMax);
     // Each interval is a row per node plus a total row.
     const rowsPerInterval = nodes.length + 1;
     if (Math.ceil(durationUs / report.intervalUs) * rowsPerInterval > LIMITS.timeseriesRows) {
@@ -471,10 +491,7 @@ class Resolver {
       workloads,
       expectations: this.expectations(input.expect ?? [], nodeNames, workloads, durationUs),
       report,
-      limits: {
-        eventsMax: input.limits?.events ?? DEFAULTS.limits.eventsMax,
-        traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
-      },
+      limits,
       backend: { mode: this.options.modeOverride ?? input.backend ?? DEFAULTS.backend.mode },
       faults: this.faults(input, nodeNames, durationUs),
       mitigations: input.mitigations ?? [],
@@ -483,6 +500,85 @@ class Resolver {
         service: cloneModel(input.database?.service ?? { dist: "constant", valueUs: 0 }),
       },
     };
+  }
+
+  /**
+   * `limits.requests` against what the workloads will ask for: a script's ops, a generator's count or
+   * its rate over the run (the mean, for random arrivals). Workloads that cannot say (a closed loop, a
+   * trace read to its end) count nothing here; the run's event limit still bounds them.
+   */
+  private checkRequests(
+    input: ScenarioInput,
+    workloads: readonly WorkloadSpec[],
+    durationUs: number,
+    requestsMax: number,
+  ): void {
+    let total = 0;
+    for (const [i, w] of workloads.entries()) {
+      const requests = isScript(w)
+        ? w.ops.length
+        : workloadKinds.get(w.kind).requestsExpected(w.options, durationUs);
+      if (requests === undefined) continue;
+      total += requests;
+      if (total <= requestsMax) continue;
+      const count = formatCount(Math.ceil(total));
+      if (input.limits?.requests !== undefined) {
+        this.at.expect(
+          ["limits", "requests"],
+          `a limit no lower than the ${count} requests the workloads will make`,
+        );
+        return;
+      }
+      const expected = `at most ${formatCount(requestsMax)} requests in all workloads (limits.requests; raise it for a longer run)`;
+      const field = isScript(w) ? "script" : w.kind;
+      const where: Segment[] = ["workloads", i, field];
+      const written = (name: string) => this.at.valueAt([...where, name]);
+      if (isScript(w)) this.at.add(this.problemAt(where, expected, `${count} ops in all`));
+      else if (written("requests") === requests)
+        this.at.add(this.problemAt([...where, "requests"], expected, `${count} in all`));
+      else {
+        const rate = written("rate") === undefined ? [] : ["rate"];
+        const found = `${count} in all (over the ${formatDurationUs(durationUs)} run at this rate)`;
+        this.at.add(this.problemAt([...where, ...rate], expected, found));
+      }
+      return;
+    }
+  }
+
+  /**
+   * `limits.traceRows` against the rows trace.csv is sure to need: one per script op and generated
+   * request. A workload bounded only by the run's duration is checked as its rows are written.
+   */
+  private checkTraceRows(input: ScenarioInput, workloads: readonly WorkloadSpec[], rowsMax: number): void {
+    let rows = 0;
+    let crossing = -1;
+    for (const [i, w] of workloads.entries()) {
+      const requests = isScript(w) ? w.ops.length : workloadKinds.get(w.kind).requestsMax(w.options);
+      if (requests === undefined) return;
+      rows += requests;
+      if (rows > rowsMax && crossing === -1) crossing = i;
+    }
+    if (crossing === -1) return;
+    if (input.limits?.traceRows !== undefined) {
+      this.at.expect(
+        ["limits", "traceRows"],
+        `a limit no lower than the ${formatCount(rows)} rows trace.csv will need (one per op and request), or report.trace: never`,
+      );
+      return;
+    }
+    const w = workloads[crossing] as WorkloadSpec;
+    const where: Segment[] = ["workloads", crossing, isScript(w) ? "script" : w.kind];
+    this.at.add(
+      this.problemAt(
+        where,
+        `at most ${formatCount(rowsMax)} ops and requests in all, one trace.csv row each (limits.traceRows; raise it, or set report.trace: never)`,
+        `${formatCount(rows)} in all`,
+      ),
+    );
+  }
+
+  private problemAt(segments: readonly Segment[], expected: string, found: string): ScenarioProblem {
+    return problem(this.at.file, formatPath(segments), this.at.locate(segments), expected, found);
   }
 
   /** The faults section, with the names it uses checked against the nodes and shards of the file. */
@@ -749,6 +845,8 @@ class Resolver {
 
   /** A key or value from the file as text; see ScalarText in schema.ts. */
   private text(value: ScalarText, segments: readonly Segment[]): string {
+    // Strings are taken as they are: finding the node is only for the spelling of the others.
+    if (typeof value === "string") return value;
     return this.scalarText(value, this.at.resolve(this.at.node(segments)), segments, "value");
   }
 

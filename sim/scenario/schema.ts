@@ -297,6 +297,7 @@ export function scenarioSchema(known: KnownNames) {
     limits: strict({
       events: intIn(1, LIMITS.eventsMax).optional(),
       traceRows: intIn(0, LIMITS.traceRowsMax).optional(),
+      requests: intIn(1, LIMITS.requests).optional(),
     }).optional(),
     backend: choice(BACKEND_MODES).optional(),
     // Read by `cachesim sweep` (sim/sweep/plan.ts checks it); a plain run ignores it.

@@ -6,6 +6,7 @@
 // they become, so every later stage sees a bounded amount of data.
 import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
 import { formatCount, quote } from "../spec/errors.ts";
+import { BulkOps } from "./bulkOps.ts";
 import { BulkValues } from "./bulkValues.ts";
 
 export const TREE_LIMITS = {
@@ -126,7 +127,15 @@ export function toPlainTree(doc: Document, lineAt: (offset: number) => number): 
       return false;
     }
     if (isScalar(n)) {
-      // A `data.values` read on the fast path counts as the key and value scalars it stands for.
+      // A `data.values` read on the fast path counts as the key and value scalars it stands for, a
+      // `script:` list as its ops (their fields are bounded by the line they are on).
+      if (n.value instanceof BulkOps) {
+        size += 1 + n.value.count;
+        if (depth + 2 > TREE_LIMITS.depth) tooDeep(n, here());
+        leafValue = n.value.ops;
+        leafHeight = 2;
+        return false;
+      }
       size += n.value instanceof BulkValues ? 1 + 2 * n.value.count : 1;
       if (n.anchor) finished.set(n, { value: n.value, size: 1, height: 0 });
       leafValue = n.value;

@@ -84,6 +84,12 @@ export const DEFAULTS = deepFreeze({
     eventsMax: 100_000_000,
     /** trace.csv is for reading by eye; 100,000 rows is already more than anyone reads. */
     traceRowsMax: 100_000,
+    /**
+     * A billion requests take about an hour at the simulator's pace (~300,000 a second): past that a
+     * rate or duration is surely a typo (`rate: 1e8` over a minute is six billion), and a run that long
+     * can raise it.
+     */
+    requestsMax: 1_000_000_000,
   },
 
   htmlReport: {

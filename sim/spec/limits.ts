@@ -10,11 +10,13 @@ export const LIMITS = {
    */
   fileBytes: 64 * 1024 * 1024,
   /**
-   * The part of a file the yaml package parses itself: it holds ~110 bytes of heap per byte of text and
-   * takes ~1 s per MB (measured with yaml 2.9: 4.5 MB of script ops -> 500 MB, 6 s), so 8 MiB stays near
-   * 1 GB. Files that big are generated, and a generator workload says the same in a few lines.
+   * The part of a file the yaml package parses itself: it holds ~110 bytes of heap per byte of text
+   * while it parses and ~27 after, and takes ~1 s per MB (measured with yaml 2.9: 8 MiB of script ops ->
+   * 900 MB, 25 s). 1 MiB keeps a file of 8 MiB within 20 times its size in memory when the rest is
+   * bulk (`data.values` and `script:` lists one entry a line, read by yamlBulk.ts at ~9 times): files
+   * that big are generated, and a generator can write that form.
    */
-  yamlBytes: 8 * 1024 * 1024,
+  yamlBytes: 1024 * 1024,
   nameChars: 100,
   descriptionChars: 10_000,
   /** Keys, values, prefixes: a cache key longer than this is surely a mistake. */
@@ -34,7 +36,7 @@ export const LIMITS = {
   /** 1 TiB: far beyond any node's memory, still exact in a double. */
   cacheBytes: 2 ** 40,
   workloads: 1_000,
-  /** Across all scripts of a file. (At ~45 bytes an op, fileBytes caps scripts near 185,000 ops first.) */
+  /** Across all scripts of a file. */
   scriptOps: 1_000_000,
   dataValues: 1_000_000,
   fillCount: 10_000_000,

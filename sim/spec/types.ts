@@ -116,6 +116,8 @@ export interface LimitsSpec {
   eventsMax: number;
   /** trace.csv refuses to grow past this many rows. */
   traceRowsMax: number;
+  /** Requests of all workloads together, as far as the scenario says (checked when it is loaded). */
+  requestsMax: number;
 }
 
 export interface BackendSpec {

@@ -8,7 +8,7 @@ import { formatCount } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
 import { arrivalProcesses } from "./arrivals/registry.ts";
 import { keyDistributions } from "./keys/registry.ts";
-import { type PluginValue, pluginField } from "./pluginField.ts";
+import { type PluginValue, pluginField, pluginOptions } from "./pluginField.ts";
 import { valueSizes } from "./sizes/sizes.ts";
 
 export const BALANCE_MODES = ["random", "round-robin"] as const;
@@ -141,3 +141,13 @@ export const generatorOptions = strict({
     scanLength: g.scanLength ?? { min: 1, max: 100 },
   };
 });
+
+/** A generator's requests over a run: its count, or its arrival process's mean over the run, the lesser. */
+export function generatorRequestsExpected(spec: GeneratorSpec, durationUs: number): number | undefined {
+  const arrival = pluginOptions(spec.arrival, "process");
+  const byRate = arrivalProcesses
+    .get(arrival.name)
+    .requestsIn?.(spec.ratePerSec, durationUs, arrival.options);
+  if (spec.requests > 0) return byRate === undefined ? spec.requests : Math.min(spec.requests, byRate);
+  return byRate;
+}

@@ -4,7 +4,7 @@
 
 import type { z } from "zod";
 import { Registry } from "../plugin/registry.ts";
-import { type GeneratorSpec, generatorOptions } from "./generatorSpec.ts";
+import { type GeneratorSpec, generatorOptions, generatorRequestsExpected } from "./generatorSpec.ts";
 import { GeneratorWorkload } from "./generatorWorkload.ts";
 import { traceKind } from "./traceWorkload.ts";
 import type { WorkloadKind } from "./workload.ts";
@@ -18,6 +18,7 @@ const generatorKind: WorkloadKind<GeneratorSpec> = {
     return new GeneratorWorkload(nodes, spec);
   },
   requestsMax: (spec) => (spec.requests > 0 ? spec.requests : undefined),
+  requestsExpected: generatorRequestsExpected,
 };
 
 export const workloadKinds = new Registry<WorkloadKind>("workload kind", [

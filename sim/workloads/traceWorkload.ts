@@ -291,4 +291,6 @@ export const traceKind: WorkloadKind<TraceSpec> = {
     return new TraceWorkload(nodes, shown === "" || shown.startsWith("..") ? resolved : shown, spec);
   },
   requestsMax: (spec) => (spec.requests > 0 ? spec.requests : undefined),
+  // The file's length is known only once it has been read.
+  requestsExpected: (spec) => (spec.requests > 0 ? spec.requests : undefined),
 };

@@ -46,4 +46,10 @@ export interface WorkloadKindContext {
  */
 export interface WorkloadKind<Options = unknown> extends Plugin<Options, WorkloadKindContext, Workload> {
   requestsMax(options: Options): number | undefined;
+  /**
+   * How many requests a run of `durationUs` will make as far as the scenario says (a request count, or
+   * an open-loop rate over the duration, whichever is less), for the load-time check of
+   * `limits.requests`; undefined when it cannot say (a closed loop, a trace file read to its end).
+   */
+  requestsExpected(options: Options, durationUs: number): number | undefined;
 }

@@ -23,6 +23,7 @@ import {
   BALANCE_MODES,
   checkRate,
   type GeneratorSpec,
+  generatorRequestsExpected,
   keyPrefix,
   type OpMix,
   SCAN_LENGTH_MAX,
@@ -95,4 +96,5 @@ export const ycsbKind: WorkloadKind<GeneratorSpec> = {
     return new GeneratorWorkload(nodes, spec);
   },
   requestsMax: (spec) => (spec.requests > 0 ? spec.requests : undefined),
+  requestsExpected: generatorRequestsExpected,
 };

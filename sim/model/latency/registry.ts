@@ -6,10 +6,11 @@ import { exponential } from "./exponential.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
 import { lognormal } from "./lognormal.ts";
 import { normal } from "./normal.ts";
+import { pareto } from "./pareto.ts";
 import { uniform } from "./uniform.ts";
 
 export const latencyModels = new Registry<LatencyModelPlugin>(
   "latency model",
-  [constant, uniform, normal, lognormal, exponential] as LatencyModelPlugin[],
+  [constant, uniform, normal, lognormal, exponential, pareto] as LatencyModelPlugin[],
   "dist",
 );

@@ -1,13 +1,21 @@
 // `cachesim worker`: takes sweep points off the queue and runs them, one at a time per process (a point
 // is a whole simulation, and a machine runs as many workers as it has cores to give). Stops when told
-// (SIGTERM, SIGINT: the point under way finishes first) or, with idleExitMs, after that long without work.
-// Wall-clock timers here pace the worker, never a simulation (test/tidy.test.ts exempts this folder).
+// (SIGTERM, SIGINT), within a few seconds whatever the queue's server does: a point under way is left to
+// be retried by another worker. Stops by itself after idleExitMs without work, and with an error once
+// the server has been unreachable for giveUpAfterMs. Wall-clock timers here pace the worker's queue I/O,
+// never a simulation (test/tidy.test.ts exempts this file).
 import { UnrecoverableError, Worker } from "bullmq";
 import { Piscina } from "piscina";
+import { formatDurationUs } from "../../spec/duration.ts";
 import { reasonOf } from "../executor.ts";
 import type { PointOutcome } from "../runPoint.ts";
-import { DEFAULT_QUEUE_NAME, openRedis, safeUrl } from "./connection.ts";
+import { DEFAULT_QUEUE_NAME, openRedis, QueueError, safeUrl } from "./connection.ts";
 import type { PointJob } from "./queueExecutor.ts";
+
+/** After a stop is asked for, how long closing the queue's connections may take before they are dropped. */
+const CLOSE_GRACE_MS = 2_000;
+/** How often the worker looks at its idle time and at how long the queue has been unreachable. */
+const WATCH_INTERVAL_MS = 250;
 
 export interface WorkerOptions {
   url: string;
@@ -19,10 +27,15 @@ export interface WorkerOptions {
    * worker within about this long (BullMQ's lockDuration; stalled points are looked for twice as often).
    */
   stallTimeoutMs: number;
+  /** Stop with a QueueError once the queue's Redis has been unreachable this long. */
+  giveUpAfterMs: number;
   log: (line: string) => void;
 }
 
-/** Resolves when the worker has stopped; the number of points it ran. */
+/**
+ * Resolves when the worker has stopped; the number of points it ran. Rejects with a QueueError when the
+ * queue's Redis stayed unreachable for giveUpAfterMs.
+ */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const redis = await openRedis(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
@@ -36,20 +49,26 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   });
   let active = 0;
   let ran = 0;
+  let stopping: Promise<void> | null = null;
   const worker = new Worker<PointJob, PointOutcome>(
     queueName,
     async (job) => {
       options.log(`running ${job.data.label}`);
+      let outcome: PointOutcome;
       try {
-        const outcome: PointOutcome = await pool.run(job.data.task);
-        ran++;
-        options.log(`done    ${job.data.label}`);
-        return outcome;
+        outcome = await pool.run(job.data.task);
       } catch (error) {
+        // Stopped mid-point (the thread was ended): the point is neither done nor failed. It stays
+        // with this worker's lock, which is no longer renewed, and goes to another worker when the
+        // lock runs out (BullMQ's stalled-job check).
+        if (stopping !== null) return new Promise<never>(() => {});
         options.log(`failed  ${job.data.label}: ${reasonOf(error)}`);
         // The same scenario fails the same way anywhere: no other worker should try it again.
         throw new UnrecoverableError(reasonOf(error));
       }
+      ran++;
+      options.log(`done    ${job.data.label}`);
+      return outcome;
     },
     {
       connection: redis,
@@ -70,37 +89,66 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   };
   worker.on("completed", settled);
   worker.on("failed", settled);
-  worker.on("error", (error) => options.log(`queue error: ${reasonOf(error)}`));
+  // Logged once per outage, not once per reconnection attempt.
+  let unreachableSince: bigint | null = null;
+  worker.on("error", (error) => {
+    if (unreachableSince === null) options.log(`queue error: ${reasonOf(error)}`);
+  });
+  redis.on("close", () => {
+    unreachableSince ??= process.hrtime.bigint();
+  });
+  redis.on("ready", () => {
+    if (unreachableSince !== null) options.log("queue reachable again");
+    unreachableSince = null;
+  });
   let lastBusy = process.hrtime.bigint();
 
-  let stopping: Promise<void> | null = null;
+  let gaveUp: QueueError | null = null;
+  let stopped: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  // Every stop is bounded in time: the point under way is left to another worker, the connections get
+  // CLOSE_GRACE_MS to close cleanly (they cannot while the server is away), then are dropped.
   const stop = (why: string) => {
     if (stopping !== null) return stopping;
-    options.log(`stopping (${why})${active > 0 ? ": finishing the point under way" : ""}`);
-    stopping = worker
-      .close()
+    options.log(`stopping (${why})${active > 0 ? ": the point under way goes back to the queue" : ""}`);
+    const closing = worker.close(true).catch(() => {});
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    stopping = Promise.race([closing, grace])
       .then(() => pool.destroy())
-      .then(() => redis.disconnect());
+      .catch(() => {})
+      .then(() => {
+        redis.disconnect();
+        stopped();
+      });
     return stopping;
   };
   const onSignal = (signal: NodeJS.Signals) => void stop(signal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  let idleTimer: NodeJS.Timeout | undefined;
-  if (options.idleExitMs !== undefined) {
-    const idleNs = BigInt(options.idleExitMs) * 1_000_000n;
-    idleTimer = setInterval(() => {
-      if (active === 0 && process.hrtime.bigint() - lastBusy >= idleNs) void stop("idle");
-    }, 250);
-  }
+  const idleNs = options.idleExitMs === undefined ? null : BigInt(options.idleExitMs) * 1_000_000n;
+  const giveUpNs = BigInt(options.giveUpAfterMs) * 1_000_000n;
+  const watch = setInterval(() => {
+    const now = process.hrtime.bigint();
+    if (unreachableSince !== null && now - unreachableSince >= giveUpNs && stopping === null) {
+      gaveUp = new QueueError(
+        `the queue's Redis at ${safeUrl(options.url)} has been unreachable for ${formatDurationUs(options.giveUpAfterMs * 1000)} (--give-up-after); stopping`,
+      );
+      void stop("queue unreachable");
+    } else if (idleNs !== null && active === 0 && now - lastBusy >= idleNs) void stop("idle");
+  }, WATCH_INTERVAL_MS);
   options.log(`worker on ${safeUrl(options.url)}, queue ${queueName}`);
   try {
-    await worker.run();
-    await stop("closed");
+    // run() ends when the worker is closed, but not while its connections wait for a server that is
+    // gone: the stop itself says when the worker is done.
+    await Promise.race([worker.run().then(() => stop("closed")), done]);
+    await stopping;
   } finally {
-    if (idleTimer !== undefined) clearInterval(idleTimer);
+    clearInterval(watch);
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }
+  if (gaveUp !== null) throw gaveUp;
   return ran;
 }

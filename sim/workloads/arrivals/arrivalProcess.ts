@@ -38,6 +38,11 @@ export interface ArrivalContext {
 export interface ArrivalProcess<Options = unknown> extends Plugin<Options, ArrivalContext, ArrivalDriver> {
   /** Whether the workload's `rate:` is this process's rate (open-loop) or must be left out. */
   readonly usesRate: boolean;
+  /**
+   * The mean number of requests over a run of `durationUs` from time 0, for the load-time check of
+   * `limits.requests`; absent when the scenario cannot say (a closed loop follows the system's latency).
+   */
+  requestsIn?(ratePerSec: number, durationUs: number, options: Options): number;
 }
 
 /**

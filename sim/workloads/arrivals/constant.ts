@@ -7,6 +7,7 @@ export const constant: ArrivalProcess = {
   summary: "one request every 1/rate exactly (open loop); draws nothing",
   usesRate: true,
   options: strict({}),
+  requestsIn: (ratePerSec, durationUs) => (ratePerSec * durationUs) / 1_000_000,
   create({ ratePerSec }) {
     const gapUs = 1_000_000 / ratePerSec;
     return openLoop((fromUs) => fromUs + gapUs);

@@ -15,6 +15,12 @@ export const diurnal: ArrivalProcess<{ period: number; amplitude: number; peak: 
     amplitude: numberIn(0, 1).default(0.5).describe("swing as a fraction of the mean rate (0 to 1)"),
     peak: duration().default(0).describe("time into each cycle at which the rate is highest"),
   }),
+  // The integral of rate(t) over [0, duration).
+  requestsIn(ratePerSec, durationUs, { period, amplitude, peak }) {
+    const omega = (2 * Math.PI) / period;
+    const swingUs = (amplitude / omega) * (Math.sin(omega * (durationUs - peak)) + Math.sin(omega * peak));
+    return (ratePerSec * (durationUs + swingUs)) / 1_000_000;
+  },
   create({ ratePerSec, stream }, { period, amplitude, peak }) {
     const candidates = stream("arrivals");
     const thinning = stream("thinning");

@@ -13,6 +13,11 @@ export const onOff: ArrivalProcess<{ on: number; off: number }> = {
     on: duration({ positive: true }).describe("length of each burst"),
     off: duration().describe("length of each silence between bursts"),
   }),
+  requestsIn(ratePerSec, durationUs, { on, off }) {
+    const periodUs = on + off;
+    const onUs = Math.floor(durationUs / periodUs) * on + Math.min(on, durationUs % periodUs);
+    return (ratePerSec * onUs) / 1_000_000;
+  },
   create({ ratePerSec, stream }, { on, off }) {
     const rng = stream("arrivals");
     const meanGapUs = 1_000_000 / ratePerSec;

@@ -8,6 +8,7 @@ export const poisson: ArrivalProcess = {
   summary: "exponential gaps with mean 1/rate (open loop)",
   usesRate: true,
   options: strict({}),
+  requestsIn: (ratePerSec, durationUs) => (ratePerSec * durationUs) / 1_000_000,
   create({ ratePerSec, stream }) {
     const rng = stream("arrivals");
     const meanGapUs = 1_000_000 / ratePerSec;

@@ -29,6 +29,23 @@ export const schedule: ArrivalProcess<{ steps: Array<{ for: number; rate: number
       .describe("the rate steps, in order from time 0"),
     repeat: boolean.default(true).describe("start again from the first step after the last one"),
   }),
+  requestsIn(_ratePerSec, durationUs, { steps, repeat }) {
+    let requests = 0;
+    let t = 0;
+    const cycleUs = steps.reduce((sum, s) => sum + s.for, 0);
+    const cycleRequests = steps.reduce((sum, s) => sum + (s.rate * s.for) / 1_000_000, 0);
+    if (repeat) {
+      const cycles = Math.floor(durationUs / cycleUs);
+      requests += cycles * cycleRequests;
+      t = cycles * cycleUs;
+    }
+    for (const s of steps) {
+      if (t >= durationUs) break;
+      requests += (s.rate * Math.min(s.for, durationUs - t)) / 1_000_000;
+      t += s.for;
+    }
+    return requests;
+  },
   create({ stream }, { steps, repeat }) {
     const rng = stream("arrivals");
     const startsUs: number[] = [];
