@@ -19,8 +19,8 @@ import {
 import { queuePolicyOf } from "../model/eviction/replay/densePoints.ts";
 import type { DenseRequests } from "../model/eviction/replay/denseRequests.ts";
 import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
-import { CsvFile } from "../report/csvFile.ts";
-import { OutputDir, OutputDirError } from "../report/outputDir.ts";
+import { OutputDirError } from "../report/outputDir.ts";
+import { openReportFiles } from "../report/reportFiles.ts";
 import { renderTable } from "../report/table.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
@@ -83,71 +83,103 @@ interface MrcArgs {
   quiet: boolean;
 }
 
+/** What `cachesim mrc` and the library's mrc() compute: the input, checked, and its curves. */
+export interface MrcJob {
+  /** A scenario (.yaml) or a trace file. */
+  input: string;
+  sizes: number[];
+  policies: string[];
+  byBytes: boolean;
+  jobs: number;
+  /** The report folder; undefined: reports/<name>-mrc; null: mrc.csv kept in memory. */
+  outDir: string | null | undefined;
+}
+
+export interface MrcOutcome {
+  rows: MrcRow[];
+  outDir: string | null;
+  /** With outDir null: mrc.csv's text. */
+  csvText: string | null;
+}
+
+/** Checks the input, replays the curves and writes mrc.csv; nothing is written if any step fails. */
+export async function computeMrc(job: MrcJob): Promise<MrcOutcome> {
+  const { byBytes, sizes, jobs } = job;
+  const policies = job.policies.map((name) => ({ name, options: {} }));
+  const isScenario = /\.ya?ml$/i.test(job.input);
+  const scenario = isScenario ? loadScenario(job.input, knownNames()) : null;
+  // A trace is opened once before anything is written, so a missing or foreign file changes nothing.
+  if (scenario === null) openTrace(job.input, WHOLE_TRACE).close();
+  for (const p of policies)
+    for (const size of sizes) {
+      const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : size, byBytes ? size : 0);
+      if (misfit !== null) throw new MrcInputError(`--sizes ${size}: ${misfit}`);
+    }
+  const source =
+    scenario === null ? traceRequests(job.input, WHOLE_TRACE, byBytes) : scenarioRequests(scenario, byBytes);
+  const name = scenario?.name ?? path.basename(job.input).replace(/\.[^.]*$/, "");
+  const outDir = job.outDir === undefined ? path.join("reports", `${name}-mrc`) : job.outDir;
+  const output = await openReportFiles(outDir);
+  const options = { policies, sizes, byBytes };
+  // The threads start before the stream is read, so that their start-up overlaps the reading.
+  const threadsMost = Math.min(jobs, replayCountMost(options));
+  const pool = threadsMost > 1 ? replayPool(threadsMost) : null;
+  try {
+    const dense = denseStream(job.input, scenario, source, policies, byBytes);
+    const rows =
+      pool === null || Math.min(jobs, replayCount(options, dense)) <= 1
+        ? missRatioCurves(source, options, dense)
+        : await onThreads(pool, path.resolve(job.input), scenario !== null, source, options, dense);
+    const csv = output.csv("mrc.csv", MRC_HEADER);
+    for (const r of rows) csv.writeRow(csvCells(r));
+    await csv.close();
+    await output.commit();
+    return { rows, outDir, csvText: output.texts()?.get("mrc.csv") ?? null };
+  } catch (error) {
+    await output.abort();
+    throw error;
+  } finally {
+    await pool?.destroy();
+  }
+}
+
 async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
   try {
     const sizes = parseSizes(args.sizes);
     const jobs = jobsFrom(args.jobs);
     if (typeof jobs === "string") throw new MrcInputError(jobs);
-    const policies = parsePolicies(args.policies).map((name) => ({ name, options: {} }));
-    const byBytes = args.unit === "bytes";
-    const isScenario = /\.ya?ml$/i.test(args.input);
-    const scenario = isScenario ? loadScenario(args.input, knownNames()) : null;
-    // A trace is opened once before anything is written, so a missing or foreign file changes nothing.
-    if (scenario === null) openTrace(args.input, WHOLE_TRACE).close();
-    for (const p of policies)
-      for (const size of sizes) {
-        const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : size, byBytes ? size : 0);
-        if (misfit !== null) throw new MrcInputError(`--sizes ${size}: ${misfit}`);
-      }
-    const source =
-      scenario === null
-        ? traceRequests(args.input, WHOLE_TRACE, byBytes)
-        : scenarioRequests(scenario, byBytes);
-    const name = scenario?.name ?? path.basename(args.input).replace(/\.[^.]*$/, "");
-    const outDir = args.out ?? path.join("reports", `${name}-mrc`);
-    const output = await OutputDir.create(outDir);
-    const options = { policies, sizes, byBytes };
-    // The threads start before the stream is read, so that their start-up overlaps the reading.
-    const threadsMost = Math.min(jobs, replayCountMost(options));
-    const pool = threadsMost > 1 ? replayPool(threadsMost) : null;
-    try {
-      const dense = denseStream(args.input, scenario, source, policies, byBytes);
-      const rows =
-        pool === null || Math.min(jobs, replayCount(options, dense)) <= 1
-          ? missRatioCurves(source, options, dense)
-          : await onThreads(pool, path.resolve(args.input), scenario !== null, source, options, dense);
-      const csv = CsvFile.open(output.path("mrc.csv"), MRC_HEADER);
-      for (const r of rows) csv.writeRow(csvCells(r));
-      await csv.close();
-      await output.commit();
-      const written = ["mrc.csv"];
-      if (args.html) {
-        const { writeHtmlReport } = await import("../report/html/writeReport.ts");
-        written.push(...(await writeHtmlReport(outDir)));
-      }
-      if (!args.quiet) {
-        console.log(
-          renderTable(
-            ["policy", `size (${args.unit})`, "requests", "misses", "miss ratio", "byte miss ratio"],
-            rows.map((r) => [
-              r.policy,
-              r.size,
-              r.requests,
-              r.misses,
-              r.missRatio.toFixed(4),
-              r.byteMissRatio.toFixed(4),
-            ]),
-          ),
-        );
-        console.log(`wrote ${written.map((f) => path.join(outDir, f)).join(", ")}`);
-      }
-      return 0;
-    } catch (error) {
-      await output.abort();
-      throw error;
-    } finally {
-      await pool?.destroy();
+    const { rows, outDir } = await computeMrc({
+      input: args.input,
+      sizes,
+      policies: parsePolicies(args.policies),
+      byBytes: args.unit === "bytes",
+      jobs,
+      outDir: args.out,
+    });
+    // Always a folder from the command line (--out or the default): only the library keeps mrc.csv in memory.
+    if (outDir === null) throw new Error("mrc from the command line had no report folder");
+    const written = ["mrc.csv"];
+    if (args.html) {
+      const { writeHtmlReport } = await import("../report/html/writeReport.ts");
+      written.push(...(await writeHtmlReport(outDir)));
     }
+    if (!args.quiet) {
+      console.log(
+        renderTable(
+          ["policy", `size (${args.unit})`, "requests", "misses", "miss ratio", "byte miss ratio"],
+          rows.map((r) => [
+            r.policy,
+            r.size,
+            r.requests,
+            r.misses,
+            r.missRatio.toFixed(4),
+            r.byteMissRatio.toFixed(4),
+          ]),
+        ),
+      );
+      console.log(`wrote ${written.map((f) => path.join(outDir, f)).join(", ")}`);
+    }
+    return 0;
   } catch (error) {
     if (error instanceof MrcInputError || error instanceof ScenarioError || error instanceof OutputDirError) {
       console.error(`cachesim mrc: ${error.message}`);

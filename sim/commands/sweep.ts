@@ -136,12 +136,15 @@ async function sweep(args: SweepArgs): Promise<number> {
       await executor.close();
     }
     const files = [...result.files];
+    const outDir = result.outDir;
+    // --out or the default folder: only the library keeps a sweep in memory.
+    if (outDir === null) throw new Error("a sweep from the command line had no report folder");
     if (args.html) {
       const { writeHtmlReport } = await import("../report/html/writeReport.ts");
-      files.push(...(await writeHtmlReport(result.outDir)));
+      files.push(...(await writeHtmlReport(outDir)));
     }
     say(`${result.runs} runs, ${result.events} events, ${stopwatch.elapsedSeconds().toFixed(2)}s wall clock`);
-    say(`reports: ${files.map((f) => path.join(result.outDir, f)).join(", ")}`);
+    say(`reports: ${files.map((f) => path.join(outDir, f)).join(", ")}`);
     return 0;
   } catch (error) {
     if (error instanceof ScenarioError) {

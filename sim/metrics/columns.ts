@@ -16,8 +16,8 @@ export type ColumnUnit = "count" | "bytes" | "us" | "ratio";
 export type ColumnKind = "count" | "ratio" | "percentile" | "maximum" | "level";
 
 /** Where every metric column appears: summary.csv, timeseries.csv, sweep.csv, compare, expectations, the HTML report and docs/reports.md. */
-export interface MetricColumn {
-  name: string;
+export interface MetricColumn<Name extends string = string> {
+  name: Name;
   unit: ColumnUnit;
   kind: ColumnKind;
   description: string;
@@ -45,9 +45,9 @@ function maximum(h: ExactHistogram): string {
  * The strategy catalogue's and the faults' counts (sim/model/tally.ts), then write-behind's lag and
  * backlog, then the database as a resource (empty cells without one).
  */
-const TALLY_METRICS: readonly MetricColumn[] = [
+const TALLY_METRICS = [
   ...TALLY_COLUMNS.map(
-    (t, id): MetricColumn => ({
+    (t, id): MetricColumn<(typeof TALLY_COLUMNS)[number]["column"]> => ({
       name: t.column,
       unit: "unit" in t ? t.unit : "count",
       kind: "count",
@@ -131,8 +131,9 @@ const TALLY_METRICS: readonly MetricColumn[] = [
     value: count((c) => c.dbRequestsPeak),
     inTable: false,
   },
-];
-export const METRIC_COLUMNS: readonly MetricColumn[] = [
+] as const satisfies readonly MetricColumn[];
+/** Declared with its literal names, so MetricName below lists them; used as METRIC_COLUMNS. */
+const COLUMNS = [
   {
     name: "reads",
     unit: "count",
@@ -321,7 +322,11 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = [
     inTable: false,
   },
   ...TALLY_METRICS,
-];
+] as const satisfies readonly MetricColumn[];
+export const METRIC_COLUMNS: readonly MetricColumn[] = COLUMNS;
+
+/** A metric column's name (`stale_rate`): the library's typed rows are keyed by these. */
+export type MetricName = (typeof COLUMNS)[number]["name"];
 
 export const SUMMARY_HEADER: readonly string[] = ["node", ...METRIC_COLUMNS.map((c) => c.name)];
 export const TIMESERIES_HEADER: readonly string[] = ["time_us", "node", ...METRIC_COLUMNS.map((c) => c.name)];

@@ -1,6 +1,8 @@
 // Streaming CSV writer for report files. writeRow() is synchronous so the simulation loop never waits on
 // I/O; lines are collected until about CHUNK_CHARS characters, then written with one synchronous write.
 // Memory stays bounded however many rows a run produces, and the bytes depend only on the rows given.
+// A file kept in memory (inMemory(), for a run that asked for no report folder) gets the same bytes and
+// holds them all.
 //
 // The format is csv-stringify's default: a field is quoted only when it holds a comma, a double quote,
 // \n or \r; numbers are written as String(n); every record ends with "\n". csv-stringify costs about
@@ -43,32 +45,82 @@ export function formatCells(cells: readonly CsvCell[]): FormattedCells {
   return { text: line.slice(0, -1), count: cells.length };
 }
 
+/** Where a CSV file's text goes: a file on disk, or memory (a run asked for no report folder). */
+interface CsvSink {
+  write(text: string): void;
+  close(): Promise<void>;
+}
+
+function fileSink(filePath: string): CsvSink {
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, "w");
+  } catch (error) {
+    throw outputFailure(error, reportPathFor(filePath));
+  }
+  return {
+    write(text) {
+      const bytes = Buffer.from(text, "utf8");
+      // writeSync may write fewer bytes than asked; loop until the chunk is out.
+      let offset = 0;
+      try {
+        while (offset < bytes.length) {
+          offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+        }
+      } catch (error) {
+        // A full disk mid-run: one line naming the report, not a raw Node error.
+        throw outputFailure(error, reportPathFor(filePath));
+      }
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        fs.close(fd, (error) => (error ? reject(outputFailure(error, reportPathFor(filePath))) : resolve()));
+      });
+    },
+  };
+}
+
 export class CsvFile {
   private pending: string[] = [];
   private pendingChars = 0;
-  private fd: number | undefined;
+  private sink: CsvSink | undefined;
   private rowsWritten = 0;
+  /** In memory only: the text written so far, in chunks. */
+  private readonly kept: string[] | null;
 
   private constructor(
     readonly path: string,
     private readonly columnCount: number,
-    fd: number,
+    sink: CsvSink,
+    kept: string[] | null,
   ) {
-    this.fd = fd;
+    this.sink = sink;
+    this.kept = kept;
   }
 
   /** Creates (or truncates) the file and writes the header line. */
   static open(filePath: string, header: readonly string[]): CsvFile {
     if (header.length === 0) throw new Error(`CSV header for ${filePath} has no columns`);
-    let fd: number;
-    try {
-      fd = fs.openSync(filePath, "w");
-    } catch (error) {
-      throw outputFailure(error, reportPathFor(filePath));
-    }
-    const file = new CsvFile(filePath, header.length, fd);
+    const file = new CsvFile(filePath, header.length, fileSink(filePath), null);
     file.append(header);
     return file;
+  }
+
+  /** The same bytes as open() would write, kept in memory instead; read them with text(). */
+  static inMemory(name: string, header: readonly string[]): CsvFile {
+    if (header.length === 0) throw new Error(`CSV header for ${name} has no columns`);
+    const kept: string[] = [];
+    const sink: CsvSink = { write: (text) => void kept.push(text), close: async () => {} };
+    const file = new CsvFile(name, header.length, sink, kept);
+    file.append(header);
+    return file;
+  }
+
+  /** An in-memory file's whole text, once it is closed. */
+  text(): string {
+    if (this.kept === null) throw new Error(`text() on CSV file ${this.path}, which is on disk`);
+    if (this.sink !== undefined) throw new Error(`text() on CSV file ${this.path} before close()`);
+    return this.kept.join("");
   }
 
   /** Number of data rows written so far, header excluded. */
@@ -77,7 +129,7 @@ export class CsvFile {
   }
 
   writeRow(cells: readonly CsvCell[]): void {
-    if (this.fd === undefined) throw new Error(`writeRow() on closed CSV file ${this.path}`);
+    if (this.sink === undefined) throw new Error(`writeRow() on closed CSV file ${this.path}`);
     // A short or long row would shift every later column in the report, so it is a bug, not data.
     if (cells.length !== this.columnCount) {
       throw new Error(
@@ -90,7 +142,7 @@ export class CsvFile {
 
   /** Writes `cells` followed by cells formatted earlier: the same bytes as writeRow of all of them. */
   writeRowWithTail(cells: readonly CsvCell[], tail: FormattedCells): void {
-    if (this.fd === undefined) throw new Error(`writeRow() on closed CSV file ${this.path}`);
+    if (this.sink === undefined) throw new Error(`writeRow() on closed CSV file ${this.path}`);
     if (cells.length + tail.count !== this.columnCount) {
       throw new Error(
         `CSV row for ${this.path} has ${cells.length + tail.count} cells, header has ${this.columnCount} columns`,
@@ -103,15 +155,13 @@ export class CsvFile {
 
   /** Writes what is buffered and closes the file; calling it again does nothing. */
   async close(): Promise<void> {
-    const fd = this.fd;
-    if (fd === undefined) return;
-    this.fd = undefined;
+    const sink = this.sink;
+    if (sink === undefined) return;
+    this.sink = undefined;
     try {
-      this.flush(fd);
+      this.flush(sink);
     } finally {
-      await new Promise<void>((resolve, reject) => {
-        fs.close(fd, (error) => (error ? reject(outputFailure(error, reportPathFor(this.path))) : resolve()));
-      });
+      await sink.close();
     }
   }
 
@@ -122,23 +172,14 @@ export class CsvFile {
   private appendLine(line: string): void {
     this.pending.push(line);
     this.pendingChars += line.length;
-    if (this.pendingChars >= CHUNK_CHARS && this.fd !== undefined) this.flush(this.fd);
+    if (this.pendingChars >= CHUNK_CHARS && this.sink !== undefined) this.flush(this.sink);
   }
 
-  private flush(fd: number): void {
+  private flush(sink: CsvSink): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(""), "utf8");
+    const text = this.pending.join("");
     this.pending = [];
     this.pendingChars = 0;
-    // writeSync may write fewer bytes than asked; loop until the chunk is out.
-    let offset = 0;
-    try {
-      while (offset < bytes.length) {
-        offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
-      }
-    } catch (error) {
-      // A full disk mid-run: one line naming the report, not a raw Node error.
-      throw outputFailure(error, reportPathFor(this.path));
-    }
+    sink.write(text);
   }
 }

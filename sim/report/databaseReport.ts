@@ -6,7 +6,7 @@ import { DatabaseStats } from "../model/databaseStats.ts";
 import { latencySampler } from "../model/latency.ts";
 import type { World } from "../model/world.ts";
 import type { Scenario } from "../spec/types.ts";
-import { CsvFile } from "./csvFile.ts";
+import type { ReportFiles } from "./reportFiles.ts";
 
 /** Connections when only a service time is given: as good as unlimited. */
 const UNLIMITED = 2 ** 31;
@@ -36,8 +36,8 @@ export const DATABASE_HEADER = [
 
 const cell = (n: number | undefined) => (n === undefined ? "" : String(n));
 
-export async function writeDatabaseReport(path: string, stats: DatabaseStats): Promise<void> {
-  const file = CsvFile.open(path, [...DATABASE_HEADER]);
+export async function writeDatabaseReport(files: ReportFiles, stats: DatabaseStats): Promise<void> {
+  const file = files.csv("database.csv", DATABASE_HEADER);
   for (const i of stats.intervals) {
     file.writeRow([
       String(i.startUs),

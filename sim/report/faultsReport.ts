@@ -11,7 +11,7 @@ import {
 } from "../faults/faultLog.ts";
 import { TALLY, tallyColumn } from "../model/tally.ts";
 import type { SimNode } from "../model/world.ts";
-import { CsvFile } from "./csvFile.ts";
+import type { ReportFiles } from "./reportFiles.ts";
 
 /** The counts the recorder also keeps, named as its columns are. */
 const RECORDER_COLUMNS: Readonly<Record<string, string>> = {
@@ -78,13 +78,13 @@ export function faultsRows(
 }
 
 export async function writeFaultsReport(
-  path: string,
+  files: ReportFiles,
   log: FaultLog,
   nodes: readonly SimNode[],
   endUs: number,
   intervalUs: number,
 ): Promise<void> {
-  const file = CsvFile.open(path, [...FAULTS_HEADER]);
+  const file = files.csv("faults.csv", FAULTS_HEADER);
   for (const row of faultsRows(log, nodes, endUs, intervalUs)) file.writeRow(row);
   await file.close();
 }

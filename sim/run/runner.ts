@@ -1,6 +1,6 @@
 // Builds the world a scenario describes, runs it on virtual time, and writes its reports. Reports are
 // written into a temporary folder that replaces the output folder only when the run succeeds, so a
-// failed run leaves no half-written report behind.
+// failed run leaves no half-written report behind; or, with no folder, kept in memory (the library).
 import path from "node:path";
 import { openBackends } from "../backends/openBackends.ts";
 import { RngStreams } from "../core/rng.ts";
@@ -21,10 +21,9 @@ import { nodeLinks } from "../model/link.ts";
 import { Oracle } from "../model/oracle.ts";
 import type { Backends } from "../model/ports.ts";
 import type { SimNode, World } from "../model/world.ts";
-import { CsvFile } from "../report/csvFile.ts";
 import { databaseAsResource, writeDatabaseReport } from "../report/databaseReport.ts";
 import { writeFaultsReport } from "../report/faultsReport.ts";
-import { OutputDir } from "../report/outputDir.ts";
+import { openReportFiles, type ReportFiles } from "../report/reportFiles.ts";
 import { timeseriesRows } from "../report/timeseriesRows.ts";
 import { isScript, type Scenario } from "../spec/types.ts";
 import { composeStrategy } from "../strategies/compose.ts";
@@ -33,8 +32,8 @@ import { ScriptWorkload } from "../workloads/scriptWorkload.ts";
 import type { Workload } from "../workloads/workload.ts";
 
 export interface RunOptions {
-  /** Folder the reports go to; replaced as a whole when the run succeeds. */
-  outDir: string;
+  /** Folder the reports go to, replaced as a whole when the run succeeds; null: kept in memory (texts). */
+  outDir: string | null;
   /** Backends to use instead of opening the scenario's own (tests, benchmarks). Closed by the run. */
   backends?: Backends;
   /**
@@ -61,6 +60,8 @@ export interface RunResult {
   summary: Array<{ node: string; counters: OpCounters }>;
   expectations: ExpectationResult[];
   files: string[];
+  /** With outDir null: each report's CSV text by file name (the bytes the folder would hold). */
+  texts: ReadonlyMap<string, string> | null;
   traceWritten: boolean;
   /** Secret-free words for the two backends, for the console. */
   backends: { cache: string; records: string };
@@ -104,10 +105,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const tracing = wantsTrace(scenario);
   if (tracing) checkTraceFits(scenario);
   const backends = options.backends ?? (await openBackends(scenario.backend.mode));
-  let output: OutputDir | null = null;
+  let output: ReportFiles | null = null;
   let runError: unknown;
   try {
-    output = await OutputDir.create(options.outDir);
+    output = await openReportFiles(options.outDir);
     const scheduler = new Scheduler();
     const rng = new RngStreams(scenario.seed);
     const oracle = new Oracle(scenario.data.fill);
@@ -135,9 +136,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       up: true,
     }));
 
-    const timeseries = CsvFile.open(output.path("timeseries.csv"), [...TIMESERIES_HEADER]);
+    const timeseries = output.csv("timeseries.csv", TIMESERIES_HEADER);
     // The trace is streamed while the run goes on (in the order operations began).
-    const traceFile = tracing ? CsvFile.open(output.path("trace.csv"), [...TRACE_HEADER]) : null;
+    const traceFile = tracing ? output.csv("trace.csv", TRACE_HEADER) : null;
     const trace = traceFile ? new TraceLog(traceFile, scenario.limits.traceRowsMax) : null;
     const recorder = new Recorder(
       nodes,
@@ -218,23 +219,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await timeseries.close();
 
     const summaryRows = recorder.summary();
-    const summary = CsvFile.open(output.path("summary.csv"), [...SUMMARY_HEADER]);
+    const summary = output.csv("summary.csv", SUMMARY_HEADER);
     for (const row of summaryRows) summary.writeRow([row.node, ...metricCells(row.counters)]);
     await summary.close();
     const files = ["summary.csv", "timeseries.csv"];
     if (databaseStats !== null) {
       databaseStats.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
-      await writeDatabaseReport(output.path("database.csv"), databaseStats);
+      await writeDatabaseReport(output, databaseStats);
       files.push("database.csv");
     }
     if (faultLog !== null) {
-      await writeFaultsReport(
-        output.path("faults.csv"),
-        faultLog,
-        nodes,
-        stats.endUs,
-        scenario.report.intervalUs,
-      );
+      await writeFaultsReport(output, faultLog, nodes, stats.endUs, scenario.report.intervalUs);
       files.push("faults.csv");
     }
     if (traceFile !== null) {
@@ -245,12 +240,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const expectations = checks.map((check) => check());
     stopIfAborted(options.signal, stats.endUs);
     await output.commit();
+    const texts = output.texts();
     output = null;
     return {
       stats,
       summary: summaryRows,
       expectations,
       files,
+      texts,
       traceWritten: trace !== null,
       backends: { cache: backends.cache.description, records: backends.records.description },
     };

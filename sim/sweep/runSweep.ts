@@ -1,7 +1,6 @@
 import path from "node:path";
 import { METRIC_COLUMNS } from "../metrics/columns.ts";
-import { CsvFile } from "../report/csvFile.ts";
-import { OutputDir } from "../report/outputDir.ts";
+import { openReportFiles } from "../report/reportFiles.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario, readScenarioText } from "../scenario/load.ts";
 import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
@@ -19,8 +18,8 @@ export interface SweepOptions {
   seed?: number;
   /** --seeds: runs per point, over derived seeds; undefined: the file's sweep.seeds, else one run. */
   seeds?: number;
-  /** Report folder; default reports/<scenario name>-sweep. */
-  outDir?: string;
+  /** Report folder; default reports/<scenario name>-sweep; null: kept in memory (SweepResult.texts). */
+  outDir?: string | null;
   /** Keep every point's full report in this folder (point-0001, ...). */
   keepPointsDir?: string;
 }
@@ -35,15 +34,17 @@ export interface PreparedSweep {
   /** The root seed of each point (the file's, --seed, or a swept `seed`). */
   pointSeeds: number[];
   scenarioName: string;
-  outDir: string;
+  outDir: string | null;
   keepPointsDir: string | undefined;
   header: string[];
   runs: number;
 }
 
 export interface SweepResult {
-  outDir: string;
+  outDir: string | null;
   files: string[];
+  /** With outDir null: each report's CSV text by file name. */
+  texts: ReadonlyMap<string, string> | null;
   points: number;
   runs: number;
   events: number;
@@ -153,7 +154,7 @@ export function prepareSweep(options: SweepOptions): PreparedSweep {
     seeds,
     pointSeeds,
     scenarioName,
-    outDir: options.outDir ?? path.join("reports", `${scenarioName}-sweep`),
+    outDir: options.outDir === undefined ? path.join("reports", `${scenarioName}-sweep`) : options.outDir,
     keepPointsDir: options.keepPointsDir,
     header,
     runs: plan.pointCount * (seeds ?? 1),
@@ -213,10 +214,10 @@ export async function runSweep(
     done++;
     onRunDone?.(done, prepared.runs);
   });
-  const output = await OutputDir.create(prepared.outDir);
+  const output = await openReportFiles(prepared.outDir);
   try {
     const files = ["sweep.csv"];
-    const sweepCsv = CsvFile.open(output.path("sweep.csv"), prepared.header);
+    const sweepCsv = output.csv("sweep.csv", prepared.header);
     const { plan, seeds } = prepared;
     for (let i = 0; i < plan.pointCount; i++) {
       const labels = plan.point(i).labels;
@@ -231,7 +232,7 @@ export async function runSweep(
     await sweepCsv.close();
     if (seeds !== undefined) {
       files.push("sweep-stats.csv");
-      const statsCsv = CsvFile.open(output.path("sweep-stats.csv"), [
+      const statsCsv = output.csv("sweep-stats.csv", [
         ...plan.fields.map((f) => f.path),
         "stat",
         ...METRIC_COLUMNS.map((c) => c.name),
@@ -253,7 +254,14 @@ export async function runSweep(
       await statsCsv.close();
     }
     await output.commit();
-    return { outDir: prepared.outDir, files, points: plan.pointCount, runs: prepared.runs, events };
+    return {
+      outDir: prepared.outDir,
+      files,
+      texts: output.texts(),
+      points: plan.pointCount,
+      runs: prepared.runs,
+      events,
+    };
   } catch (error) {
     await output.abort();
     throw error;
