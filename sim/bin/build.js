@@ -10,11 +10,25 @@
 //    of dist/ (a command's rarely used parts, such as the HTML report, in chunks of their own, loaded when
 //    it runs). Resolving and reading some 500 modules one by one was about a third of a start.
 // The build goes to a fresh folder and replaces dist/ only when complete.
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+//
+// `--types` (the `prepack` script, before `npm pack`) also writes the library's type declarations
+// (dist/index.d.ts and what it names) with the TypeScript compiler; that takes a minute on a busy
+// machine, so the everyday build (on install, before a benchmark) leaves it out. `npm pack` runs
+// `prepare` after `prepack`: while packing, a build that is already complete is kept, not redone
+// without its declarations.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
-import { DIST_DIR, ROOT, SOURCE_DIR, STAMP_FILE, sourceFiles, sourceStamp } from "./sourceStamp.js";
+import {
+  builtFrom,
+  DIST_DIR,
+  ROOT,
+  SOURCE_DIR,
+  STAMP_FILE,
+  sourceFiles,
+  sourceStamp,
+} from "./sourceStamp.js";
 
 /** Every import stays external; relative ones are pointed at the compiled `.js` file. */
 const keepImports = {
@@ -81,6 +95,41 @@ const bundleRules = {
   },
 };
 
+/** A relative import of a `.ts` file, as the sources write them: `from "./x.ts"`, `import("../y.ts")`. */
+const TS_SPECIFIER = /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*)\.ts\2/g;
+
+/**
+ * The declarations of the library's entry point (sim/index.ts) and of every module its types reach,
+ * into outDir beside the JavaScript. Their imports name the `.js` files, as the compiled code's do, so
+ * a project with any TypeScript module setting reads them.
+ */
+async function writeDeclarations(outDir) {
+  const { default: ts } = await import("typescript");
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), {}, ts.sys);
+  if (config === undefined || config.errors.length > 0) throw new Error("cannot read tsconfig.json");
+  const program = ts.createProgram([path.join(SOURCE_DIR, "index.ts")], {
+    ...config.options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    rootDir: SOURCE_DIR,
+    outDir,
+  });
+  const result = program.emit(undefined, (file, text) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text.replace(TS_SPECIFIER, "$1$2$3.js$2"));
+  });
+  const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0 || result.emitSkipped) {
+    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" };
+    throw new Error(`type declarations failed:\n${ts.formatDiagnostics(errors, host)}`);
+  }
+}
+
+const packing = ["pack", "publish"].includes(process.env.npm_command ?? "");
+const withTypes = packing || process.argv.includes("--types");
+if (packing && builtFrom() && existsSync(path.join(DIST_DIR, "index.d.ts"))) process.exit(0);
+
 const all = sourceFiles();
 const stamp = sourceStamp(SOURCE_DIR, all);
 // The launcher and this script stay in sim/bin/ and are not compiled (the stamp covers them too).
@@ -123,6 +172,7 @@ try {
     },
     logLevel: "warning",
   });
+  if (withTypes) await writeDeclarations(staging);
   writeFileSync(path.join(staging, path.basename(STAMP_FILE)), `${stamp}\n`);
   rmSync(DIST_DIR, { recursive: true, force: true });
   renameSync(staging, DIST_DIR);

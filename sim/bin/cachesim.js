@@ -2,12 +2,16 @@
 // Launcher. Runs the precompiled CLI in dist/ when it was built from exactly today's sources (`npm
 // install` and `npm run build` make it); otherwise registers tsx and runs the TypeScript directly, so a
 // fresh clone needs no build step and an edited source is never shadowed by a stale build.
-// CACHESIM_FROM_SOURCE=1 forces the sources.
+// CACHESIM_FROM_SOURCE=1 forces the sources. The installed package (`npm pack`) ships dist/ and this
+// folder but no sources: there dist/ is what runs, and tsx (a development tool) is never needed.
 // First, before any other module loads: it sets how the heap grows.
 import "./heapGrowth.js";
+import { existsSync } from "node:fs";
 import { builtFrom } from "./sourceStamp.js";
 
-if (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom()) {
+const hasSources = existsSync(new URL("../cli.ts", import.meta.url));
+
+if (!hasSources || (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom())) {
   await import("../../dist/main.js");
 } else {
   const { register } = await import("tsx/esm/api");
