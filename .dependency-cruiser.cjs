@@ -16,7 +16,11 @@ const LAYERS = [
   { name: "scenario", folders: ["scenario"], holds: "the loader that composes the registries into a scenario" },
   { name: "run", folders: ["run"], holds: "running one scenario end to end" },
   { name: "drivers", folders: ["sweep", "progress"], holds: "sweeps over many runs, progress display" },
-  { name: "entry", folders: ["commands", "tools", "bin", "cli.ts", "main.ts"], holds: "commands, benchmarks and tools, the CLI and its entry point" },
+  {
+    name: "entry",
+    folders: ["commands", "api", "tools", "bin", "cli.ts", "main.ts", "index.ts"],
+    holds: "commands, the library (api/, listed in index.ts), benchmarks and tools, the CLI and its entry point",
+  },
 ];
 
 // The one circle left, and only through `import type`: an Operation names its SimNode and Shard, and a
