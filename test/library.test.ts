@@ -106,6 +106,16 @@ describe("runScenario", () => {
     expect(written.summary).toEqual(result.summary);
   });
 
+  it("with html, writes the page `cachesim run --html` writes: header, expectations and sequence diagram", async () => {
+    const cli = await cachesim("run", [STORY, "--html"]);
+    const out = path.join(temp, "page");
+    const result = await runScenario(await loadScenario(STORY), { out, html: true });
+    expect(result.files).toContain("report.html");
+    const page = readFileSync(path.join(out, "report.html"), "utf8");
+    expect(page.split('data-mark="stale"').length - 1).toBe(3);
+    expect(page).toBe(readFileSync(path.join(cli, "report.html"), "utf8"));
+  });
+
   it("wants out for html, and a seed in range", async () => {
     const scenario = await loadScenario(STORY);
     await expect(runScenario(scenario, { html: true })).rejects.toThrow(TypeError);

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunStats } from "../core/scheduler.ts";
 import type { ExpectationResult } from "../metrics/expectations.ts";
+import { SequenceLog } from "../metrics/sequenceLog.ts";
 import { runScenario as run } from "../run/runner.ts";
+import { DEFAULTS } from "../spec/defaults.ts";
 import type { Scenario } from "../spec/types.ts";
 import { checkedSeed } from "./loadScenario.ts";
 import {
@@ -27,8 +29,15 @@ export interface RunScenarioOptions {
    * whole when the run succeeds). Without it nothing is written anywhere.
    */
   out?: string;
-  /** With out: also write report.html and the charts as SVG (as `--html`). */
+  /**
+   * With out: also write report.html and the charts as SVG (as `--html`), with the page's header, its
+   * expectations and, for a run of at most `sequenceRowsMax` trace rows, its sequence diagram.
+   */
   html?: boolean;
+  /** With html: draw the sequence diagram for runs of at most this many trace rows. */
+  sequenceRowsMax?: number;
+  /** With html: the command the page shows as the way to reproduce the run. */
+  command?: string;
   /** Stops the run: it rejects with an error saying so, writes nothing, and closes the backends. */
   signal?: AbortSignal;
   /** Called at each report interval with the virtual time reached and the requests started so far. */
@@ -74,15 +83,35 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const traced =
     options.trace === true ? { ...seeded, report: { ...seeded.report, trace: "always" as const } } : seeded;
   const outDir = options.out ?? null;
+  // Only a run that makes its page keeps its messages, for the sequence diagram.
+  const sequence =
+    options.html === true ? new SequenceLog(DEFAULTS.htmlReport.sequenceMessagesMax) : undefined;
   const result = await run(traced, {
     outDir,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    ...(sequence !== undefined ? { sequence } : {}),
   });
   const files = outDir === null ? [] : [...result.files];
   if (options.html === true && outDir !== null) {
     const { writeHtmlReport } = await import("../report/html/writeReport.ts");
-    files.push(...(await writeHtmlReport(outDir)));
+    const info = {
+      name: traced.name,
+      description: traced.description,
+      file: traced.file,
+      seed: traced.seed,
+      strategy: traced.strategy.name,
+      backend: `${traced.backend.mode} (${result.backends.cache}; ${result.backends.records})`,
+      command: options.command ?? `cachesim run ${traced.file} --seed ${traced.seed} --html`,
+      expectations: result.expectations,
+    };
+    files.push(
+      ...(await writeHtmlReport(outDir, undefined, {
+        info,
+        sequence,
+        sequenceRowsMax: options.sequenceRowsMax ?? DEFAULTS.htmlReport.sequenceRowsMax,
+      })),
+    );
   }
   const texts = result.texts;
   // Rows are made when first asked for: a long run's timeseries is not parsed for a test that reads
