@@ -1,22 +1,22 @@
 // The command-line front end. User mistakes (a bad scenario, a missing file, an unreachable server)
 // print a message and exit non-zero; only a bug in cachesim shows a stack trace.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { type RunResult as LibraryRunResult, runScenario as runLibraryScenario } from "./api/runScenario.ts";
 import { mrcCommand } from "./commands/mrc.ts";
 import { reportCommand } from "./commands/report.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
 import { METRIC_COLUMNS } from "./metrics/columns.ts";
-import { SequenceLog } from "./metrics/sequenceLog.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
 import { runCompare } from "./report/compareCommand.ts";
 import { OutputDirError } from "./report/outputDir.ts";
 import { Stopwatch } from "./report/stopwatch.ts";
 import { renderTable } from "./report/table.ts";
-import { type RunResult, runScenario } from "./run/runner.ts";
 import { stoppedRun, withStopSignals } from "./run/runSignals.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
@@ -44,18 +44,26 @@ function isUserError(error: unknown): error is Error {
 /** Nodes shown side by side in the console; summary.csv always has them all. */
 const TABLE_NODES_MAX = 8;
 
-/** The summary with one column per node (and the total), one row per metric: fits a terminal. */
-function summaryTable(summary: RunResult["summary"]): string {
-  const total = summary.at(-1);
-  const nodes = summary.slice(0, -1);
+/**
+ * The summary with one column per node (and the total), one row per metric: fits a terminal. Its cells
+ * are summary.csv's own, so the console shows exactly what the file holds. Its cells never need CSV
+ * quoting (node names are plain words, metrics are numbers or empty), so a split reads it exactly.
+ */
+function summaryTable(summaryCsv: string): string {
+  const [header = [], ...lines] = summaryCsv
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split(","));
+  const total = lines.at(-1);
+  const nodes = lines.slice(0, -1);
   const shown = [...nodes.slice(0, TABLE_NODES_MAX), ...(total ? [total] : [])];
-  const rows = METRIC_COLUMNS.filter((c) => c.inTable).map((c) => [
-    c.name,
-    ...shown.map((r) => c.value(r.counters)),
-  ]);
+  const rows = METRIC_COLUMNS.filter((c) => c.inTable).map((c) => {
+    const at = header.indexOf(c.name);
+    return [c.name, ...shown.map((row) => row[at] ?? "")];
+  });
   const more =
     nodes.length > TABLE_NODES_MAX ? `\n(${nodes.length - TABLE_NODES_MAX} more nodes in summary.csv)` : "";
-  return renderTable(["metric", ...shown.map((r) => r.node)], rows) + more;
+  return renderTable(["metric", ...shown.map((row) => row[0] ?? "")], rows) + more;
 }
 
 /**
@@ -130,43 +138,28 @@ async function runCommand(args: {
   // Wall-clock time goes to the console only; reports hold nothing that varies between runs.
   const stopwatch = new Stopwatch();
   const progress = new RunProgress(scenario.durationUs, { quiet: args.quiet });
-  // Only a run that makes its page keeps its messages, for the sequence diagram.
-  const sequence = args.html ? new SequenceLog(DEFAULTS.htmlReport.sequenceMessagesMax) : undefined;
-  let result: RunResult;
+  const reproduce = `cachesim run ${shellQuote(scenario.file)} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`;
+  // The run itself is the library's (sim/index.ts): the same call a test suite makes.
+  let result: LibraryRunResult;
   try {
     result = await withStopSignals((signal) =>
-      runScenario(scenario, {
-        outDir,
+      runLibraryScenario(scenario, {
+        out: outDir,
         signal,
         onProgress: (us, requests) => progress.update(us, requests),
-        ...(sequence !== undefined ? { sequence } : {}),
+        ...(args.html
+          ? { html: true, command: `${reproduce} --html`, sequenceRowsMax: args.sequenceRows }
+          : {}),
       }),
     );
   } finally {
     progress.stop();
   }
   const wallSeconds = stopwatch.elapsedSeconds();
-  const reproduce = `cachesim run ${shellQuote(scenario.file)} --seed ${scenario.seed}${scenario.backend.mode === "live" ? " --live" : ""}${args.trace ? " --trace" : ""}`;
-  if (args.html) {
-    const { writeHtmlReport } = await import("./report/html/writeReport.ts");
-    const info = {
-      name: scenario.name,
-      description: scenario.description,
-      file: scenario.file,
-      seed: scenario.seed,
-      strategy: scenario.strategy.name,
-      backend: `${scenario.backend.mode} (${result.backends.cache}; ${result.backends.records})`,
-      command: `${reproduce} --html`,
-      expectations: result.expectations,
-    };
-    result.files.push(
-      ...(await writeHtmlReport(outDir, undefined, { info, sequence, sequenceRowsMax: args.sequenceRows })),
-    );
-  }
   if (scenario.backend.mode === "live") say(`backends: ${result.backends.cache}; ${result.backends.records}`);
 
   say("");
-  say(summaryTable(result.summary));
+  say(summaryTable(readFileSync(path.join(outDir, "summary.csv"), "utf8")));
   say("");
   say(
     `virtual time ${result.stats.endUs}us (${result.stats.endReason === "idle" ? "no work left" : "scenario duration"}), ` +
@@ -175,10 +168,11 @@ async function runCommand(args: {
   say(`reports: ${result.files.map((f) => path.join(outDir, f)).join(", ")}`);
   say(`reproduce: ${reproduce}`);
   let failed = 0;
-  if (result.expectations.length > 0) {
+  const expectations = result.expectations.all;
+  if (expectations.length > 0) {
     say("");
     say("expectations:");
-    for (const e of result.expectations) {
+    for (const e of expectations) {
       if (!e.passed) failed++;
       // Failures are printed even with --quiet: they are why the exit code is non-zero.
       const line = e.passed
@@ -189,8 +183,8 @@ async function runCommand(args: {
     }
     say(
       failed === 0
-        ? `all ${result.expectations.length} expectations met`
-        : `${failed} of ${result.expectations.length} expectations not met`,
+        ? `all ${expectations.length} expectations met`
+        : `${failed} of ${expectations.length} expectations not met`,
     );
   }
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
