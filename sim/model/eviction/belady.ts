@@ -8,94 +8,15 @@
 import { strict } from "../../plugin/options.ts";
 import type { Plugin } from "../../plugin/registry.ts";
 import type { CacheNode, EvictionPolicy, NextAccessOracle, PolicyContext, PolicyHost } from "./policy.ts";
+import { RankHeap } from "./rankHeap.ts";
 
-/** A binary max-heap on (next access, then older last access first); a node's position is `slot`. */
-class FurthestFirst {
-  private readonly nodes: CacheNode[] = [];
-
-  get length(): number {
-    return this.nodes.length;
-  }
-
-  top(): CacheNode | undefined {
-    return this.nodes[0];
-  }
-
-  push(node: CacheNode): void {
-    node.slot = this.nodes.length;
-    this.nodes.push(node);
-    this.up(node.slot);
-  }
-
-  remove(node: CacheNode): void {
-    const at = node.slot;
-    const last = this.nodes.pop() as CacheNode;
-    node.slot = -1;
-    if (last === node) return;
-    this.nodes[at] = last;
-    last.slot = at;
-    this.down(this.up(at));
-  }
-
-  update(node: CacheNode): void {
-    this.down(this.up(node.slot));
-  }
-
-  clear(): void {
-    for (const n of this.nodes) n.slot = -1;
-    this.nodes.length = 0;
-  }
-
-  private before(a: CacheNode, b: CacheNode): boolean {
-    return a.rank > b.rank || (a.rank === b.rank && a.freq < b.freq);
-  }
-
-  private up(at: number): number {
-    const nodes = this.nodes;
-    const node = nodes[at] as CacheNode;
-    while (at > 0) {
-      const parentAt = (at - 1) >> 1;
-      const parent = nodes[parentAt] as CacheNode;
-      if (!this.before(node, parent)) break;
-      nodes[at] = parent;
-      parent.slot = at;
-      at = parentAt;
-    }
-    nodes[at] = node;
-    node.slot = at;
-    return at;
-  }
-
-  private down(at: number): void {
-    const nodes = this.nodes;
-    const node = nodes[at] as CacheNode;
-    const n = nodes.length;
-    for (;;) {
-      let best = at;
-      let bestNode = node;
-      const left = 2 * at + 1;
-      if (left < n && this.before(nodes[left] as CacheNode, bestNode)) {
-        best = left;
-        bestNode = nodes[left] as CacheNode;
-      }
-      const right = left + 1;
-      if (right < n && this.before(nodes[right] as CacheNode, bestNode)) {
-        best = right;
-        bestNode = nodes[right] as CacheNode;
-      }
-      if (best === at) break;
-      nodes[at] = bestNode;
-      bestNode.slot = at;
-      at = best;
-    }
-    nodes[at] = node;
-    node.slot = at;
-  }
-}
+/** Furthest next access first; among equals (never requested again) the one accessed longest ago. */
+const furthestFirst = (a: CacheNode, b: CacheNode): boolean =>
+  a.rank > b.rank || (a.rank === b.rank && a.freq < b.freq);
 
 export class BeladyPolicy implements EvictionPolicy {
   readonly insertsFirst = false;
-  private readonly heap = new FurthestFirst();
+  private readonly heap = new RankHeap(furthestFirst);
   /** Counts accesses, for the tie-break (kept in each node's `freq`). */
   private clock = 0;
 

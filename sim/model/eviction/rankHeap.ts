@@ -1,10 +1,18 @@
-// A binary min-heap of cache nodes on (rank, then stamp): the lowest rank first, and among equal ranks
-// the one stamped earliest (FIFO). A node's position lives in its `slot` field, so it can be moved or
-// removed in O(log n). GDSF ranks by priority and stamps with the time of its last access.
+// A binary heap of cache nodes in the order a policy gives (by default on (rank, then stamp): the lowest
+// rank first, and among equal ranks the one stamped earliest). A node's position lives in its `slot`
+// field, so it can be moved or removed in O(log n). GDSF ranks by priority and stamps with the time of
+// its last access; Belady puts the furthest next access first.
 import type { CacheNode } from "./policy.ts";
+
+/** Lowest rank first; among equal ranks, the earliest stamp. */
+export const lowestRankFirst = (a: CacheNode, b: CacheNode): boolean =>
+  a.rank < b.rank || (a.rank === b.rank && a.stamp < b.stamp);
 
 export class RankHeap {
   private readonly nodes: CacheNode[] = [];
+
+  /** @param before whether node a belongs nearer the top than node b */
+  constructor(private readonly before: (a: CacheNode, b: CacheNode) => boolean = lowestRankFirst) {}
 
   get length(): number {
     return this.nodes.length;
@@ -38,10 +46,6 @@ export class RankHeap {
   clear(): void {
     for (const n of this.nodes) n.slot = -1;
     this.nodes.length = 0;
-  }
-
-  private before(a: CacheNode, b: CacheNode): boolean {
-    return a.rank < b.rank || (a.rank === b.rank && a.stamp < b.stamp);
   }
 
   private up(at: number): number {
