@@ -9,7 +9,7 @@ export class LruPolicy implements EvictionPolicy {
   readonly insertsFirst = false;
   readonly queue = new NodeList();
 
-  constructor(private readonly host: PolicyHost) {}
+  constructor(protected readonly host: PolicyHost) {}
 
   canInsert(): boolean {
     return true;

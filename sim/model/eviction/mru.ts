@@ -2,41 +2,15 @@
 // is the head, the most recently used. Good for loops larger than the cache, where LRU misses every time.
 import { strict } from "../../plugin/options.ts";
 import type { Plugin } from "../../plugin/registry.ts";
-import { NodeList } from "./list.ts";
-import type { CacheNode, EvictionPolicy, PolicyContext, PolicyHost } from "./policy.ts";
+import { LruPolicy } from "./lru.ts";
+import type { CacheNode, EvictionPolicy, PolicyContext } from "./policy.ts";
 
-export class MruPolicy implements EvictionPolicy {
-  readonly insertsFirst = false;
-  readonly queue = new NodeList();
-
-  constructor(private readonly host: PolicyHost) {}
-
-  canInsert(): boolean {
-    return true;
-  }
-
-  beforeInsert(): void {}
-
-  onInsert(node: CacheNode): void {
-    this.queue.prepend(node);
-  }
-
-  onHit(node: CacheNode): void {
-    this.queue.moveToHead(node);
-  }
-
-  onRemove(node: CacheNode): void {
-    this.queue.remove(node);
-  }
-
-  evict(): void {
+/** LRU's list, with the victim taken from the other end. */
+export class MruPolicy extends LruPolicy {
+  override evict(): void {
     const victim = this.queue.head as CacheNode;
     this.queue.remove(victim);
     this.host.evict(victim);
-  }
-
-  clear(): void {
-    this.queue.clear();
   }
 }
 
