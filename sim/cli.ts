@@ -7,6 +7,7 @@ import { hideBin } from "yargs/helpers";
 import { type RunResult as LibraryRunResult, runScenario as runLibraryScenario } from "./api/runScenario.ts";
 import { mrcCommand } from "./commands/mrc.ts";
 import { reportCommand } from "./commands/report.ts";
+import { shellQuote } from "./commands/shellQuote.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { SimulationError } from "./core/scheduler.ts";
@@ -64,15 +65,6 @@ function summaryTable(summaryCsv: string): string {
   const more =
     nodes.length > TABLE_NODES_MAX ? `\n(${nodes.length - TABLE_NODES_MAX} more nodes in summary.csv)` : "";
   return renderTable(["metric", ...shown.map((row) => row[0] ?? "")], rows) + more;
-}
-
-/**
- * One shell word, quoted only when it has to be: `reproduce:` lines are pasted into a shell, and a path
- * with a space, `$` or a quote must come back as the same argument.
- */
-function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_/.,:=+@%-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 const SEED_EXPECTED = `an integer from 0 to ${formatCount(Number.MAX_SAFE_INTEGER)}`;

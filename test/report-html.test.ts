@@ -90,6 +90,26 @@ describe("report.html", () => {
     expect(existsSync(path.join(runDir, "sequence.csv"))).toBe(true);
   });
 
+  it("opens a sweep's page with the swept scenario and the command that sweeps it again", async () => {
+    const out = path.join(tmp, "sweep-cli");
+    await run(process.execPath, [
+      "sim/bin/cachesim.js",
+      "sweep",
+      "scenarios/sweeps/ttl-staleness.yaml",
+      "--set",
+      "defaults.cache.ttl=10ms,1s",
+      "--out",
+      out,
+      "--html",
+      "--quiet",
+    ]);
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    expect(html).toContain("<h1>ttl-staleness</h1>");
+    expect(html).toContain(
+      "cachesim sweep scenarios/sweeps/ttl-staleness.yaml --set defaults.cache.ttl=10ms,1s --html",
+    );
+  });
+
   it("is made again alike by cachesim report from the folder alone", async () => {
     const again = path.join(tmp, "run-again");
     await writeHtmlReport(runDir, again);

@@ -3,12 +3,16 @@
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import { SweepProgress } from "../progress/progressBar.ts";
+import type { RunInfo } from "../report/html/reportData.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
+import { knownNames } from "../scenario/knownNames.ts";
+import { parseScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
 import { type Executor, PointFailedError } from "../sweep/executor.ts";
 import { LocalExecutor } from "../sweep/localExecutor.ts";
-import { prepareSweep, runSweep } from "../sweep/runSweep.ts";
+import { type PreparedSweep, prepareSweep, runSweep } from "../sweep/runSweep.ts";
 import { jobsFrom } from "./jobs.ts";
+import { shellQuote } from "./shellQuote.ts";
 
 interface SweepArgs {
   scenario: string;
@@ -141,7 +145,7 @@ async function sweep(args: SweepArgs): Promise<number> {
     if (outDir === null) throw new Error("a sweep from the command line had no report folder");
     if (args.html) {
       const { writeHtmlReport } = await import("../report/html/writeReport.ts");
-      files.push(...(await writeHtmlReport(outDir)));
+      files.push(...(await writeHtmlReport(outDir, undefined, { info: sweepInfo(prepared, args) })));
     }
     say(`${result.runs} runs, ${result.events} events, ${stopwatch.elapsedSeconds().toFixed(2)}s wall clock`);
     say(`reports: ${files.map((f) => path.join(outDir, f)).join(", ")}`);
@@ -160,4 +164,27 @@ async function sweep(args: SweepArgs): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The sweep page's header: the swept scenario's name, description and strategy, and the command again. */
+function sweepInfo(prepared: PreparedSweep, args: SweepArgs): RunInfo {
+  const base = parseScenario(prepared.text, prepared.file, knownNames());
+  const words = [
+    "cachesim sweep",
+    shellQuote(prepared.file),
+    ...args.set.flatMap((s) => ["--set", shellQuote(s)]),
+    ...(args.seed !== undefined ? ["--seed", String(args.seed)] : []),
+    ...(args.seeds !== undefined ? ["--seeds", String(args.seeds)] : []),
+    "--html",
+  ];
+  return {
+    name: base.name,
+    description: base.description,
+    file: prepared.file,
+    seed: prepared.pointSeeds[0] ?? base.seed,
+    strategy: base.strategy.name,
+    backend: base.backend.mode,
+    command: words.join(" "),
+    expectations: [],
+  };
 }
