@@ -7,6 +7,7 @@ import { hideBin } from "yargs/helpers";
 import { type RunResult as LibraryRunResult, runScenario as runLibraryScenario } from "./api/runScenario.ts";
 import { mrcCommand } from "./commands/mrc.ts";
 import { reportCommand } from "./commands/report.ts";
+import { SEQUENCE_ROWS_OPTION, sequenceRowsFrom } from "./commands/sequenceRows.ts";
 import { shellQuote } from "./commands/shellQuote.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
@@ -21,7 +22,6 @@ import { renderTable } from "./report/table.ts";
 import { stoppedRun, withStopSignals } from "./run/runSignals.ts";
 import { knownNames } from "./scenario/knownNames.ts";
 import { loadScenario } from "./scenario/load.ts";
-import { DEFAULTS } from "./spec/defaults.ts";
 import { formatCount, formatProblem, quote, ScenarioError } from "./spec/errors.ts";
 import { describeCatalogue } from "./strategies/describe.ts";
 
@@ -105,13 +105,11 @@ async function runCommand(args: {
   trace: boolean;
   quiet: boolean;
   html: boolean;
-  sequenceRows: number;
+  sequenceRows: string;
 }) {
   const seed = parseSeed(args.seed);
-  if (!Number.isInteger(args.sequenceRows) || args.sequenceRows < 0)
-    throw new UsageError(
-      `--sequence-rows: expected a whole number of trace rows, found ${args.sequenceRows}`,
-    );
+  const sequenceRows = sequenceRowsFrom(args.sequenceRows);
+  if (typeof sequenceRows === "string") throw new UsageError(sequenceRows);
   const scenario = loadScenario(args.scenario, {
     ...knownNames(),
     ...(seed !== undefined ? { seedOverride: seed } : {}),
@@ -139,9 +137,7 @@ async function runCommand(args: {
         out: outDir,
         signal,
         onProgress: (us, requests) => progress.update(us, requests),
-        ...(args.html
-          ? { html: true, command: `${reproduce} --html`, sequenceRowsMax: args.sequenceRows }
-          : {}),
+        ...(args.html ? { html: true, command: `${reproduce} --html`, sequenceRowsMax: sequenceRows } : {}),
       }),
     );
   } finally {
@@ -217,9 +213,8 @@ async function main(): Promise<number> {
             describe: "also write report.html and the charts as SVG (and run.json, sequence.csv)",
           })
           .option("sequence-rows", {
-            type: "number",
-            default: DEFAULTS.htmlReport.sequenceRowsMax,
-            describe: "with --html: draw the sequence diagram for runs of at most this many trace rows",
+            ...SEQUENCE_ROWS_OPTION,
+            describe: `with --html: ${SEQUENCE_ROWS_OPTION.describe}`,
           })
           .option("quiet", { type: "boolean", default: false, describe: "print only failures; no progress" })
           .epilog(latencyModelsText()),

@@ -112,6 +112,29 @@ describe("cachesim run", () => {
     }
   });
 
+  it("refuses a --sequence-rows that is not a whole number, as typed, with exit 2, writing nothing", async () => {
+    const out = path.join(tmp, "sequence-rows");
+    for (const rows of ["abc", "1e3", "-1", ""]) {
+      const r = await cachesim(
+        "run",
+        "scenarios/local-stale.yaml",
+        "--html",
+        "--sequence-rows",
+        rows,
+        "--out",
+        out,
+      );
+      expect(r.code, rows).toBe(2);
+      expect(r.stderr).toContain(
+        `--sequence-rows: expected a whole number of trace rows, found ${JSON.stringify(rows)}`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+    const report = await cachesim("report", "test/golden/local-stale", "--sequence-rows", "abc");
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('found "abc"');
+  });
+
   it("prints a reproduce line that a shell reads back as the same arguments", async () => {
     const dir = path.join(tmp, "we ird $HOME 'q'");
     mkdirSync(dir);

@@ -2,13 +2,13 @@
 // `cachesim mrc`'s report folder.
 import path from "node:path";
 import type { CommandModule } from "yargs";
-import { DEFAULTS } from "../spec/defaults.ts";
+import { SEQUENCE_ROWS_OPTION, sequenceRowsFrom } from "./sequenceRows.ts";
 
 interface ReportArgs {
   folder: string;
   out?: string;
   quiet: boolean;
-  "sequence-rows": number;
+  "sequence-rows": string;
 }
 
 export function reportCommand(setExitCode: (code: number) => void): CommandModule<object, ReportArgs> {
@@ -26,19 +26,13 @@ export function reportCommand(setExitCode: (code: number) => void): CommandModul
           type: "string",
           describe: "write the HTML and SVGs here instead of into the folder",
         })
-        .option("sequence-rows", {
-          type: "number",
-          default: DEFAULTS.htmlReport.sequenceRowsMax,
-          describe: "draw the sequence diagram for runs of at most this many trace rows",
-        })
+        .option("sequence-rows", SEQUENCE_ROWS_OPTION)
         .option("quiet", { type: "boolean", default: false, describe: "print only failures" }) as never,
     handler: async (args) => {
       const { writeHtmlReport } = await import("../report/html/writeReport.ts");
-      const rows = args["sequence-rows"];
-      if (!Number.isInteger(rows) || rows < 0) {
-        console.error(
-          `cachesim report: --sequence-rows: expected a whole number of trace rows, found ${rows}`,
-        );
+      const rows = sequenceRowsFrom(args["sequence-rows"]);
+      if (typeof rows === "string") {
+        console.error(`cachesim report: ${rows}`);
         setExitCode(2);
         return;
       }
