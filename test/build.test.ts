@@ -94,11 +94,18 @@ describe.skipIf(!fresh)("a build of today's sources (dist/)", () => {
   it("bundles the command line and keeps the worker entry points it starts file for file", () => {
     // The bundle finds each worker from the top of dist/; the worker must be there, compiled.
     const bundled = readFileSync(path.join(DIST_DIR, "cli.js"), "utf8");
-    const workers = [...bundled.matchAll(/new URL\("\.\/([^"]+\.js)", import\.meta\.url\)/g)].map(
+    const workers = [...bundled.matchAll(/new URL\("\.\/([^"]+\.js)",\s*import\.meta\.url\)/g)].map(
       (m) => m[1],
     );
     expect(workers).toEqual(expect.arrayContaining(["sweep/pointWorker.js", "commands/mrcWorker.js"]));
     for (const worker of workers) expect(existsSync(path.join(DIST_DIR, worker as string))).toBe(true);
+  });
+
+  it("answers ioredis-mock's imports of its Lua interpreter with stand-ins that load it on first use", () => {
+    const bundled = readFileSync(path.join(DIST_DIR, "cli.js"), "utf8");
+    for (const name of ["fengari", "fengari-interop"]) {
+      expect(bundled).toMatch(new RegExp(`"lazy-lua:${name}"\\(exports,module\\)\\{[^}]*lazyPackage`));
+    }
   });
 });
 if (!fresh)
