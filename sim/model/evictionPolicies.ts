@@ -1,7 +1,6 @@
 // Registry of local-cache eviction policies, keyed by the name used in scenario files
 // (`eviction: lru` or `eviction: { policy: s3fifo, smallRatio: 0.1 }`). A new policy is one file under
 // `eviction/` plus a line here.
-import type { PluginChoice } from "../plugin/registry.ts";
 import { Registry } from "../plugin/registry.ts";
 import { arc } from "./eviction/arc.ts";
 import { belady } from "./eviction/belady.ts";
@@ -92,9 +91,4 @@ export function evictionPolicy(name: string, options: unknown = {}): LocalCacheF
       cacheOptions,
       (context: PolicyContext): EvictionPolicy => plugin.create(context, parsed as never),
     );
-}
-
-/** The same, from a loaded plugin choice. */
-export function evictionPolicyFor(choice: PluginChoice): LocalCacheFactory {
-  return evictionPolicy(choice.name, choice.options);
 }
