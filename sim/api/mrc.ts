@@ -32,6 +32,12 @@ export interface MrcRow {
   readonly misses: number;
   readonly miss_ratio: number;
   readonly byte_miss_ratio: number;
+  readonly byte_hit_rate: number;
+  readonly evictions: number;
+  readonly evicted_bytes: number;
+  readonly rejections: number;
+  /** 1 for the whole stream; the sampling rate of a sampled curve (the counts are the sample's). */
+  readonly sample_rate: number;
 }
 
 export interface MrcResult {
@@ -87,6 +93,11 @@ export async function mrc(input: string, options: MrcOptions): Promise<MrcResult
       misses: Number(r.misses),
       miss_ratio: Number(r.miss_ratio),
       byte_miss_ratio: Number(r.byte_miss_ratio),
+      byte_hit_rate: Number(r.byte_hit_rate),
+      evictions: Number(r.evictions),
+      evicted_bytes: Number(r.evicted_bytes),
+      rejections: Number(r.rejections),
+      sample_rate: Number(r.sample_rate),
     }),
   );
   return { rows, csv, outDir, files };

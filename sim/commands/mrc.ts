@@ -8,6 +8,7 @@ import path from "node:path";
 import type * as PiscinaModule from "piscina";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { onFirstUse } from "../core/onFirstUse.ts";
+import { MRC_COLUMNS } from "../metrics/columns.ts";
 import {
   type MrcRow,
   missRatioCurves,
@@ -37,7 +38,7 @@ const SIZE_MAX = 1_000_000_000_000;
 /** The worker pool is loaded only when replays run on more than one thread. */
 const piscina = onFirstUse<typeof PiscinaModule>("piscina");
 
-export const MRC_HEADER = ["policy", "size", "requests", "misses", "miss_ratio", "byte_miss_ratio"] as const;
+export const MRC_HEADER: readonly string[] = MRC_COLUMNS.map((c) => c.name);
 
 /** `100,200,500` or `100..1000+100` (from, to, step), or a mix separated by commas. */
 export function parseSizes(text: string): number[] {
@@ -166,7 +167,17 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     if (!args.quiet) {
       console.log(
         renderTable(
-          ["policy", `size (${args.unit})`, "requests", "misses", "miss ratio", "byte miss ratio"],
+          [
+            "policy",
+            `size (${args.unit})`,
+            "requests",
+            "misses",
+            "miss ratio",
+            "byte miss ratio",
+            "evictions",
+            "evicted bytes",
+            "rejections",
+          ],
           rows.map((r) => [
             r.policy,
             r.size,
@@ -174,6 +185,9 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
             r.misses,
             r.missRatio.toFixed(4),
             r.byteMissRatio.toFixed(4),
+            r.evictions,
+            r.evictedBytes,
+            r.rejections,
           ]),
         ),
       );
@@ -236,7 +250,7 @@ async function onThreads(
 }
 
 export function csvCells(r: MrcRow): (string | number)[] {
-  return [r.policy, r.size, r.requests, r.misses, r.missRatio.toFixed(6), r.byteMissRatio.toFixed(6)];
+  return MRC_COLUMNS.map((c) => c.value(r));
 }
 
 /** The command, for one registration line in cli.ts; `setExit` receives the exit code. */

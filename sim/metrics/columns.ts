@@ -2,6 +2,7 @@
 // counters. summary.csv, timeseries.csv, the console table, expectations and the README all come from
 // this list.
 import type { ExactHistogram } from "../core/exactHistogram.ts";
+import type { MrcRow } from "../model/eviction/mrc.ts";
 import { TALLY_COLUMNS } from "../model/tally.ts";
 import type { OpCounters } from "./opCounters.ts";
 
@@ -338,3 +339,98 @@ export function metricCells(c: OpCounters): string[] {
 export function metricColumnNames(): string[] {
   return METRIC_COLUMNS.map((c) => c.name);
 }
+
+/** A column of `cachesim mrc`'s mrc.csv: one row per (policy, size). */
+export interface MrcColumn {
+  name: string;
+  /** "name" for the policy's name; else as a metric column's. */
+  unit: ColumnUnit | "name";
+  /** `key`: the row's identity (policy, size); else as a metric column's kind. */
+  kind: ColumnKind | "key";
+  description: string;
+  /** A cell: integers as they are, ratios with six decimals. */
+  value(r: MrcRow): string | number;
+}
+
+const sixDecimals = (x: number) => x.toFixed(6);
+
+/**
+ * mrc.csv's columns, in order. The counts are of the replay: of the sampled stream when `sample_rate`
+ * is below 1. `byte_hit_rate`, `evictions`, `evicted_bytes` and `rejections` mean what the summary's
+ * columns of those names mean for a local cache.
+ */
+export const MRC_COLUMNS: readonly MrcColumn[] = [
+  { name: "policy", unit: "name", kind: "key", description: "the eviction policy", value: (r) => r.policy },
+  {
+    name: "size",
+    unit: "count",
+    kind: "key",
+    description: "the cache's size: entries, or bytes with `--unit bytes` (the full stream's, when sampled)",
+    value: (r) => r.size,
+  },
+  {
+    name: "requests",
+    unit: "count",
+    kind: "count",
+    description: "requests replayed",
+    value: (r) => r.requests,
+  },
+  {
+    name: "misses",
+    unit: "count",
+    kind: "count",
+    description: "requests whose key was not cached (each is then inserted, unless refused)",
+    value: (r) => r.misses,
+  },
+  {
+    name: "miss_ratio",
+    unit: "ratio",
+    kind: "ratio",
+    description: "misses / requests (0 without requests)",
+    value: (r) => sixDecimals(r.missRatio),
+  },
+  {
+    name: "byte_miss_ratio",
+    unit: "ratio",
+    kind: "ratio",
+    description: "bytes of the missed requests / bytes requested (0 without bytes)",
+    value: (r) => sixDecimals(r.byteMissRatio),
+  },
+  {
+    name: "byte_hit_rate",
+    unit: "ratio",
+    kind: "ratio",
+    description: "bytes of the requests served from the cache / bytes requested (0 without bytes)",
+    value: (r) => sixDecimals(r.byteHitRate),
+  },
+  {
+    name: "evictions",
+    unit: "count",
+    kind: "count",
+    description: "entries pushed out to make room",
+    value: (r) => r.evictions,
+  },
+  {
+    name: "evicted_bytes",
+    unit: "bytes",
+    kind: "count",
+    description: "the sizes those entries were inserted with, added up",
+    value: (r) => r.evictedBytes,
+  },
+  {
+    name: "rejections",
+    unit: "count",
+    kind: "count",
+    description:
+      "objects the policy declined to cache: larger than the cache or than a queue of the policy allows, or a W-TinyLFU candidate that lost the admission contest (what counts for each policy: [Eviction](eviction.md#miss-ratio-curves))",
+    value: (r) => r.rejections,
+  },
+  {
+    name: "sample_rate",
+    unit: "ratio",
+    kind: "level",
+    description:
+      "the share of the key space replayed: 1 for the whole stream; with `--sample R`, R (the cache scaled by R, the counts the sample's)",
+    value: (r) => String(r.sampleRate),
+  },
+];

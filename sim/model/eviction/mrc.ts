@@ -13,8 +13,15 @@ import { denseNextAccess, densePoint, lruBytesInOnePass, queuePolicyOf } from ".
 import type { DenseRequests } from "./replay/denseRequests.ts";
 import { denseStackDistances, lruByteMisses } from "./replay/denseStackDistance.ts";
 import { nextAccessIndexes, type ReplayResult, type Request, replay } from "./replay.ts";
-import { lruMissBytes, lruMisses, type StackDistances, stackDistances } from "./stackDistance.ts";
+import {
+  lruEvictions,
+  lruMissBytes,
+  lruMisses,
+  type StackDistances,
+  stackDistances,
+} from "./stackDistance.ts";
 
+/** One point of a curve: mrc.csv's row (its columns are declared in sim/metrics/columns.ts). */
 export interface MrcRow {
   policy: string;
   size: number;
@@ -22,6 +29,13 @@ export interface MrcRow {
   misses: number;
   missRatio: number;
   byteMissRatio: number;
+  /** Bytes of the requests that hit / bytes requested. */
+  byteHitRate: number;
+  evictions: number;
+  evictedBytes: number;
+  rejections: number;
+  /** The share of keys replayed: 1 for the whole stream, less for a sampled curve (sampling.ts). */
+  sampleRate: number;
 }
 
 export interface MrcOptions {
@@ -38,15 +52,25 @@ export type RequestSource = () => Iterable<Request>;
 /** Runs one replay point (policy, size) over the stream, wherever it runs. */
 export type ReplayRunner = (policy: PluginChoice, size: number) => Promise<MrcRow>;
 
-/** Whether the policy's whole curve comes from one stack-distance pass (LRU by entries, no options). */
-function onePass(policy: PluginChoice, byBytes: boolean): boolean {
-  return policy.name === "lru" && !byBytes && Object.keys(policy.options as object).length === 0;
+/**
+ * Whether the policy's whole curve comes from one stack-distance pass (LRU by entries, no options).
+ * Over dense requests, only while every key keeps one size and sums are exact (else the evicted bytes
+ * depend on each size's own misses, and each size is replayed); a stream walked from its source finds
+ * that out in the pass and replays then (see wholeCurveRows).
+ */
+function onePass(policy: PluginChoice, byBytes: boolean, dense: DenseRequests | null): boolean {
+  return (
+    policy.name === "lru" &&
+    !byBytes &&
+    Object.keys(policy.options as object).length === 0 &&
+    (dense === null || (dense.sizes === null && dense.sumsExact))
+  );
 }
 
 /** Whether the policy's whole curve comes from one pass here: by entries, or by bytes over dense requests. */
 function wholeCurve(policy: PluginChoice, options: MrcOptions, dense: DenseRequests | null): boolean {
   return (
-    onePass(policy, options.byBytes) ||
+    onePass(policy, options.byBytes, dense) ||
     (options.byBytes && dense !== null && lruBytesInOnePass(policy, dense, options.sizes))
   );
 }
@@ -63,8 +87,9 @@ export function replayCount(options: MrcOptions, dense: DenseRequests | null = n
 
 /** The most tasks replayCount can give once the stream is read (for sizing a pool before that). */
 export function replayCountMost(options: MrcOptions): number {
-  const maybeWhole = options.policies.filter((p) => p.name === "lru" && queuePolicyOf(p) !== null).length;
-  return replayCount(options) + maybeWhole;
+  // LRU: one task for its whole curve, or one a size when a key's size changes.
+  const lru = options.policies.filter((p) => p.name === "lru" && queuePolicyOf(p) !== null).length;
+  return replayCount(options) + lru * options.sizes.length;
 }
 
 /** A curve computed in one pass over dense requests, wherever it runs. */
@@ -149,16 +174,36 @@ function wholeCurveRows(
   if (options.byBytes) {
     // Only over dense requests (see wholeCurve).
     const d = dense as DenseRequests;
-    const { misses, missBytes } = lruByteMisses(d, sizes);
+    const c = lruByteMisses(d, sizes);
     return sizes.map((size, i) =>
-      row(policy.name, size, d.count, misses[i] as number, d.bytes, missBytes[i] as number),
+      row(policy.name, size, {
+        requests: d.count,
+        misses: c.misses[i] as number,
+        bytes: d.bytes,
+        missBytes: c.missBytes[i] as number,
+        evictions: c.evictions[i] as number,
+        evictedBytes: c.evictedBytes[i] as number,
+        rejections: 0, // no object is larger than the smallest size (byteStackApplies)
+      }),
     );
   }
   const distances: StackDistances = dense === null ? stackDistances(source()) : denseStackDistances(dense);
+  const evicted = lruEvictions(distances, sizes);
+  // A key whose size changes: the pass gave the misses, but the evicted bytes need each size's replay.
+  if (evicted === null)
+    return sizes.map((size) => replayPoint(source, policy, size, false, undefined, dense));
   const misses = lruMisses(distances, sizes);
   const missBytes = lruMissBytes(distances, sizes);
   return sizes.map((size, i) =>
-    row(policy.name, size, distances.requests, misses[i] as number, distances.bytes, missBytes[i] as number),
+    row(policy.name, size, {
+      requests: distances.requests,
+      misses: misses[i] as number,
+      bytes: distances.bytes,
+      missBytes: missBytes[i] as number,
+      evictions: evicted.evictions[i] as number,
+      evictedBytes: evicted.evictedBytes[i] as number,
+      rejections: 0, // every object fits a cache of one entry or more
+    }),
   );
 }
 
@@ -180,27 +225,17 @@ export function replayPoint(
   dense: DenseRequests | null = null,
 ): MrcRow {
   const fast = dense === null ? null : densePoint(dense, policy, size, byBytes);
-  if (fast !== null) return rowOf(policy.name, size, fast);
+  if (fast !== null) return row(policy.name, size, fast);
   const future = nextAccess ?? (isClairvoyant(policy.name) ? nextAccessOf(source, dense) : undefined);
-  return rowOf(
+  return row(
     policy.name,
     size,
     replay(policy, { size, byBytes }, source(), future ? { nextAccess: future } : {}),
   );
 }
 
-function rowOf(policy: string, size: number, r: ReplayResult): MrcRow {
-  return row(policy, size, r.requests, r.misses, r.bytes, r.missBytes);
-}
-
-function row(
-  policy: string,
-  size: number,
-  requests: number,
-  misses: number,
-  bytes: number,
-  missBytes: number,
-): MrcRow {
+function row(policy: string, size: number, r: ReplayResult): MrcRow {
+  const { requests, misses, bytes, missBytes } = r;
   return {
     policy,
     size,
@@ -208,5 +243,10 @@ function row(
     misses,
     missRatio: requests === 0 ? 0 : misses / requests,
     byteMissRatio: bytes === 0 ? 0 : missBytes / bytes,
+    byteHitRate: bytes === 0 ? 0 : (bytes - missBytes) / bytes,
+    evictions: r.evictions,
+    evictedBytes: r.evictedBytes,
+    rejections: r.rejections,
+    sampleRate: 1,
   };
 }

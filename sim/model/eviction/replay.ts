@@ -17,6 +17,11 @@ export interface ReplayResult {
   misses: number;
   bytes: number;
   missBytes: number;
+  /** Entries pushed out to make room, and the sizes they were inserted with. */
+  evictions: number;
+  evictedBytes: number;
+  /** Misses whose object was not cached: too large, or turned away by the policy (LocalCache's rule). */
+  rejections: number;
 }
 
 export interface ReplayBound {
@@ -75,7 +80,15 @@ export function replay(
     rng: extras.rng ?? new RngStreams(REPLAY_SEED).stream(`replay:${policy.name}:${bound.size}`),
     ...(next ? { oracle: { nextAccess: () => next[at] as number } } : {}),
   });
-  const result: ReplayResult = { requests: 0, misses: 0, bytes: 0, missBytes: 0 };
+  const result: ReplayResult = {
+    requests: 0,
+    misses: 0,
+    bytes: 0,
+    missBytes: 0,
+    evictions: 0,
+    evictedBytes: 0,
+    rejections: 0,
+  };
   for (const { key, size } of requests) {
     result.requests++;
     result.bytes += size;
@@ -86,5 +99,8 @@ export function replay(
     }
     at++;
   }
+  result.evictions = cache.evictions;
+  result.evictedBytes = cache.evictedBytes;
+  result.rejections = cache.rejections;
   return result;
 }

@@ -13,7 +13,18 @@ export interface StackDistances {
   distanceCounts: number[];
   distanceBytes: number[];
   bytes: number;
+  /**
+   * Every key's size, the most recently requested key first: what LRU holds at the end of the stream
+   * (its first C at C entries), from which its evictions and evicted bytes follow. Null when a key's
+   * size changes between requests (an entry keeps the size of the miss that inserted it, which then
+   * depends on the capacity) or a sum of sizes might not be exact in doubles: then the curve's
+   * evictions come from replays.
+   */
+  recentSizes: number[] | null;
 }
+
+/** Sums of whole numbers stay exact in doubles up to here, whatever the order of the additions. */
+const EXACT_SUM_MAX = Number.MAX_SAFE_INTEGER;
 
 class GrowingFenwick {
   private tree = new Int32Array(1024);
@@ -51,7 +62,12 @@ class GrowingFenwick {
 }
 
 export function stackDistances(requests: Iterable<Request>): StackDistances {
-  const lastAt = new Map<string, number>();
+  // Each key's number, and by number its latest position and its first size.
+  const numbers = new Map<string, number>();
+  const lastAt: number[] = [];
+  const sizeOf: number[] = [];
+  let oneSizePerKey = true;
+  let wholeSizes = true;
   const tree = new GrowingFenwick();
   const counts: number[] = [0];
   const countBytes: number[] = [0];
@@ -61,19 +77,26 @@ export function stackDistances(requests: Iterable<Request>): StackDistances {
   let position = 0;
   for (const { key, size } of requests) {
     bytes += size;
-    const previous = lastAt.get(key);
-    if (previous === undefined) {
+    if (!Number.isInteger(size)) wholeSizes = false;
+    let id = numbers.get(key);
+    if (id === undefined) {
+      id = lastAt.length;
+      numbers.set(key, id);
+      sizeOf.push(size);
+      lastAt.push(position);
       coldMisses++;
       coldBytes += size;
     } else {
+      const previous = lastAt[id] as number;
       // Keys whose latest request lies after `previous`, plus this key itself.
       const distance = tree.prefix(position - 1) - tree.prefix(previous) + 1;
       counts[distance] = (counts[distance] ?? 0) + 1;
       countBytes[distance] = (countBytes[distance] ?? 0) + size;
       tree.add(previous, -1);
+      lastAt[id] = position;
+      if (size !== sizeOf[id]) oneSizePerKey = false;
     }
     tree.add(position, 1);
-    lastAt.set(key, position);
     position++;
   }
   for (let d = 0; d < counts.length; d++) {
@@ -87,7 +110,40 @@ export function stackDistances(requests: Iterable<Request>): StackDistances {
     distanceCounts: counts,
     distanceBytes: countBytes,
     bytes,
+    recentSizes:
+      oneSizePerKey && wholeSizes && bytes <= EXACT_SUM_MAX
+        ? Array.from(lastAt.keys())
+            .sort((a, b) => (lastAt[b] as number) - (lastAt[a] as number))
+            .map((id) => sizeOf[id] as number)
+        : null,
   };
+}
+
+/** LRU's evictions and evicted bytes at each capacity (entries); null without `recentSizes`. */
+export function lruEvictions(
+  distances: StackDistances,
+  capacities: readonly number[],
+): { evictions: number[]; evictedBytes: number[] } | null {
+  const recent = distances.recentSizes;
+  if (recent === null) return null;
+  const misses = lruMisses(distances, capacities);
+  const missBytes = lruMissBytes(distances, capacities);
+  // Every miss is inserted (an entry is one unit, a capacity at least one), and an entry leaves only
+  // by eviction: what was inserted and is not held at the end was evicted.
+  const heldBytes = prefixSums(recent);
+  return {
+    evictions: capacities.map((c, i) => (misses[i] as number) - Math.min(c, recent.length)),
+    evictedBytes: capacities.map(
+      (c, i) => (missBytes[i] as number) - (heldBytes[Math.min(c, recent.length)] as number),
+    ),
+  };
+}
+
+/** sums[i]: the first i values added up (sums[0] = 0). */
+export function prefixSums(values: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) sums[i + 1] = (sums[i] as number) + (values[i] as number);
+  return sums;
 }
 
 /** LRU misses at each capacity (entries), from the distances. */

@@ -62,6 +62,18 @@ class RecencyTree {
     this.total += weight;
   }
 
+  /** The touched keys, the most recently touched first. */
+  recentFirst(): Int32Array {
+    const { keyAt, lastAt } = this;
+    const keys = new Int32Array(keyAt.length);
+    let k = 0;
+    for (let at = this.next - 1; at >= 0; at--) {
+      const id = keyAt[at] as number;
+      if (lastAt[id] === at) keys[k++] = id;
+    }
+    return keys.subarray(0, k);
+  }
+
   private add(position: number, delta: number): void {
     const tree = this.tree;
     for (let i = position + 1; i < tree.length; i += i & -i) tree[i] = (tree[i] as number) + delta;
@@ -121,6 +133,10 @@ export function denseStackDistances(requests: DenseRequests): StackDistances {
     distanceCounts: Array.from(counts.subarray(0, distanceMax + 1)),
     distanceBytes: Array.from(countBytes.subarray(0, distanceMax + 1)),
     bytes,
+    recentSizes:
+      sizes === null && requests.sumsExact
+        ? Array.from(recency.recentFirst(), (id) => keySizes[id] as number)
+        : null,
   };
 }
 
@@ -133,11 +149,16 @@ export function byteStackApplies(requests: DenseRequests, capacities: readonly n
   );
 }
 
-/** LRU's misses and missed bytes at each capacity in bytes (ascending); see byteStackApplies. */
-export function lruByteMisses(
-  requests: DenseRequests,
-  capacities: readonly number[],
-): { misses: number[]; missBytes: number[] } {
+/** LRU's counts at each capacity in bytes (ascending), from one pass; see byteStackApplies. */
+export interface LruByteCounts {
+  misses: number[];
+  missBytes: number[];
+  evictions: number[];
+  evictedBytes: number[];
+}
+
+/** LRU's misses, missed bytes and evictions at each capacity in bytes (ascending); see byteStackApplies. */
+export function lruByteMisses(requests: DenseRequests, capacities: readonly number[]): LruByteCounts {
   const { ids, keySizes, sizes, count } = requests;
   const recency = new RecencyTree(requests.keyCount, count);
   const k = capacities.length;
@@ -176,5 +197,22 @@ export function lruByteMisses(
     beyond += band[j] as number;
     beyondBytes += bandBytes[j] as number;
   }
-  return { misses, missBytes };
+  // No request is larger than a capacity, so every miss is inserted, and an entry leaves only by
+  // eviction; at the end LRU holds the longest run of the recency order that fits. What was inserted
+  // and is not held was evicted.
+  const evictions: number[] = new Array(k);
+  const evictedBytes: number[] = new Array(k);
+  const recent = recency.recentFirst();
+  let held = 0;
+  let heldBytes = 0;
+  for (let j = 0; j < k; j++) {
+    const capacity = capacities[j] as number;
+    while (held < recent.length && heldBytes + (keySizes[recent[held] as number] as number) <= capacity) {
+      heldBytes += keySizes[recent[held] as number] as number;
+      held++;
+    }
+    evictions[j] = (misses[j] as number) - held;
+    evictedBytes[j] = (missBytes[j] as number) - heldBytes;
+  }
+  return { misses, missBytes, evictions, evictedBytes };
 }

@@ -22,32 +22,27 @@ export function queueReplay(
 ): ReplayResult {
   const counts =
     policy === "lru" ? lruReplay(requests, capacity, byBytes) : fifoReplay(requests, capacity, byBytes);
-  return {
-    requests: requests.count,
-    misses: counts.misses,
-    bytes: requests.bytes,
-    missBytes: counts.missBytes,
-  };
+  return { requests: requests.count, bytes: requests.bytes, ...counts };
 }
 
-interface Misses {
-  misses: number;
-  missBytes: number;
-}
+type Counts = Omit<ReplayResult, "requests" | "bytes">;
 
-function lruReplay(requests: DenseRequests, capacity: number, byBytes: boolean): Misses {
+function lruReplay(requests: DenseRequests, capacity: number, byBytes: boolean): Counts {
   const { ids, keySizes, sizes, count } = requests;
   const keys = requests.keyCount;
   // Towards the head (newer) and the tail (older); -1 ends the list.
   const newer = new Int32Array(keys);
   const older = new Int32Array(keys);
-  // The units an entry holds; -1 when the key is not cached.
+  // The bytes an entry was inserted with (its units by bytes; 1 unit by entries); -1 when not cached.
   const held = new Float64Array(keys).fill(-1);
   let head = -1;
   let tail = -1;
   let used = 0;
   let misses = 0;
   let missBytes = 0;
+  let evictions = 0;
+  let evictedBytes = 0;
+  let rejections = 0;
   for (let i = 0; i < count; i++) {
     const id = ids[i] as number;
     if ((held[id] as number) >= 0) {
@@ -69,10 +64,16 @@ function lruReplay(requests: DenseRequests, capacity: number, byBytes: boolean):
     misses++;
     missBytes += size;
     const units = byBytes ? size : 1;
-    if (units > capacity) continue;
+    if (units > capacity) {
+      rejections++;
+      continue;
+    }
     while (used + units > capacity) {
       const victim = tail;
-      used -= held[victim] as number;
+      const victimBytes = held[victim] as number;
+      used -= byBytes ? victimBytes : 1;
+      evictions++;
+      evictedBytes += victimBytes;
       held[victim] = -1;
       tail = newer[victim] as number;
       if (tail === -1) head = -1;
@@ -83,23 +84,27 @@ function lruReplay(requests: DenseRequests, capacity: number, byBytes: boolean):
     if (head === -1) tail = id;
     else newer[head] = id;
     head = id;
-    held[id] = units;
+    held[id] = size;
     used += units;
   }
-  return { misses, missBytes };
+  return { misses, missBytes, evictions, evictedBytes, rejections };
 }
 
-function fifoReplay(requests: DenseRequests, capacity: number, byBytes: boolean): Misses {
+function fifoReplay(requests: DenseRequests, capacity: number, byBytes: boolean): Counts {
   const { ids, keySizes, sizes, count } = requests;
   const keys = requests.keyCount;
   // A key is in the queue at most once, so the ring never holds more than every key.
   const ring = new Int32Array(keys);
+  // As in lruReplay: the bytes an entry was inserted with, -1 when not cached.
   const held = new Float64Array(keys).fill(-1);
   let oldest = 0;
   let entries = 0;
   let used = 0;
   let misses = 0;
   let missBytes = 0;
+  let evictions = 0;
+  let evictedBytes = 0;
+  let rejections = 0;
   for (let i = 0; i < count; i++) {
     const id = ids[i] as number;
     if ((held[id] as number) >= 0) continue;
@@ -107,10 +112,16 @@ function fifoReplay(requests: DenseRequests, capacity: number, byBytes: boolean)
     misses++;
     missBytes += size;
     const units = byBytes ? size : 1;
-    if (units > capacity) continue;
+    if (units > capacity) {
+      rejections++;
+      continue;
+    }
     while (used + units > capacity) {
       const victim = ring[oldest] as number;
-      used -= held[victim] as number;
+      const victimBytes = held[victim] as number;
+      used -= byBytes ? victimBytes : 1;
+      evictions++;
+      evictedBytes += victimBytes;
       held[victim] = -1;
       oldest = oldest + 1 === keys ? 0 : oldest + 1;
       entries--;
@@ -119,8 +130,8 @@ function fifoReplay(requests: DenseRequests, capacity: number, byBytes: boolean)
     if (at >= keys) at -= keys;
     ring[at] = id;
     entries++;
-    held[id] = units;
+    held[id] = size;
     used += units;
   }
-  return { misses, missBytes };
+  return { misses, missBytes, evictions, evictedBytes, rejections };
 }
