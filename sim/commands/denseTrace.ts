@@ -2,10 +2,26 @@
 // `cachesim mrc`. The same requests as `traceRequests` walks, the same keys equal and unequal, and the
 // same mistakes refused with the same messages, without making a key string for each request: keys the
 // reader gives as numbers are numbered through a table indexed by that number, and only named keys go
-// through a map.
+// through a map. With a sample, only the kept keys' requests are held, each key's hash taken once, at
+// its first request.
 import { type DenseRequests, DenseRequestsBuilder } from "../model/eviction/replay/denseRequests.ts";
 import { KEY_IDS_MAX, keyIdOf } from "../workloads/trace/traceFormat.ts";
 import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
+
+/** A spatial sample taken while reading: which keys stay, and what the reading found. */
+export interface TraceSample {
+  /** Whether the sample keeps a key (asked once per distinct key, with its text as replays name it). */
+  keep: (key: string) => boolean;
+  /** Filled in: each kept key's text by its number. */
+  names: string[];
+  /** Filled in: the whole trace's requests, distinct keys and bytes. */
+  streamRequests: number;
+  streamKeys: number;
+  streamBytes: number;
+}
+
+/** A key that was seen and left out of the sample. */
+const DROPPED = -2;
 
 export interface DenseTraceLimits {
   /** Requests at most; one more is refused with `tooLong`. */
@@ -23,6 +39,7 @@ export function denseTraceRequests(
   spec: Pick<TraceSpec, "format" | "prefix" | "requests">,
   byBytes: boolean,
   limits: DenseTraceLimits,
+  sample: TraceSample | null = null,
 ): DenseRequests | null {
   const reader = openTrace(file, spec);
   const builder = new DenseRequestsBuilder();
@@ -42,20 +59,37 @@ export function denseTraceRequests(
       if (keyId >= 0) {
         id = byId[keyId] as number;
         if (id === -1) {
-          id = builder.nextKey;
+          id = sample === null ? builder.nextKey : sampledId(sample, builder, keyText(spec.prefix, r));
           byId[keyId] = id;
         }
       } else {
         const known = byName.get(r.key);
         if (known === undefined) {
-          id = builder.nextKey;
+          id = sample === null ? builder.nextKey : sampledId(sample, builder, keyText(spec.prefix, r));
           byName.set(r.key, id);
         } else id = known;
       }
-      builder.add(id, r.size < 0 ? 1 : r.size);
+      const size = r.size < 0 ? 1 : r.size;
+      if (sample !== null) sample.streamBytes += size;
+      if (id === DROPPED) continue;
+      builder.add(id, size);
     }
   } finally {
     reader.close();
   }
+  if (sample !== null) sample.streamRequests = n;
   return builder.finish();
+}
+
+/** A key's text as `traceRequests` names it. */
+function keyText(prefix: string, r: { id: number; key: string }): string {
+  return prefix + (r.id >= 0 ? String(r.id) : r.key);
+}
+
+/** A key seen for the first time: its number in the sample, or DROPPED. */
+function sampledId(sample: TraceSample, builder: DenseRequestsBuilder, text: string): number {
+  sample.streamKeys++;
+  if (!sample.keep(text)) return DROPPED;
+  sample.names.push(text);
+  return builder.nextKey;
 }

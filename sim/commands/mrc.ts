@@ -19,6 +19,15 @@ import {
 } from "../model/eviction/mrc.ts";
 import { queuePolicyOf } from "../model/eviction/replay/densePoints.ts";
 import type { DenseRequests } from "../model/eviction/replay/denseRequests.ts";
+import {
+  SAMPLE_MODULUS,
+  type SampleError,
+  sampledRows,
+  sampledSize,
+  sampledSource,
+  sampleErrors,
+  spatialSampling,
+} from "../model/eviction/sampling.ts";
 import { checkEvictionChoice, evictionPolicies } from "../model/evictionPolicies.ts";
 import { OutputDirError } from "../report/outputDir.ts";
 import { openReportFiles } from "../report/reportFiles.ts";
@@ -28,7 +37,14 @@ import { loadScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
 import { openTrace } from "../workloads/traceWorkload.ts";
 import { jobsFrom } from "./jobs.ts";
-import { denseStream, MrcInputError, scenarioRequests, traceRequests, WHOLE_TRACE } from "./mrcInput.ts";
+import {
+  denseStream,
+  MrcInputError,
+  sampledStream,
+  scenarioRequests,
+  traceRequests,
+  WHOLE_TRACE,
+} from "./mrcInput.ts";
 import type { MrcPointOutcome, MrcPointTask } from "./mrcPoint.ts";
 
 /** Points on one curve: enough for any curve worth plotting. */
@@ -82,6 +98,8 @@ interface MrcArgs {
   jobs?: number;
   html: boolean;
   quiet: boolean;
+  sample?: string;
+  sampleCheck: boolean;
 }
 
 /** What `cachesim mrc` and the library's mrc() compute: the input, checked, and its curves. */
@@ -94,6 +112,21 @@ export interface MrcJob {
   jobs: number;
   /** The report folder; undefined: reports/<name>-mrc; null: mrc.csv kept in memory. */
   outDir: string | null | undefined;
+  /** The spatial sampling rate (`--sample`, in (0, 1]); undefined or null: the whole stream. */
+  sample?: number | null;
+  /** With a sample: also replay the whole stream, and measure the sampled curves' error against it. */
+  sampleCheck?: boolean;
+}
+
+/** What a sampled curve was made from, and (when checked) how far it lies from the full replay. */
+export interface MrcSampleReport {
+  rate: number;
+  requests: number;
+  keys: number;
+  streamRequests: number;
+  streamKeys: number;
+  /** With sampleCheck: each policy's error against the whole stream's curve. */
+  errors: SampleError[] | null;
 }
 
 export interface MrcOutcome {
@@ -101,6 +134,22 @@ export interface MrcOutcome {
   outDir: string | null;
   /** With outDir null: mrc.csv's text. */
   csvText: string | null;
+  /** With a sample: what it held, and its error when checked. */
+  sample: MrcSampleReport | null;
+}
+
+/** `--sample`: a rate above 0 and at most 1, as a fraction (0.01) or a percentage (1%). */
+export function parseSampleRate(text: string): number {
+  const percent = /^\s*([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*%\s*$/i.exec(text);
+  const plain = /^\s*([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*$/i.exec(text);
+  const rate = percent ? Number(percent[1]) / 100 : plain ? Number(plain[1]) : Number.NaN;
+  if (!(rate > 0 && rate <= 1))
+    throw new MrcInputError(`--sample: expected a rate above 0 and at most 1 (0.01, or 1%), found "${text}"`);
+  if (spatialSampling(rate).threshold === 0)
+    throw new MrcInputError(
+      `--sample: ${text} keeps no key; the smallest rate is ${1 / SAMPLE_MODULUS} (rates are counted in millionths)`,
+    );
+  return rate;
 }
 
 /** Checks the input, replays the curves and writes mrc.csv; nothing is written if any step fails. */
@@ -111,10 +160,16 @@ export async function computeMrc(job: MrcJob): Promise<MrcOutcome> {
   const scenario = isScenario ? loadScenario(job.input, knownNames()) : null;
   // A trace is opened once before anything is written, so a missing or foreign file changes nothing.
   if (scenario === null) openTrace(job.input, WHOLE_TRACE).close();
+  const sampling = job.sample === undefined || job.sample === null ? null : spatialSampling(job.sample);
+  if (job.sampleCheck === true && sampling === null)
+    throw new MrcInputError("--sample-check measures a sampled curve's error: it needs --sample");
   for (const p of policies)
     for (const size of sizes) {
-      const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : size, byBytes ? size : 0);
-      if (misfit !== null) throw new MrcInputError(`--sizes ${size}: ${misfit}`);
+      // A sampled curve replays every size scaled by the rate, and the policy must work there.
+      const at = sampling === null ? size : sampledSize(sampling, size);
+      const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : at, byBytes ? at : 0);
+      const where = at === size ? "" : ` (${at} in the sample at --sample ${sampling?.rate})`;
+      if (misfit !== null) throw new MrcInputError(`--sizes ${size}${where}: ${misfit}`);
     }
   const source =
     scenario === null ? traceRequests(job.input, WHOLE_TRACE, byBytes) : scenarioRequests(scenario, byBytes);
@@ -125,17 +180,49 @@ export async function computeMrc(job: MrcJob): Promise<MrcOutcome> {
   // The threads start before the stream is read, so that their start-up overlaps the reading.
   const threadsMost = Math.min(jobs, replayCountMost(options));
   const pool = threadsMost > 1 ? replayPool(threadsMost) : null;
+  const input = path.resolve(job.input);
+  const curves = async (
+    from: RequestSource,
+    curveOptions: typeof options,
+    dense: DenseRequests | null,
+    names: string[] | null,
+  ): Promise<MrcRow[]> =>
+    pool === null || Math.min(jobs, replayCount(curveOptions, dense)) <= 1
+      ? missRatioCurves(from, curveOptions, dense)
+      : await onThreads(pool, input, scenario !== null, from, curveOptions, dense, names);
+  const whole = async () =>
+    await curves(source, options, denseStream(job.input, scenario, source, policies, byBytes), null);
   try {
-    const dense = denseStream(job.input, scenario, source, policies, byBytes);
-    const rows =
-      pool === null || Math.min(jobs, replayCount(options, dense)) <= 1
-        ? missRatioCurves(source, options, dense)
-        : await onThreads(pool, path.resolve(job.input), scenario !== null, source, options, dense);
+    let rows: MrcRow[];
+    let sample: MrcSampleReport | null = null;
+    if (sampling === null) rows = await whole();
+    else {
+      const sampled = sampledStream(job.input, scenario, source, byBytes, sampling);
+      const scaledSizes = [...new Set(sizes.map((size) => sampledSize(sampling, size)))];
+      const scaled = await curves(
+        sampledSource(sampled),
+        { ...options, sizes: scaledSizes },
+        sampled.dense,
+        sampled.names,
+      );
+      rows = sampledRows(sampling, sizes, scaled, {
+        requests: sampled.streamRequests,
+        bytes: sampled.streamBytes,
+      });
+      sample = {
+        rate: sampling.rate,
+        requests: sampled.dense.count,
+        keys: sampled.dense.keyCount,
+        streamRequests: sampled.streamRequests,
+        streamKeys: sampled.streamKeys,
+        errors: job.sampleCheck === true ? sampleErrors(rows, await whole()) : null,
+      };
+    }
     const csv = output.csv("mrc.csv", MRC_HEADER);
     for (const r of rows) csv.writeRow(csvCells(r));
     await csv.close();
     await output.commit();
-    return { rows, outDir, csvText: output.texts()?.get("mrc.csv") ?? null };
+    return { rows, outDir, csvText: output.texts()?.get("mrc.csv") ?? null, sample };
   } catch (error) {
     await output.abort();
     throw error;
@@ -149,13 +236,16 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     const sizes = parseSizes(args.sizes);
     const jobs = jobsFrom(args.jobs);
     if (typeof jobs === "string") throw new MrcInputError(jobs);
-    const { rows, outDir } = await computeMrc({
+    const sampleRate = args.sample === undefined ? null : parseSampleRate(args.sample);
+    const { rows, outDir, sample } = await computeMrc({
       input: args.input,
       sizes,
       policies: parsePolicies(args.policies),
       byBytes: args.unit === "bytes",
       jobs,
       outDir: args.out,
+      sample: sampleRate,
+      sampleCheck: args.sampleCheck,
     });
     // Always a folder from the command line (--out or the default): only the library keeps mrc.csv in memory.
     if (outDir === null) throw new Error("mrc from the command line had no report folder");
@@ -191,6 +281,7 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
           ]),
         ),
       );
+      if (sample !== null) for (const line of sampleLines(sample)) console.log(line);
       console.log(`wrote ${written.map((f) => path.join(outDir, f)).join(", ")}`);
     }
     return 0;
@@ -226,19 +317,21 @@ async function onThreads(
   source: RequestSource,
   options: Parameters<typeof missRatioCurves>[1],
   dense: DenseRequests | null,
+  /** A sample's key names: every point then replays the sample in memory (`dense`). */
+  names: string[] | null,
 ): Promise<MrcRow[]> {
   const run = async (task: MrcPointTask): Promise<MrcPointOutcome> => {
     const outcome = (await pool.run(task)) as MrcPointOutcome;
     if ("inputError" in outcome) throw new MrcInputError(outcome.inputError);
     return outcome;
   };
-  const base = { input, isScenario, byBytes: options.byBytes, dense: null, curveSizes: null };
+  const base = { input, isScenario, byBytes: options.byBytes, dense: null, curveSizes: null, names };
   return await missRatioCurvesWith(
     source,
     options,
     async (policy, size) => {
       const task: MrcPointTask = { ...base, policy, size };
-      if (dense !== null && queuePolicyOf(policy) !== null) task.dense = dense;
+      if (dense !== null && (names !== null || queuePolicyOf(policy) !== null)) task.dense = dense;
       return ((await run(task)) as { row: MrcRow }).row;
     },
     dense,
@@ -247,6 +340,25 @@ async function onThreads(
       return ((await run(task)) as { rows: MrcRow[] }).rows;
     },
   );
+}
+
+/** What a sampled curve says of itself: the rate, what the sample held and, when checked, its error. */
+export function sampleLines(sample: MrcSampleReport): string[] {
+  const share = (part: number, whole: number) =>
+    `${part.toLocaleString("en-US")} of ${whole.toLocaleString("en-US")}`;
+  const lines = [
+    `sampled: rate ${sample.rate} of the key space (${share(sample.keys, sample.streamKeys)} keys, ${share(sample.requests, sample.streamRequests)} requests); each size replayed at size × ${sample.rate}`,
+  ];
+  if (sample.errors !== null) {
+    lines.push(
+      "error against the full replay, over the sizes (miss ratio: mean absolute, largest; byte miss ratio: mean absolute):",
+    );
+    for (const e of sample.errors)
+      lines.push(
+        `  ${e.policy}: ${e.missRatioMae.toFixed(4)}, ${e.missRatioMax.toFixed(4)}; ${e.byteMissRatioMae.toFixed(4)}`,
+      );
+  }
+  return lines;
 }
 
 export function csvCells(r: MrcRow): (string | number)[] {
@@ -291,6 +403,16 @@ export function mrcCommand(setExit: (code: number) => void): CommandModule<objec
           type: "boolean",
           default: false,
           describe: "print nothing but errors",
+        })
+        .option("sample", {
+          type: "string",
+          describe:
+            "replay a spatial sample of the keys at this rate, each cache scaled by it (0.01 or 1%; SHARDS-style); default: the whole stream",
+        })
+        .option("sample-check", {
+          type: "boolean",
+          default: false,
+          describe: "with --sample: also replay the whole stream and print the sampled curves' error",
         }) as unknown as Argv<MrcArgs>,
     handler: async (args) => {
       setExit(await runMrc(args));

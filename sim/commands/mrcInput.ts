@@ -4,8 +4,14 @@ import path from "node:path";
 import { RngStreams } from "../core/rng.ts";
 import type { RequestSource } from "../model/eviction/mrc.ts";
 import { usesDenseRequests } from "../model/eviction/replay/densePoints.ts";
-import { type DenseRequests, denseRequestsOf } from "../model/eviction/replay/denseRequests.ts";
+import {
+  DENSE_REQUESTS_MAX,
+  type DenseRequests,
+  DenseRequestsBuilder,
+  denseRequestsOf,
+} from "../model/eviction/replay/denseRequests.ts";
 import type { Request } from "../model/eviction/replay.ts";
+import { keepsKey, type SampledRequests, type SpatialSampling } from "../model/eviction/sampling.ts";
 import { isClairvoyant } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
@@ -15,7 +21,7 @@ import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";
 import { valueSizes } from "../workloads/sizes/sizes.ts";
 import { openTrace, type TraceSpec } from "../workloads/traceWorkload.ts";
-import { denseTraceRequests } from "./denseTrace.ts";
+import { denseTraceRequests, type TraceSample } from "./denseTrace.ts";
 
 /** Requests in one stream: enough for any curve worth plotting. */
 export const MRC_REQUESTS_MAX = 100_000_000;
@@ -76,6 +82,70 @@ export function denseStream(
   return scenario === null
     ? denseTraceRequests(input, WHOLE_TRACE, byBytes, TRACE_LIMITS)
     : denseRequestsOf(source());
+}
+
+/**
+ * The stream's spatial sample, read once into memory with its keys' text: a trace file read densely
+ * (each key hashed once), a scenario's stream walked once.
+ */
+export function sampledStream(
+  input: string,
+  scenario: Scenario | null,
+  source: RequestSource,
+  byBytes: boolean,
+  sampling: SpatialSampling,
+): SampledRequests {
+  if (scenario !== null) return sampleOf(source, sampling);
+  const sample = traceSample(sampling);
+  const dense = denseTraceRequests(input, WHOLE_TRACE, byBytes, TRACE_LIMITS, sample);
+  return sampled(dense, sample, sampling);
+}
+
+function traceSample(sampling: SpatialSampling): TraceSample {
+  return {
+    keep: (key) => keepsKey(sampling, key),
+    names: [],
+    streamRequests: 0,
+    streamKeys: 0,
+    streamBytes: 0,
+  };
+}
+
+function sampled(
+  dense: DenseRequests | null,
+  sample: TraceSample,
+  sampling: SpatialSampling,
+): SampledRequests {
+  if (dense === null)
+    throw new MrcInputError(
+      `--sample ${sampling.rate}: the sample holds more than ${DENSE_REQUESTS_MAX} requests; take a lower rate`,
+    );
+  const { names, streamRequests, streamKeys, streamBytes } = sample;
+  return { dense, names, streamRequests, streamKeys, streamBytes };
+}
+
+/** The spatial sample of a stream walked as (key, size) strings, read once into memory. */
+export function sampleOf(source: RequestSource, sampling: SpatialSampling): SampledRequests {
+  const sample = traceSample(sampling);
+  const builder = new DenseRequestsBuilder();
+  const numbers = new Map<string, number>(); // -1: seen, not kept
+  let n = 0;
+  for (const { key, size } of source()) {
+    n++;
+    sample.streamBytes += size;
+    let id = numbers.get(key);
+    if (id === undefined) {
+      sample.streamKeys++;
+      id = sample.keep(key) ? builder.nextKey : -1;
+      if (id >= 0) sample.names.push(key);
+      numbers.set(key, id);
+    }
+    if (id < 0) continue;
+    if (builder.full) return sampled(null, sample, sampling);
+    builder.add(id, size);
+  }
+  sample.streamRequests = n;
+  return sampled(builder.finish(), sample, sampling);
 }
 
 /** The scenario's requests as (key, size), the same every walk. */

@@ -4,6 +4,7 @@
 // a message (the main thread reports it as it would its own); anything else fails the task.
 import { denseCurveRows, type MrcRow, replayPoint } from "../model/eviction/mrc.ts";
 import type { DenseRequests } from "../model/eviction/replay/denseRequests.ts";
+import { sampledSource } from "../model/eviction/sampling.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
@@ -21,6 +22,8 @@ export interface MrcPointTask {
   dense: DenseRequests | null;
   /** With `dense`: the policy's whole curve at these sizes in one pass, instead of the one point. */
   curveSizes: number[] | null;
+  /** A spatial sample's key names by number: `dense` is then the sample, which every point replays. */
+  names: string[] | null;
 }
 
 export type MrcPointOutcome = { row: MrcRow } | { rows: MrcRow[] } | { inputError: string };
@@ -30,6 +33,10 @@ export function runMrcPoint(task: MrcPointTask): MrcPointOutcome {
     if (task.dense !== null && task.curveSizes !== null) {
       const options = { policies: [task.policy], sizes: task.curveSizes, byBytes: task.byBytes };
       return { rows: denseCurveRows(task.policy, options, task.dense) };
+    }
+    if (task.dense !== null && task.names !== null) {
+      const source = sampledSource({ dense: task.dense, names: task.names });
+      return { row: replayPoint(source, task.policy, task.size, task.byBytes, undefined, task.dense) };
     }
     if (task.dense !== null) {
       const unused = () => {

@@ -27,6 +27,9 @@ export interface MrcRow {
   size: number;
   requests: number;
   misses: number;
+  /** Bytes requested, and of those the missed requests' (the byte ratios' terms). */
+  bytes: number;
+  missBytes: number;
   missRatio: number;
   byteMissRatio: number;
   /** Bytes of the requests that hit / bytes requested. */
@@ -241,6 +244,8 @@ function row(policy: string, size: number, r: ReplayResult): MrcRow {
     size,
     requests,
     misses,
+    bytes,
+    missBytes,
     missRatio: requests === 0 ? 0 : misses / requests,
     byteMissRatio: bytes === 0 ? 0 : missBytes / bytes,
     byteHitRate: bytes === 0 ? 0 : (bytes - missBytes) / bytes,
