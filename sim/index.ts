@@ -5,7 +5,7 @@
 
 export type { LoadScenarioOptions } from "./api/loadScenario.ts";
 export { loadScenario } from "./api/loadScenario.ts";
-export type { MrcOptions, MrcResult, MrcRow } from "./api/mrc.ts";
+export type { MrcOptions, MrcResult, MrcRow, MrcSampleReport } from "./api/mrc.ts";
 export { mrc } from "./api/mrc.ts";
 export type { Metrics, Summary, SummaryRow, TimeseriesRow, TraceRow } from "./api/reportRows.ts";
 export type { Expectations, RunResult, RunScenarioOptions } from "./api/runScenario.ts";

@@ -21,6 +21,20 @@ describe("compareCsv", () => {
     expect(formatCompare(result, "a.csv", "b.csv")).toContain("No differences in the 4 cells compared");
   });
 
+  it("matches mrc.csv's rows by policy and size, its new columns compared like any other", () => {
+    const header =
+      "policy,size,requests,misses,miss_ratio,byte_miss_ratio,byte_hit_rate,evictions,evicted_bytes,rejections,sample_rate";
+    const a = `${header}\nlru,10,100,40,0.400000,0.5,0.5,30,300,0,1\nfifo,10,100,45,0.450000,0.5,0.5,35,350,2,1\n`;
+    const b = `${header}\nfifo,10,100,45,0.450000,0.5,0.5,35,360,2,1\nlru,10,100,41,0.410000,0.5,0.5,30,300,0,1\n`;
+    const result = compareCsv(a, b, exact);
+    expect(result.keyColumns).toEqual(["policy", "size"]);
+    expect(result.differences.map((d) => `${d.rowKey} ${d.column}`)).toEqual([
+      "policy=lru size=10 misses",
+      "policy=lru size=10 miss_ratio",
+      "policy=fifo size=10 evicted_bytes",
+    ]);
+  });
+
   it("matches summary rows by node, whatever their order", () => {
     const a = "node,reads\nn1,10\nn2,20\n";
     const b = "node,reads\nn2,20\nn1,11\n";

@@ -4,7 +4,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { jobsFrom } from "../commands/jobs.ts";
-import { computeMrc, parsePolicies, parseSizes } from "../commands/mrc.ts";
+import {
+  computeMrc,
+  type MrcSampleReport,
+  parsePolicies,
+  parseSampleRate,
+  parseSizes,
+} from "../commands/mrc.ts";
 import { MrcInputError } from "../commands/mrcInput.ts";
 import { problemMessage, ScenarioError } from "../spec/errors.ts";
 import { csvRows } from "./reportRows.ts";
@@ -22,6 +28,10 @@ export interface MrcOptions {
   out?: string;
   /** With out: also write report.html with the curves plotted (as `--html`). */
   html?: boolean;
+  /** Replay a spatial sample of the keys at this rate, each cache scaled by it (`--sample`: 0.01 or "1%"). */
+  sample?: number | string;
+  /** With sample: also replay the whole stream and measure the sample's error (`--sample-check`). */
+  sampleCheck?: boolean;
 }
 
 /** One row of mrc.csv: a policy at a size. */
@@ -48,6 +58,8 @@ export interface MrcResult {
   readonly outDir: string | null;
   /** The files written into outDir (none without it). */
   readonly files: readonly string[];
+  /** With sample: the rate, what the sample held and (with sampleCheck) each policy's error. */
+  readonly sample: MrcSampleReport | null;
 }
 
 /**
@@ -71,6 +83,8 @@ export async function mrc(input: string, options: MrcOptions): Promise<MrcResult
       byBytes: options.unit === "bytes",
       jobs,
       outDir: options.out ?? null,
+      sample: options.sample === undefined ? null : parseSampleRate(String(options.sample)),
+      sampleCheck: options.sampleCheck === true,
     });
   } catch (error) {
     // The command line's one-line input mistakes, typed as the loader's are.
@@ -100,5 +114,7 @@ export async function mrc(input: string, options: MrcOptions): Promise<MrcResult
       sample_rate: Number(r.sample_rate),
     }),
   );
-  return { rows, csv, outDir, files };
+  return { rows, csv, outDir, files, sample: outcome.sample };
 }
+
+export type { MrcSampleReport } from "../commands/mrc.ts";

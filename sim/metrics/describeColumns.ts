@@ -1,7 +1,7 @@
 // The report columns in words, for docs/reports.md: one row per column, made from the declarations in
 // columns.ts (`npm run docs:tables` writes it; test/readme.test.ts checks the page holds exactly this).
 import { markdownCell } from "../plugin/describe.ts";
-import { type ColumnUnit, METRIC_COLUMNS } from "./columns.ts";
+import { type ColumnUnit, METRIC_COLUMNS, MRC_COLUMNS } from "./columns.ts";
 
 const UNIT_WORDS: Readonly<Record<ColumnUnit, string>> = {
   count: "",
@@ -21,4 +21,13 @@ export function columnsMarkdown(): string {
     "| `node` | | | node name, or `total` |",
     ...rows,
   ].join("\n");
+}
+
+/** The table of `cachesim mrc`'s mrc.csv columns. */
+export function mrcColumnsMarkdown(): string {
+  const rows = MRC_COLUMNS.map(
+    (c) =>
+      `| \`${c.name}\` | ${c.unit === "name" ? "" : UNIT_WORDS[c.unit]} | ${c.kind} | ${markdownCell(c.description)} |`,
+  );
+  return ["| column | unit | kind | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }

@@ -4,12 +4,14 @@
 // reordered header) always count as differences beyond tolerance.
 import type * as CsvParse from "csv-parse/sync";
 import { onFirstUse } from "../core/onFirstUse.ts";
-import { METRIC_COLUMNS } from "../metrics/columns.ts";
+import { METRIC_COLUMNS, MRC_COLUMNS } from "../metrics/columns.ts";
 import { renderTable } from "./table.ts";
 
 const csvParse = onFirstUse<typeof CsvParse>("csv-parse/sync");
 
 const METRIC_NAMES = new Set(METRIC_COLUMNS.map((column) => column.name));
+/** mrc.csv's rows are points of curves: policy and size. */
+const MRC_KEYS = MRC_COLUMNS.filter((column) => column.kind === "key").map((column) => column.name);
 
 /** Bad input: not CSV, empty, or two files that are not the same kind of report. */
 export class CompareError extends Error {
@@ -239,12 +241,14 @@ function chooseKeyColumns(a: ParsedCsv, b: ParsedCsv, requested: string[] | unde
 }
 
 /**
- * time_us and node where the file has them; otherwise, for a sweep's files, the columns before the first
- * metric (the swept values, then seed or stat), so rows pair up by the point they describe.
+ * time_us and node where the file has them; mrc.csv's policy and size; otherwise, for a sweep's files,
+ * the columns before the first metric (the swept values, then seed or stat), so rows pair up by the
+ * point they describe.
  */
 function defaultKeys(header: readonly string[]): string[] {
   const keys = DEFAULT_KEY_COLUMNS.filter((column) => header.includes(column));
   if (keys.length > 0) return keys;
+  if (MRC_KEYS.every((column, i) => header[i] === column)) return [...MRC_KEYS];
   const firstMetric = header.findIndex((column) => METRIC_NAMES.has(column));
   return firstMetric > 0 ? header.slice(0, firstMetric) : [];
 }

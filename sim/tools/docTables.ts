@@ -4,7 +4,7 @@
 // that each block holds exactly what this writes.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { columnsMarkdown } from "../metrics/describeColumns.ts";
+import { columnsMarkdown, mrcColumnsMarkdown } from "../metrics/describeColumns.ts";
 import { latencyModelsMarkdown } from "../model/latency/describe.ts";
 import { catalogueMarkdown } from "../strategies/describe.ts";
 
@@ -28,6 +28,7 @@ export const DOC_TABLES = [
   { page: "docs/strategies.md", marker: "catalogue", text: catalogueMarkdown },
   { page: "docs/scenario-format.md", marker: "latency", text: latencyModelsMarkdown },
   { page: "docs/reports.md", marker: "columns", text: columnsMarkdown },
+  { page: "docs/eviction.md", marker: "mrc-columns", text: mrcColumnsMarkdown },
   { page: "docs/architecture.md", marker: "layers", text: layersMarkdown },
 ] as const;
 
