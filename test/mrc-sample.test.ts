@@ -4,7 +4,7 @@
 // and LRU lie within a stated error of the full replay on a seeded Zipf trace, and bad --sample values
 // are refused with one line, exit 2 and nothing written.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -136,6 +136,24 @@ describe("sampled curves", () => {
     const onThreads = await computeMrc({ ...job(0.1, policies, sizes, 2), sampleCheck: false });
     expect(onThreads.rows).toEqual(checked.rows);
   }, 300_000);
+});
+
+describe("cachesim mrc --sample", () => {
+  it("says the rate and what the sample held, and with --sample-check the error", async () => {
+    const out = path.join(dir, "sampled");
+    const args = ["--sizes", "1000,5000", "--policies", "fifo,lru", "--sample", "10%", "--sample-check"];
+    const r = await cachesim("mrc", trace, ...args, "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /sampled: rate 0\.1 of the key space \([\d,]+ of 20,000 keys, [\d,]+ of 200,000 requests\)/,
+    );
+    expect(r.stdout).toMatch(
+      /error against the full replay[^\n]*\n {2}fifo: 0\.\d{4}, 0\.\d{4}; 0\.\d{4}\n {2}lru: /,
+    );
+    const csv = readFileSync(path.join(out, "mrc.csv"), "utf8").trimEnd().split("\n");
+    expect(csv).toHaveLength(5);
+    expect(csv.slice(1).every((line) => line.endsWith(",0.1"))).toBe(true);
+  }, 150_000);
 });
 
 describe("--sample values", () => {
