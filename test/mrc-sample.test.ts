@@ -1,8 +1,9 @@
 // Guards `cachesim mrc --sample` (SHARDS-style spatial sampling with scaled-down replays): the key hash
 // is fixed and seeded (the same keys kept from a trace read densely and from the string stream, on every
 // run and at any --jobs), rate 1 gives the exact curves, the sampled curves of FIFO, CLOCK, SIEVE, S3-FIFO
-// and LRU lie within a stated error of the full replay on a seeded Zipf trace, and bad --sample values
-// are refused with one line, exit 2 and nothing written.
+// and LRU lie within a stated error of the full replay on a seeded Zipf trace, fixed-size sampling
+// (--sample-keys) keeps at most the keys asked for, and bad values are refused with one line, exit 2 and
+// nothing written.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { computeMrc, csvCells, parseSampleRate } from "../sim/commands/mrc.ts";
+import { computeMrc, csvCells, parseSampleKeys, parseSampleRate } from "../sim/commands/mrc.ts";
 import {
   MrcInputError,
   sampledStream,
@@ -18,7 +19,13 @@ import {
   traceRequests,
   WHOLE_TRACE,
 } from "../sim/commands/mrcInput.ts";
-import { keepsKey, sampledSize, spatialSampling } from "../sim/model/eviction/sampling.ts";
+import {
+  keepsKey,
+  SAMPLE_MODULUS,
+  sampledSize,
+  samplingOfKeys,
+  spatialSampling,
+} from "../sim/model/eviction/sampling.ts";
 
 const run = promisify(execFile);
 
@@ -95,6 +102,51 @@ describe("spatial sampling", () => {
     let kept = 0;
     for (const r of source()) if (keepsKey(sampling, r.key)) kept++;
     expect(fromFile.dense.count).toBe(kept);
+  });
+});
+
+describe("fixed-size sampling (--sample-keys)", () => {
+  it("takes the highest threshold that keeps at most the keys asked for; a tie keeps fewer", () => {
+    expect(samplingOfKeys([5, 1, 9, 3], 2)).toEqual({ rate: 5 / SAMPLE_MODULUS, threshold: 5 });
+    expect(samplingOfKeys([5, 1, 3, 3], 2)).toEqual({ rate: 3 / SAMPLE_MODULUS, threshold: 3 });
+    expect(samplingOfKeys([5, 1], 2)).toEqual({ rate: 1, threshold: SAMPLE_MODULUS });
+  });
+
+  it("replays at most that many keys, at the rate it found", async () => {
+    const sizes = [1000, 5000];
+    const r = await computeMrc({
+      input: trace,
+      sizes,
+      policies: ["fifo"],
+      byBytes: false,
+      jobs: 1,
+      outDir: null,
+      sampleKeys: 500,
+    });
+    const sample = r.sample as NonNullable<typeof r.sample>;
+    expect(sample.keys).toBeLessThanOrEqual(500);
+    expect(sample.keys).toBeGreaterThan(480);
+    expect(r.rows.every((row) => row.sampleRate === sample.rate)).toBe(true);
+    expect(sample.rate).toBeGreaterThan(0.02);
+    expect(sample.rate).toBeLessThan(0.04);
+  }, 120_000);
+
+  it("reads a whole number of keys, and not beside --sample", async () => {
+    expect(parseSampleKeys("500")).toBe(500);
+    for (const bad of ["0", "1.5", "x", "-3"])
+      expect(() => parseSampleKeys(bad)).toThrow(`--sample-keys: expected a whole number of keys from 1 to`);
+    await expect(
+      computeMrc({
+        input: trace,
+        sizes: [100],
+        policies: ["fifo"],
+        byBytes: false,
+        jobs: 1,
+        outDir: null,
+        sample: 0.1,
+        sampleKeys: 10,
+      }),
+    ).rejects.toThrow("--sample and --sample-keys both choose the sample: give one");
   });
 });
 
@@ -184,13 +236,13 @@ describe("--sample values", () => {
     const lonely = await cachesim("mrc", trace, "--sizes", "100", "--sample-check", "--out", out);
     expect(lonely.code).toBe(2);
     expect(lonely.stderr.trim()).toBe(
-      "cachesim mrc: --sample-check measures a sampled curve's error: it needs --sample",
+      "cachesim mrc: --sample-check measures a sampled curve's error: it needs --sample or --sample-keys",
     );
     const small = await cachesim(
       ...["mrc", trace, "--sizes", "100", "--sample", "0.1", "--policies", "s3fifo", "--out", out],
     );
     expect(small.code).toBe(2);
-    expect(small.stderr).toContain("--sizes 100 (10 in the sample at --sample 0.1): s3fifo's small queue");
+    expect(small.stderr).toContain("--sizes 100 (10 in the sample at rate 0.1): s3fifo's small queue");
     expect(existsSync(out)).toBe(false);
   }, 150_000);
 });

@@ -8,6 +8,7 @@ import {
   computeMrc,
   type MrcSampleReport,
   parsePolicies,
+  parseSampleKeys,
   parseSampleRate,
   parseSizes,
 } from "../commands/mrc.ts";
@@ -30,7 +31,9 @@ export interface MrcOptions {
   html?: boolean;
   /** Replay a spatial sample of the keys at this rate, each cache scaled by it (`--sample`: 0.01 or "1%"). */
   sample?: number | string;
-  /** With sample: also replay the whole stream and measure the sample's error (`--sample-check`). */
+  /** Fixed-size sampling: the rate that keeps at most this many distinct keys (`--sample-keys`). */
+  sampleKeys?: number;
+  /** With sample or sampleKeys: also replay the whole stream and measure the sample's error (`--sample-check`). */
   sampleCheck?: boolean;
 }
 
@@ -84,6 +87,7 @@ export async function mrc(input: string, options: MrcOptions): Promise<MrcResult
       jobs,
       outDir: options.out ?? null,
       sample: options.sample === undefined ? null : parseSampleRate(String(options.sample)),
+      sampleKeys: options.sampleKeys === undefined ? null : parseSampleKeys(String(options.sampleKeys)),
       sampleCheck: options.sampleCheck === true,
     });
   } catch (error) {

@@ -41,6 +41,7 @@ import {
   denseStream,
   MrcInputError,
   sampledStream,
+  samplingForKeys,
   scenarioRequests,
   traceRequests,
   WHOLE_TRACE,
@@ -99,6 +100,7 @@ interface MrcArgs {
   html: boolean;
   quiet: boolean;
   sample?: string;
+  sampleKeys?: string;
   sampleCheck: boolean;
 }
 
@@ -114,6 +116,11 @@ export interface MrcJob {
   outDir: string | null | undefined;
   /** The spatial sampling rate (`--sample`, in (0, 1]); undefined or null: the whole stream. */
   sample?: number | null;
+  /**
+   * Fixed-size sampling (`--sample-keys`): the rate that keeps at most this many distinct keys, found
+   * by a first walk over the stream; not with `sample`.
+   */
+  sampleKeys?: number | null;
   /** With a sample: also replay the whole stream, and measure the sampled curves' error against it. */
   sampleCheck?: boolean;
 }
@@ -152,6 +159,19 @@ export function parseSampleRate(text: string): number {
   return rate;
 }
 
+/** Most keys a fixed-size sample may hold (the dense stream's limit on requests bounds it anyway). */
+export const SAMPLE_KEYS_MAX = 50_000_000;
+
+/** `--sample-keys`: a whole number of keys, from 1 to SAMPLE_KEYS_MAX. */
+export function parseSampleKeys(text: string): number {
+  const keys = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(keys >= 1 && keys <= SAMPLE_KEYS_MAX))
+    throw new MrcInputError(
+      `--sample-keys: expected a whole number of keys from 1 to ${SAMPLE_KEYS_MAX}, found "${text}"`,
+    );
+  return keys;
+}
+
 /** Checks the input, replays the curves and writes mrc.csv; nothing is written if any step fails. */
 export async function computeMrc(job: MrcJob): Promise<MrcOutcome> {
   const { byBytes, sizes, jobs } = job;
@@ -160,19 +180,34 @@ export async function computeMrc(job: MrcJob): Promise<MrcOutcome> {
   const scenario = isScenario ? loadScenario(job.input, knownNames()) : null;
   // A trace is opened once before anything is written, so a missing or foreign file changes nothing.
   if (scenario === null) openTrace(job.input, WHOLE_TRACE).close();
-  const sampling = job.sample === undefined || job.sample === null ? null : spatialSampling(job.sample);
-  if (job.sampleCheck === true && sampling === null)
-    throw new MrcInputError("--sample-check measures a sampled curve's error: it needs --sample");
+  const sampleKeys = job.sampleKeys ?? null;
+  const sampleRate = job.sample ?? null;
+  if (sampleKeys !== null && sampleRate !== null)
+    throw new MrcInputError("--sample and --sample-keys both choose the sample: give one");
+  if (job.sampleCheck === true && sampleRate === null && sampleKeys === null)
+    throw new MrcInputError(
+      "--sample-check measures a sampled curve's error: it needs --sample or --sample-keys",
+    );
+  const source =
+    scenario === null ? traceRequests(job.input, WHOLE_TRACE, byBytes) : scenarioRequests(scenario, byBytes);
+  const sampling =
+    sampleRate !== null
+      ? spatialSampling(sampleRate)
+      : sampleKeys !== null
+        ? samplingForKeys(job.input, scenario, source, byBytes, sampleKeys)
+        : null;
+  if (sampling !== null && sampling.threshold === 0)
+    throw new MrcInputError(
+      `--sample-keys ${sampleKeys}: no rate keeps so few keys (several share the lowest hash)`,
+    );
   for (const p of policies)
     for (const size of sizes) {
       // A sampled curve replays every size scaled by the rate, and the policy must work there.
       const at = sampling === null ? size : sampledSize(sampling, size);
       const misfit = checkEvictionChoice(p.name, p.options, byBytes ? 0 : at, byBytes ? at : 0);
-      const where = at === size ? "" : ` (${at} in the sample at --sample ${sampling?.rate})`;
+      const where = at === size ? "" : ` (${at} in the sample at rate ${sampling?.rate})`;
       if (misfit !== null) throw new MrcInputError(`--sizes ${size}${where}: ${misfit}`);
     }
-  const source =
-    scenario === null ? traceRequests(job.input, WHOLE_TRACE, byBytes) : scenarioRequests(scenario, byBytes);
   const name = scenario?.name ?? path.basename(job.input).replace(/\.[^.]*$/, "");
   const outDir = job.outDir === undefined ? path.join("reports", `${name}-mrc`) : job.outDir;
   const output = await openReportFiles(outDir);
@@ -237,6 +272,7 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
     const jobs = jobsFrom(args.jobs);
     if (typeof jobs === "string") throw new MrcInputError(jobs);
     const sampleRate = args.sample === undefined ? null : parseSampleRate(args.sample);
+    const sampleKeys = args.sampleKeys === undefined ? null : parseSampleKeys(args.sampleKeys);
     const { rows, outDir, sample } = await computeMrc({
       input: args.input,
       sizes,
@@ -245,6 +281,7 @@ async function runMrc(args: ArgumentsCamelCase<MrcArgs>): Promise<number> {
       jobs,
       outDir: args.out,
       sample: sampleRate,
+      sampleKeys,
       sampleCheck: args.sampleCheck,
     });
     // Always a folder from the command line (--out or the default): only the library keeps mrc.csv in memory.
@@ -409,10 +446,16 @@ export function mrcCommand(setExit: (code: number) => void): CommandModule<objec
           describe:
             "replay a spatial sample of the keys at this rate, each cache scaled by it (0.01 or 1%; SHARDS-style); default: the whole stream",
         })
+        .option("sample-keys", {
+          type: "string",
+          describe:
+            "fixed-size sampling: the rate that keeps at most this many distinct keys (found by a first pass), instead of --sample",
+        })
         .option("sample-check", {
           type: "boolean",
           default: false,
-          describe: "with --sample: also replay the whole stream and print the sampled curves' error",
+          describe:
+            "with --sample or --sample-keys: also replay the whole stream and print the sampled curves' error",
         }) as unknown as Argv<MrcArgs>,
     handler: async (args) => {
       setExit(await runMrc(args));

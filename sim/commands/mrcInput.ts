@@ -11,7 +11,13 @@ import {
   denseRequestsOf,
 } from "../model/eviction/replay/denseRequests.ts";
 import type { Request } from "../model/eviction/replay.ts";
-import { keepsKey, type SampledRequests, type SpatialSampling } from "../model/eviction/sampling.ts";
+import {
+  keepsKey,
+  keyRemainder,
+  type SampledRequests,
+  type SpatialSampling,
+  samplingOfKeys,
+} from "../model/eviction/sampling.ts";
 import { isClairvoyant } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
@@ -96,14 +102,42 @@ export function sampledStream(
   sampling: SpatialSampling,
 ): SampledRequests {
   if (scenario !== null) return sampleOf(source, sampling);
-  const sample = traceSample(sampling);
+  const sample = traceSample((key) => keepsKey(sampling, key));
   const dense = denseTraceRequests(input, WHOLE_TRACE, byBytes, TRACE_LIMITS, sample);
   return sampled(dense, sample, sampling);
 }
 
-function traceSample(sampling: SpatialSampling): TraceSample {
+/**
+ * Fixed-size sampling: the rate that keeps at most `keys` distinct keys, from one walk over the stream
+ * hashing each distinct key (a trace read densely, keeping nothing; a scenario's stream walked).
+ */
+export function samplingForKeys(
+  input: string,
+  scenario: Scenario | null,
+  source: RequestSource,
+  byBytes: boolean,
+  keys: number,
+): SpatialSampling {
+  const remainders: number[] = [];
+  const sample = traceSample((key) => {
+    remainders.push(keyRemainder(key));
+    return false;
+  });
+  if (scenario === null) denseTraceRequests(input, WHOLE_TRACE, byBytes, TRACE_LIMITS, sample);
+  else {
+    const seen = new Set<string>();
+    for (const { key } of source())
+      if (!seen.has(key)) {
+        seen.add(key);
+        remainders.push(keyRemainder(key));
+      }
+  }
+  return samplingOfKeys(remainders, keys);
+}
+
+function traceSample(keep: (key: string) => boolean): TraceSample {
   return {
-    keep: (key) => keepsKey(sampling, key),
+    keep,
     names: [],
     streamRequests: 0,
     streamKeys: 0,
@@ -126,7 +160,7 @@ function sampled(
 
 /** The spatial sample of a stream walked as (key, size) strings, read once into memory. */
 export function sampleOf(source: RequestSource, sampling: SpatialSampling): SampledRequests {
-  const sample = traceSample(sampling);
+  const sample = traceSample((key) => keepsKey(sampling, key));
   const builder = new DenseRequestsBuilder();
   const numbers = new Map<string, number>(); // -1: seen, not kept
   let n = 0;

@@ -30,9 +30,27 @@ export function spatialSampling(rate: number): SpatialSampling {
   return { rate: threshold / SAMPLE_MODULUS, threshold };
 }
 
+/** The key's hash modulo P: the sample keeps the key when this is below its threshold. */
+export function keyRemainder(key: string): number {
+  return (murmurhash.v3(key, SAMPLE_HASH_SEED) >>> 0) % SAMPLE_MODULUS;
+}
+
 /** Whether the sample keeps the key. */
 export function keepsKey(sampling: SpatialSampling, key: string): boolean {
-  return (murmurhash.v3(key, SAMPLE_HASH_SEED) >>> 0) % SAMPLE_MODULUS < sampling.threshold;
+  return keyRemainder(key) < sampling.threshold;
+}
+
+/**
+ * Fixed-size sampling (SHARDS's S_max), offline: the highest threshold that keeps at most `keys` of the
+ * stream's distinct keys, given every key's remainder. SHARDS lowers its threshold as the stream goes;
+ * knowing the whole stream, the threshold it would end with is taken from the start, so every kept key
+ * keeps all its requests. Keys whose remainder equals the threshold are all out, so a tie keeps fewer.
+ */
+export function samplingOfKeys(remainders: readonly number[], keys: number): SpatialSampling {
+  if (remainders.length <= keys) return { rate: 1, threshold: SAMPLE_MODULUS };
+  const sorted = Float64Array.from(remainders).sort();
+  const threshold = sorted[keys] as number;
+  return { rate: threshold / SAMPLE_MODULUS, threshold };
 }
 
 /** The cache a sampled replay models a cache of `size` with: round(size × R), at least 1. */
