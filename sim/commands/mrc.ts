@@ -3,7 +3,8 @@
 // each walk, so any length fits in constant memory) or a scenario's own: its generator workloads' key
 // draws (same seed, same named streams as a run), its scripts' keys and its trace workloads' requests,
 // workload after workload. Every request, read or write, counts as an access: looked up, and inserted on
-// a miss.
+// a miss. With --sample or --sample-keys the curves come from a spatial sample of the keys replayed
+// against caches scaled by its rate (model/eviction/sampling.ts).
 import path from "node:path";
 import type * as PiscinaModule from "piscina";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";

@@ -4,9 +4,9 @@
 // - a request whose key is cached is a hit (LRU moves it to the head; FIFO changes nothing); the entry
 //   keeps the size it was inserted with, whatever size this request carries;
 // - a miss inserts the key at the head with this request's size (its units: 1 by entries, the size
-//   by bytes), unless its units exceed the whole capacity (then nothing changes);
+//   by bytes), unless its units exceed the whole capacity (then nothing changes but the rejections);
 // - before inserting, entries leave from the tail while the used units plus the newcomer's exceed the
-//   capacity.
+//   capacity; each is an eviction of the bytes it was inserted with.
 // A replay deletes nothing and nothing expires, so FIFO's queue only ever loses its oldest entry: a
 // ring of key numbers is enough. LRU's needs a doubly linked list.
 import type { ReplayResult } from "../replay.ts";
