@@ -23,20 +23,6 @@ const LAYERS = [
   },
 ];
 
-// The one circle left, and only through `import type`: an Operation names its SimNode and Shard, and a
-// node's links, cache and the database take Operations. The types are mutually recursive, so no file
-// order can put them in a line without merging the files. It is fenced: these files may close circles
-// with each other through type-only imports; a circle that would exist at run time (value imports all
-// the way round) is still an error, and any other file joining a circle is reported by no-circular.
-const MODEL_TYPE_KNOT = [
-  "sim/model/world.ts",
-  "sim/model/operation.ts",
-  "sim/model/link.ts",
-  "sim/model/globalCache.ts",
-  "sim/model/database.ts",
-  "sim/model/eviction/boundedShards.ts",
-];
-
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const pathOf = (folders) => `^sim/(${folders.map(escape).join("|")})(/|$)`;
 
@@ -54,15 +40,8 @@ module.exports = {
       name: "no-circular",
       comment: "no import circles, type-only imports included",
       severity: "error",
-      from: { pathNot: `^(${MODEL_TYPE_KNOT.map(escape).join("|")})$` },
+      from: {},
       to: { circular: true },
-    },
-    {
-      name: "no-circular-values-in-model-knot",
-      comment: "the model type knot (MODEL_TYPE_KNOT) may not close a circle of value imports",
-      severity: "error",
-      from: { path: `^(${MODEL_TYPE_KNOT.map(escape).join("|")})$` },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
     {
       name: "not-in-a-layer",
