@@ -13,7 +13,12 @@ const LAYERS = [
   { name: "workloads", folders: ["workloads"], holds: "request generators and trace readers" },
   { name: "metrics", folders: ["metrics"], holds: "the recorder, counters and the column declarations" },
   { name: "report", folders: ["report"], holds: "CSV/HTML writers, tables, compare" },
-  { name: "scenario", folders: ["scenario"], holds: "the loader that composes the registries into a scenario" },
+  {
+    name: "sections",
+    folders: ["sections"],
+    holds: "the scenario's sections: each one's schema, defaults, checks and what it adds to a run",
+  },
+  { name: "scenario", folders: ["scenario"], holds: "the loader that composes the registries and sections into a scenario" },
   { name: "run", folders: ["run"], holds: "running one scenario end to end" },
   { name: "drivers", folders: ["sweep", "progress"], holds: "sweeps over many runs, progress display" },
   {

@@ -19,10 +19,10 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { DEFAULTS } from "../sim/spec/defaults.ts";
 import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { Scenario } from "../sim/spec/types.ts";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-limits-"));

@@ -20,16 +20,18 @@ import {
   type YAMLMap,
 } from "yaml";
 import type { z } from "zod";
-import { faultsSection } from "../faults/section.ts";
 import { maxmemoryPolicies } from "../model/eviction/maxmemoryPolicies.ts";
 import { checkEvictionChoice, scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { latencyField } from "../model/latency/field.ts";
 import { Registry } from "../plugin/registry.ts";
+import { resolveSections, type Scenario } from "../sections/registry.ts";
+import type { SectionCheck, Segment } from "../sections/section.ts";
 import { DEFAULTS } from "../spec/defaults.ts";
 import { formatDurationUs } from "../spec/duration.ts";
 import {
   formatCount,
   formatPath,
+  listNames,
   MAX_PROBLEMS_COLLECTED,
   problem,
   problemMessage,
@@ -44,14 +46,12 @@ import {
   isScript,
   type LatencyModel,
   type NodeSpec,
-  type Scenario,
   type ScriptOp,
   type ShardSpec,
   type StrategyChoice,
   type WorkloadSpec,
 } from "../spec/types.ts";
 import { defaultNodeCacheCapacity, usesGlobalTier } from "../strategies/catalogue.ts";
-import { mitigationsSection } from "../strategies/mitigations/section.ts";
 import { strategySchema } from "../strategies/strategySchema.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { pluginField, pluginOptions } from "../workloads/pluginField.ts";
@@ -83,7 +83,6 @@ export interface LoadOptions {
 /** A metric expectation names this instead of a node to mean the whole system. */
 export const TOTAL_NODE = "total";
 
-type Segment = string | number;
 type Position = { line: number; column: number };
 
 export function loadScenario(file: string, options: LoadOptions): Scenario {
@@ -176,8 +175,6 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     metrics: options.knownMetrics,
     latency: latencyField(),
     workloadKinds,
-    faults: faultsSection,
-    mitigations: mitigationsSection,
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -432,14 +429,6 @@ function fallback(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Lists names for messages, cut short when there are many. */
-function listNames(names: readonly string[]): string {
-  if (names.length === 0) return "(none)";
-  return names.length > 12
-    ? `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)`
-    : names.join(", ");
-}
-
 type WorkloadInput = NonNullable<ScenarioInput["workloads"]>[number];
 type ExpectationInput = NonNullable<ScenarioInput["expect"]>[number];
 
@@ -457,27 +446,30 @@ class Resolver {
     this.warnIneffective(input, choice, nodes);
     const nodeNames = [...new Set(nodes.map((n) => n.name))];
     const workloads = this.workloads(input.workloads ?? [], nodeNames, durationUs);
-    const report = {
-      intervalUs: input.report?.interval ?? DEFAULTS.report.intervalUs,
-      trace: this.options.traceOverride ?? input.report?.trace ?? DEFAULTS.report.trace,
+    const globalCache = this.globalCache(input);
+    const at = this.at;
+    const check: SectionCheck = {
+      durationUs,
+      nodes,
+      nodeNames,
+      shardNames: globalCache.shards.map((s) => s.name),
+      workloads,
+      overrides: { trace: this.options.traceOverride, mode: this.options.modeOverride },
+      expect: (segments, expected, suffix) => at.expect(segments, expected, suffix),
+      refuse: (segments, expected, found) => at.add(this.problemAt(segments, expected, found)),
+      valueAt: (segments) => at.valueAt(segments),
     };
+    const sections = resolveSections(input, check);
     const limits = {
       eventsMax: input.limits?.events ?? DEFAULTS.limits.eventsMax,
       traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
       requestsMax: input.limits?.requests ?? DEFAULTS.limits.requestsMax,
     };
     this.checkRequests(input, workloads, durationUs, limits.requestsMax);
+    // Checks across sections: whether there is a trace is report's to say, its row limit limits'.
+    const { report } = sections;
     if (report.trace === "always" || (report.trace === "auto" && workloads.every(isScript)))
       this.checkTraceRows(input, workloads, limits.traceRowsMax);
-    // Each interval is a row per node plus a total row.
-    const rowsPerInterval = nodes.length + 1;
-    if (Math.ceil(durationUs / report.intervalUs) * rowsPerInterval > LIMITS.timeseriesRows) {
-      const minUs = Math.ceil(durationUs / Math.floor(LIMITS.timeseriesRows / rowsPerInterval));
-      this.at.expect(
-        ["report", "interval"],
-        `an interval of at least ${formatDurationUs(minUs)} (at most ${formatCount(LIMITS.timeseriesRows)} timeseries rows, ${formatCount(rowsPerInterval)} per interval, over the ${formatDurationUs(durationUs)} run)`,
-      );
-    }
     return {
       file: this.at.file,
       name: input.name ?? nameFromFile(this.at.file),
@@ -486,19 +478,12 @@ class Resolver {
       durationUs,
       strategy: input.strategy,
       nodes,
-      globalCache: this.globalCache(input),
+      globalCache,
       data: this.data(input),
       workloads,
       expectations: this.expectations(input.expect ?? [], nodeNames, workloads, durationUs),
-      report,
       limits,
-      backend: { mode: this.options.modeOverride ?? input.backend ?? DEFAULTS.backend.mode },
-      faults: this.faults(input, nodeNames, durationUs),
-      mitigations: input.mitigations ?? [],
-      database: {
-        connections: input.database?.connections ?? 0,
-        service: cloneModel(input.database?.service ?? { dist: "constant", valueUs: 0 }),
-      },
+      ...sections,
     };
   }
 
@@ -579,27 +564,6 @@ class Resolver {
 
   private problemAt(segments: readonly Segment[], expected: string, found: string): ScenarioProblem {
     return problem(this.at.file, formatPath(segments), this.at.locate(segments), expected, found);
-  }
-
-  /** The faults section, with the names it uses checked against the nodes and shards of the file. */
-  private faults(input: ScenarioInput, nodeNames: readonly string[], durationUs: number): Scenario["faults"] {
-    const spec = input.faults;
-    if (spec === undefined) return null;
-    const shardNames = this.globalCache(input).shards.map((s) => s.name);
-    spec.schedule.forEach((fault, i) => {
-      const where: Segment[] = ["faults", "schedule", i];
-      const o = fault.options as { atUs: number; node?: string; shard?: string };
-      if (o.node !== undefined && !nodeNames.includes(o.node))
-        this.at.expect([...where, "node"], `one of the scenario's nodes: ${listNames(nodeNames)}`);
-      if (o.shard !== undefined && !shardNames.includes(o.shard))
-        this.at.expect([...where, "shard"], `one of the global cache's shards: ${listNames(shardNames)}`);
-      if (o.atUs >= durationUs)
-        this.at.expect(
-          [...where, "at"],
-          `a time before the end of the run (${formatDurationUs(durationUs)})`,
-        );
-    });
-    return spec;
   }
 
   /** Where a node's or shard's name is written: the item itself in the bare-string shorthand. */
