@@ -460,14 +460,8 @@ class Resolver {
       valueAt: (segments) => at.valueAt(segments),
     };
     const sections = resolveSections(input, check);
-    const limits = {
-      eventsMax: input.limits?.events ?? DEFAULTS.limits.eventsMax,
-      traceRowsMax: input.limits?.traceRows ?? DEFAULTS.limits.traceRowsMax,
-      requestsMax: input.limits?.requests ?? DEFAULTS.limits.requestsMax,
-    };
-    this.checkRequests(input, workloads, durationUs, limits.requestsMax);
     // Checks across sections: whether there is a trace is report's to say, its row limit limits'.
-    const { report } = sections;
+    const { report, limits } = sections;
     if (report.trace === "always" || (report.trace === "auto" && workloads.every(isScript)))
       this.checkTraceRows(input, workloads, limits.traceRowsMax);
     return {
@@ -482,52 +476,8 @@ class Resolver {
       data: this.data(input),
       workloads,
       expectations: this.expectations(input.expect ?? [], nodeNames, workloads, durationUs),
-      limits,
       ...sections,
     };
-  }
-
-  /**
-   * `limits.requests` against what the workloads will ask for: a script's ops, a generator's count or
-   * its rate over the run (the mean, for random arrivals). Workloads that cannot say (a closed loop, a
-   * trace read to its end) count nothing here; the run's event limit still bounds them.
-   */
-  private checkRequests(
-    input: ScenarioInput,
-    workloads: readonly WorkloadSpec[],
-    durationUs: number,
-    requestsMax: number,
-  ): void {
-    let total = 0;
-    for (const [i, w] of workloads.entries()) {
-      const requests = isScript(w)
-        ? w.ops.length
-        : workloadKinds.get(w.kind).requestsExpected(w.options, durationUs);
-      if (requests === undefined) continue;
-      total += requests;
-      if (total <= requestsMax) continue;
-      const count = formatCount(Math.ceil(total));
-      if (input.limits?.requests !== undefined) {
-        this.at.expect(
-          ["limits", "requests"],
-          `a limit no lower than the ${count} requests the workloads will make`,
-        );
-        return;
-      }
-      const expected = `at most ${formatCount(requestsMax)} requests in all workloads (limits.requests; raise it for a longer run)`;
-      const field = isScript(w) ? "script" : w.kind;
-      const where: Segment[] = ["workloads", i, field];
-      const written = (name: string) => this.at.valueAt([...where, name]);
-      if (isScript(w)) this.at.add(this.problemAt(where, expected, `${count} ops in all`));
-      else if (written("requests") === requests)
-        this.at.add(this.problemAt([...where, "requests"], expected, `${count} in all`));
-      else {
-        const rate = written("rate") === undefined ? [] : ["rate"];
-        const found = `${count} in all (over the ${formatDurationUs(durationUs)} run at this rate)`;
-        this.at.add(this.problemAt([...where, ...rate], expected, found));
-      }
-      return;
-    }
   }
 
   /**

@@ -274,7 +274,6 @@ export function scenarioSchema(known: KnownNames) {
     },
   );
 
-  const { report, ...sections } = sectionShape();
   return strict({
     name: scenarioName.optional(),
     description: text(LIMITS.descriptionChars).optional(),
@@ -287,14 +286,7 @@ export function scenarioSchema(known: KnownNames) {
     data: data.optional(),
     workloads: list(workload, 0, LIMITS.workloads, "workloads").optional(),
     expect: list(expectation, 0, LIMITS.expectations, "expectations").optional(),
-    // The sections in the registry's order, with limits (not a section yet) after report.
-    report,
-    limits: strict({
-      events: intIn(1, LIMITS.eventsMax).optional(),
-      traceRows: intIn(0, LIMITS.traceRowsMax).optional(),
-      requests: intIn(1, LIMITS.requests).optional(),
-    }).optional(),
-    ...sections,
+    ...sectionShape(),
   });
 }
 

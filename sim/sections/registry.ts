@@ -7,6 +7,7 @@ import type { ScenarioFrame } from "../spec/types.ts";
 import { backendSection } from "./backend.ts";
 import { databaseSection } from "./database.ts";
 import { faultsSection } from "./faults.ts";
+import { limitsSection } from "./limits.ts";
 import { mitigationsSection } from "./mitigations.ts";
 import { reportSection } from "./report.ts";
 import type { Section, SectionCheck, SectionRun, SectionRunContext } from "./section.ts";
@@ -14,6 +15,7 @@ import { sweepSection } from "./sweep.ts";
 
 export const SECTIONS = [
   reportSection,
+  limitsSection,
   backendSection,
   sweepSection,
   faultsSection,

@@ -78,19 +78,6 @@ export const DEFAULTS = deepFreeze({
   /** A metric expectation without `node:` is about the whole system. */
   metricNode: "total",
 
-  limits: {
-    /** Enough for a minute at ~1M events/s; a typo such as `rate: 1e9` hits this instead of the RAM. */
-    eventsMax: 100_000_000,
-    /** trace.csv is for reading by eye; 100,000 rows is already more than anyone reads. */
-    traceRowsMax: 100_000,
-    /**
-     * A billion requests take about an hour at the simulator's pace (~300,000 a second): past that a
-     * rate or duration is surely a typo (`rate: 1e8` over a minute is six billion), and a run that long
-     * can raise it.
-     */
-    requestsMax: 1_000_000_000,
-  },
-
   htmlReport: {
     /**
      * report.html draws a run's sequence diagram when trace.csv has at most this many rows: the two

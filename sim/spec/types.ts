@@ -105,15 +105,6 @@ export type Expectation =
       equals: number | undefined;
     };
 
-export interface LimitsSpec {
-  /** The run stops with an error past this many events. */
-  eventsMax: number;
-  /** trace.csv refuses to grow past this many rows. */
-  traceRowsMax: number;
-  /** Requests of all workloads together, as far as the scenario says (checked when it is loaded). */
-  requestsMax: number;
-}
-
 /**
  * The scenario's frame: the fields every scenario has, which the optional sections (sim/sections/) are
  * checked against. The whole resolved scenario is the frame and the sections' specs (`Scenario` in
@@ -138,7 +129,6 @@ export interface ScenarioFrame {
   };
   workloads: WorkloadSpec[];
   expectations: Expectation[];
-  limits: LimitsSpec;
 }
 
 /** Where a read was answered from. */
