@@ -42,15 +42,15 @@ export const databaseSection = section({
     connections: input?.connections ?? DATABASE_DEFAULTS.connections,
     service: { ...(input?.service ?? DATABASE_DEFAULTS.service) },
   }),
-  run({ connections, service }, { rng, intervalUs }) {
+  run({ connections, service }, context) {
     const instant = service.dist === "constant" && service.valueUs === 0;
     if (connections === 0 && instant) return null;
-    const stats = new DatabaseStats(intervalUs);
+    const stats = new DatabaseStats(context.intervalUs);
     return {
       start(world) {
         world.database.useResource(
           connections === 0 ? UNLIMITED : connections,
-          latencySampler(service, rng.stream("database:service")),
+          latencySampler(service, context.rng.stream("database:service")),
           stats,
         );
       },

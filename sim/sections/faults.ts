@@ -88,9 +88,11 @@ export const faultsSection = section({
     });
     return spec;
   },
-  run(spec, { scheduler, nodes, recorder, intervalUs }) {
+  run(spec, context) {
+    if (spec === null) return null;
+    const { scheduler, nodes, recorder, intervalUs } = context;
     const log = faultLogFor(spec, { scheduler, nodes }, intervalUs);
-    if (spec === null || log === null) return null;
+    if (log === null) return null;
     log.traceAbandonedTo((opId) => recorder.abandon(opId));
     return {
       faults: log,
