@@ -14,6 +14,6 @@ export type { RunSweepOptions, SweepResult, SweepRow, SweepStatsRow, SweepValues
 export { runSweep } from "./api/runSweep.ts";
 export type { MetricName } from "./metrics/columns.ts";
 export type { ExpectationResult } from "./metrics/expectations.ts";
+export type { Scenario } from "./sections/registry.ts";
 export type { ScenarioProblem } from "./spec/errors.ts";
 export { isScenarioError, ScenarioError } from "./spec/errors.ts";
-export type { Scenario } from "./spec/types.ts";

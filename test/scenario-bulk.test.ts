@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { type LoadOptions, parseScenario } from "../sim/scenario/load.ts";
 import { BULK_DEFAULTS, parseYaml } from "../sim/scenario/yamlBulk.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { Scenario } from "../sim/spec/types.ts";
 
 const OPTIONS: LoadOptions = { knownStrategies: ["local"], knownEvictions: ["lru"], knownMetrics: ["reads"] };
 const FILE = "scenarios/bulk.yaml";

@@ -19,10 +19,10 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
-import { DEFAULTS } from "../sim/spec/defaults.ts";
+import { LIMITS_DEFAULTS } from "../sim/sections/limits.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { Scenario } from "../sim/spec/types.ts";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-limits-"));
@@ -48,7 +48,7 @@ const scriptOf = (n: number) =>
 
 describe("limits.traceRows at load time", () => {
   it("refuses scripts with more ops than trace.csv may have rows, at the script", () => {
-    const text = `strategy: local\nnodes: [A]\nworkloads:\n  - node: A\n    script:\n${scriptOf(DEFAULTS.limits.traceRowsMax + 1)}`;
+    const text = `strategy: local\nnodes: [A]\nworkloads:\n  - node: A\n    script:\n${scriptOf(LIMITS_DEFAULTS.traceRowsMax + 1)}`;
     expect(load(text)).toEqual([
       `${FILE}:6:9: workloads[0].script: expected at most 100,000 ops and requests in all, one trace.csv row each (limits.traceRows; raise it, or set report.trace: never), found 100,001 in all`,
     ]);
@@ -206,9 +206,9 @@ describe("the limits table in docs/scenario-format.md", () => {
     expect(rows).toEqual(Object.entries(LIMITS).map(([name, cap]) => [name, formatCount(cap)]));
     // And the limits a file may set, with their defaults.
     for (const [field, value] of [
-      ["events", DEFAULTS.limits.eventsMax],
-      ["traceRows", DEFAULTS.limits.traceRowsMax],
-      ["requests", DEFAULTS.limits.requestsMax],
+      ["events", LIMITS_DEFAULTS.eventsMax],
+      ["traceRows", LIMITS_DEFAULTS.traceRowsMax],
+      ["requests", LIMITS_DEFAULTS.requestsMax],
     ] as const)
       expect(doc).toMatch(new RegExp(`\\| \`limits\\.${field}\` \\|.*\\| \`${value}\` \\|`));
   });

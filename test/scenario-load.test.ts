@@ -5,10 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LoadOptions, loadScenario, parseScenario } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { DEFAULTS } from "../sim/spec/defaults.ts";
 import { formatCount, formatProblem, MAX_PROBLEMS_COLLECTED, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { Scenario } from "../sim/spec/types.ts";
 import { presetChoice, STRATEGY_SLOTS } from "../sim/strategies/catalogue.ts";
 
 const OPTIONS: LoadOptions = {

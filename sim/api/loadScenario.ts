@@ -5,9 +5,9 @@
 
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario as loadScenarioFile, parseScenario, readScenarioText } from "../scenario/load.ts";
+import type { Scenario } from "../sections/registry.ts";
 import { formatCount, problem, problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
-import type { Scenario } from "../spec/types.ts";
 import { applyOverrides, type Override, OverrideError, parseFieldPath } from "../sweep/override.ts";
 
 export interface LoadScenarioOptions {

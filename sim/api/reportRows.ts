@@ -4,7 +4,7 @@
 import { parse } from "csv-parse/sync";
 import { type MetricName, metricColumnNames } from "../metrics/columns.ts";
 import { TRACE_HEADER } from "../metrics/traceColumns.ts";
-import { TOTAL_NODE } from "../scenario/load.ts";
+import { TOTAL_NODE } from "../scenario/frame.ts";
 import type { ServedFrom } from "../spec/types.ts";
 
 /** Every metric column of summary.csv and timeseries.csv. */

@@ -7,8 +7,8 @@ import type { RunStats } from "../core/scheduler.ts";
 import type { ExpectationResult } from "../metrics/expectations.ts";
 import { SequenceLog } from "../metrics/sequenceLog.ts";
 import { runScenario as run } from "../run/runner.ts";
+import type { Scenario } from "../sections/registry.ts";
 import { DEFAULTS } from "../spec/defaults.ts";
-import type { Scenario } from "../spec/types.ts";
 import { checkedSeed } from "./loadScenario.ts";
 import {
   type Summary,

@@ -21,7 +21,8 @@ import {
 import { isClairvoyant } from "../model/evictionPolicies.ts";
 import { valueBytes } from "../model/localCache.ts";
 import type { PluginChoice } from "../plugin/registry.ts";
-import { isScript, type Scenario } from "../spec/types.ts";
+import type { Scenario } from "../sections/registry.ts";
+import { isScript } from "../spec/types.ts";
 import type { GeneratorSpec } from "../workloads/generatorSpec.ts";
 import { keyDistributions } from "../workloads/keys/registry.ts";
 import { pluginOptions } from "../workloads/pluginField.ts";

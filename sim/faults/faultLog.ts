@@ -4,10 +4,11 @@
 // faults (RequestFaults, WorldFaults): the request timeout, the fallbacks, crash listeners, and the
 // place timeouts, dropped operations and failures are reported to. Written out as faults.csv.
 import type { EventHandle, Scheduler } from "../core/scheduler.ts";
-import type { RequestFaults, Tier } from "../model/link.ts";
 import type { Operation } from "../model/operation.ts";
+import type { RequestFaults, Tier } from "../model/requestFaults.ts";
+import type { SimNode } from "../model/simNode.ts";
 import { NO_TALLY, TALLY, type Tally, type TallyId } from "../model/tally.ts";
-import type { FaultCount, SimNode, WorldFaults } from "../model/world.ts";
+import type { FaultCount, WorldFaults } from "../model/world.ts";
 
 /** The counts of one node, or of one fault's window. */
 export class FaultCounts {

@@ -8,11 +8,12 @@ import { Resource } from "../core/resource.ts";
 import { type Scheduler, SimulationError } from "../core/scheduler.ts";
 import type { DatabaseStats } from "./databaseStats.ts";
 import type { LatencySampler } from "./latency.ts";
-import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
+import type { Link } from "./link.ts";
 import { DATABASE_LANE, type MessageTap, nodeLane } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, type Oracle, sharedValue } from "./oracle.ts";
 import type { MaybePromise, RecordStore, Record as StoredRecord } from "./ports.ts";
+import { abandon, answerInTime, type RequestFaults, timeOut } from "./requestFaults.ts";
 import { TALLY, type Tally } from "./tally.ts";
 
 export class Database {

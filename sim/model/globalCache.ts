@@ -16,20 +16,15 @@
 import type { Scheduler } from "../core/scheduler.ts";
 import type { BoundedShards } from "./eviction/boundedShards.ts";
 import { HashRing } from "./hashRing.ts";
-import { abandon, answerInTime, type Link, type RequestFaults, timeOut } from "./link.ts";
+import type { Link } from "./link.ts";
 import { valueBytes } from "./localCache.ts";
 import { type MessageTap, nodeLane, shardLane } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
 import { type Key, sharedValueAt } from "./oracle.ts";
 import type { CacheStore, MaybePromise } from "./ports.ts";
+import { abandon, answerInTime, type RequestFaults, timeOut } from "./requestFaults.ts";
+import type { Shard } from "./shard.ts";
 import { TALLY, type Tally, type TallyId } from "./tally.ts";
-
-export interface Shard {
-  name: string;
-  ttlUs: number;
-  /** Redis key prefix, `node_a:`. */
-  prefix: string;
-}
 
 export class GlobalCache {
   private ring: HashRing<number>;

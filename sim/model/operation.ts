@@ -3,10 +3,10 @@
 // object rather than a closure per step. Every field is set up front, which keeps the object's shape
 // fixed (V8 keeps property access monomorphic on the hot path).
 
-import type { Shard } from "./globalCache.ts";
 import type { Key } from "./oracle.ts";
 import type { MaybePromise } from "./ports.ts";
-import type { SimNode } from "./world.ts";
+import type { Shard } from "./shard.ts";
+import type { SimNode } from "./simNode.ts";
 
 /** What a global-cache lookup found. `held`: another reader holds the key's fill lease. */
 export type Lookup = "hit" | "miss" | "expired" | "held";

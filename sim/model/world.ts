@@ -7,33 +7,10 @@ import type { Scheduler } from "../core/scheduler.ts";
 import type { ServedFrom } from "../spec/types.ts";
 import type { Database } from "./database.ts";
 import type { GlobalCache } from "./globalCache.ts";
-import type { Link } from "./link.ts";
-import type { LocalCache } from "./localCache.ts";
 import type { MessageTap } from "./messageTap.ts";
 import type { Operation } from "./operation.ts";
+import type { SimNode } from "./simNode.ts";
 import type { Tally } from "./tally.ts";
-
-export interface SimNode {
-  index: number;
-  name: string;
-  /** null when the node keeps no local cache (capacity 0). */
-  cache: LocalCache | null;
-  /** The node's link to each global-cache shard, by shard index (they share one latency stream). */
-  cacheLinks: readonly Link[];
-  /** The node's link to the system of record. */
-  databaseLink: Link;
-  /** The node's link to the message broker (the global cache's pub/sub). */
-  brokerLink: Link;
-  /** The broker's delivery link to this node, when invalidations are broadcast (near: broadcast). */
-  invalidationLink: Link | null;
-  /**
-   * Bumped when the node crashes: an operation begun in an earlier epoch belongs to a node that has
-   * since lost its memory, and is dropped wherever it next turns up.
-   */
-  epoch: number;
-  /** False while the node is crashed: it starts nothing. */
-  up: boolean;
-}
 
 /**
  * Where completed operations are reported (the run's Recorder in sim/metrics implements it). Declared

@@ -1,28 +1,8 @@
-// Sets the database up as a resource when the scenario asks for it (`database: { connections, service }`)
-// and writes database.csv: one row per report interval in which requests reached the database, then a
-// `run` row for the whole run (with the most requests any interval saw).
-import type { RngStreams } from "../core/rng.ts";
-import { DatabaseStats } from "../model/databaseStats.ts";
-import { latencySampler } from "../model/latency.ts";
-import type { World } from "../model/world.ts";
-import type { Scenario } from "../spec/types.ts";
+// database.csv, written when the scenario's `database:` section makes the database a resource
+// (sim/sections/database.ts): one row per report interval in which requests reached the database, then
+// a `run` row for the whole run (with the most requests any interval saw).
+import type { DatabaseStats } from "../model/databaseStats.ts";
 import type { ReportFiles } from "./reportFiles.ts";
-
-/** Connections when only a service time is given: as good as unlimited. */
-const UNLIMITED = 2 ** 31;
-
-export function databaseAsResource(scenario: Scenario, world: World, rng: RngStreams): DatabaseStats | null {
-  const { connections, service } = scenario.database;
-  const instant = service.dist === "constant" && service.valueUs === 0;
-  if (connections === 0 && instant) return null;
-  const stats = new DatabaseStats(scenario.report.intervalUs);
-  world.database.useResource(
-    connections === 0 ? UNLIMITED : connections,
-    latencySampler(service, rng.stream("database:service")),
-    stats,
-  );
-  return stats;
-}
 
 export const DATABASE_HEADER = [
   "time_us",

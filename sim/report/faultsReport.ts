@@ -9,8 +9,8 @@ import {
   FaultCounts,
   type FaultLog,
 } from "../faults/faultLog.ts";
+import type { SimNode } from "../model/simNode.ts";
 import { TALLY, tallyColumn } from "../model/tally.ts";
-import type { SimNode } from "../model/world.ts";
 import type { ReportFiles } from "./reportFiles.ts";
 
 /** The counts the recorder also keeps, named as its columns are. */

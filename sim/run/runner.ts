@@ -5,7 +5,6 @@ import path from "node:path";
 import { openBackends } from "../backends/openBackends.ts";
 import { RngStreams } from "../core/rng.ts";
 import { RunAborted, type RunStats, Scheduler, SimulationError } from "../core/scheduler.ts";
-import { faultLogFor, observedTally, scheduleFaults } from "../faults/schedule.ts";
 import { metricCells, SUMMARY_HEADER, TIMESERIES_HEADER } from "../metrics/columns.ts";
 import { type ExpectationResult, prepareExpectations } from "../metrics/expectations.ts";
 import type { OpCounters } from "../metrics/opCounters.ts";
@@ -20,12 +19,13 @@ import { GlobalCache } from "../model/globalCache.ts";
 import { nodeLinks } from "../model/link.ts";
 import { Oracle } from "../model/oracle.ts";
 import type { Backends } from "../model/ports.ts";
-import type { SimNode, World } from "../model/world.ts";
-import { databaseAsResource, writeDatabaseReport } from "../report/databaseReport.ts";
-import { writeFaultsReport } from "../report/faultsReport.ts";
+import type { SimNode } from "../model/simNode.ts";
+import type { Tally } from "../model/tally.ts";
+import type { World } from "../model/world.ts";
 import { openReportFiles, type ReportFiles } from "../report/reportFiles.ts";
 import { timeseriesRows } from "../report/timeseriesRows.ts";
-import { isScript, type Scenario } from "../spec/types.ts";
+import { type Scenario, sectionRuns } from "../sections/registry.ts";
+import { isScript } from "../spec/types.ts";
 import { composeStrategy } from "../strategies/compose.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { ScriptWorkload } from "../workloads/scriptWorkload.ts";
@@ -148,10 +148,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       trace,
     );
     let opCount = 0;
-    const faultLog = faultLogFor(scenario.faults, { scheduler, nodes }, scenario.report.intervalUs);
-    const observed = observedTally(faultLog, recorder);
+    // What the scenario's sections add to the run (sim/sections/): faults, the database as a resource.
+    const sections = sectionRuns(scenario, {
+      scheduler,
+      nodes,
+      rng,
+      recorder,
+      intervalUs: scenario.report.intervalUs,
+    });
+    let observed: Tally = recorder;
+    for (const section of sections) if (section.observe) observed = section.observe(observed);
     const tally = options.sequence?.observe(observed) ?? observed;
-    faultLog?.traceAbandonedTo((opId) => recorder.abandon(opId));
     const world: World = {
       scheduler,
       nodes,
@@ -167,7 +174,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       tally,
       rng,
       nextOpId: () => opCount++,
-      faults: faultLog,
+      faults: sections.find((section) => section.faults !== undefined)?.faults ?? null,
     };
     if (options.sequence !== undefined) {
       options.sequence.attach(
@@ -181,8 +188,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const bounds = boundedShardsFor(scenario.globalCache, backends.cache, scheduler, tally, rng);
     if (bounds !== null) world.globalCache.boundShards(bounds);
     const paths = composeStrategy(world, scenario.strategy, scenario.mitigations);
-    if (scenario.faults !== null && faultLog !== null) scheduleFaults(scenario.faults, faultLog, world);
-    const databaseStats = databaseAsResource(scenario, world, rng);
+    for (const section of sections) section.start?.(world);
     const nodesByName = new Map(nodes.map((n) => [n.name, n]));
     const checks = prepareExpectations(
       scenario.expectations,
@@ -223,15 +229,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const row of summaryRows) summary.writeRow([row.node, ...metricCells(row.counters)]);
     await summary.close();
     const files = ["summary.csv", "timeseries.csv"];
-    if (databaseStats !== null) {
-      databaseStats.finish(stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs);
-      await writeDatabaseReport(output, databaseStats);
-      files.push("database.csv");
-    }
-    if (faultLog !== null) {
-      await writeFaultsReport(output, faultLog, nodes, stats.endUs, scenario.report.intervalUs);
-      files.push("faults.csv");
-    }
+    const end = { endUs: stats.endUs, coveredUs: stats.endReason === "idle" ? stats.endUs + 1 : stats.endUs };
+    for (const section of sections) if (section.finish) files.push(...(await section.finish(output, end)));
     if (traceFile !== null) {
       await traceFile.close();
       files.push("trace.csv");

@@ -1,6 +1,7 @@
-// The scenario file format as a zod schema: shapes, types and limits. Field defaults are NOT applied
-// here (they live in defaults.ts and are applied by load.ts), so the schema's output still says what the
-// file wrote. Checks that relate one field to another (names that must exist, `at` before the end of
+// The scenario file format as a zod schema: shapes, types and limits of the frame (the fields every
+// scenario has), and each section's own schema (sim/sections/registry.ts) under its field. Field defaults
+// are NOT applied here (they live in defaults.ts and are applied by load.ts), so the schema's output still
+// says what the file wrote. Checks that relate one field to another (names that must exist, `at` before the end of
 // the run, ...) are also in load.ts, which can point at both fields.
 //
 // Every error message here is the "expected ..." half of a problem; load.ts adds the path, the position
@@ -18,10 +19,11 @@ import {
   nodeRef,
   strict,
 } from "../plugin/options.ts";
-import type { PluginChoice, Registry } from "../plugin/registry.ts";
+import type { Registry } from "../plugin/registry.ts";
+import { sectionShape } from "../sections/registry.ts";
 import { formatCount } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
-import type { FaultsSpec, LatencyModel, StrategyChoice } from "../spec/types.ts";
+import type { LatencyModel, StrategyChoice } from "../spec/types.ts";
 import { SERVED_FROM } from "../spec/types.ts";
 import { BulkValues } from "./bulkValues.ts";
 
@@ -32,8 +34,6 @@ export const SHARD_NAME_RE = /^[A-Za-z0-9_-]+$/;
 export const SCENARIO_NAME_RE = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
 
 export const SCRIPT_OPS = ["read", "write", "flush"] as const;
-export const TRACE_MODES = ["auto", "always", "never"] as const;
-export const BACKEND_MODES = ["memory", "live"] as const;
 
 /** Names the file may use that only the registries know. */
 export interface KnownNames {
@@ -46,10 +46,6 @@ export interface KnownNames {
   /** `globalCache.eviction`: a maxmemory policy, or `{ policy, ...its options }` (eviction/maxmemoryPolicies.ts). */
   maxmemoryField: z.ZodType<Record<string, unknown>>;
   metrics: readonly string[];
-  /** The `faults:` section's schema (sim/faults/section.ts). */
-  faults: z.ZodType<FaultsSpec>;
-  /** The `mitigations:` list's schema (sim/strategies/mitigations/section.ts). */
-  mitigations: z.ZodType<PluginChoice[]>;
   /** A latency model field: a duration, or `{ dist, ...options }` (sim/model/latency/field.ts). */
   latency: z.ZodType<LatencyModel>;
   /** Workload kinds other than `script`, each parsing the field named after it. */
@@ -146,7 +142,7 @@ function fail(expected: string) {
 
 // ---------------------------------------------------------------------------------------------------
 
-/** Builds the schema for the known registry names (strategies, evictions, metrics). */
+/** Builds the schema for the known registry names (strategies, evictions, metrics) and the sections. */
 export function scenarioSchema(known: KnownNames) {
   const cache = strict({
     capacity: intIn(0, LIMITS.cacheCapacity).optional(),
@@ -290,24 +286,7 @@ export function scenarioSchema(known: KnownNames) {
     data: data.optional(),
     workloads: list(workload, 0, LIMITS.workloads, "workloads").optional(),
     expect: list(expectation, 0, LIMITS.expectations, "expectations").optional(),
-    report: strict({
-      interval: duration({ positive: true }).optional(),
-      trace: choice(TRACE_MODES).optional(),
-    }).optional(),
-    limits: strict({
-      events: intIn(1, LIMITS.eventsMax).optional(),
-      traceRows: intIn(0, LIMITS.traceRowsMax).optional(),
-      requests: intIn(1, LIMITS.requests).optional(),
-    }).optional(),
-    backend: choice(BACKEND_MODES).optional(),
-    // Read by `cachesim sweep` (sim/sweep/plan.ts checks it); a plain run ignores it.
-    sweep: z.unknown().optional(),
-    faults: known.faults.optional(),
-    mitigations: known.mitigations.optional(),
-    database: strict({
-      connections: intIn(1, LIMITS.databaseConnections).optional(),
-      service: latency.optional(),
-    }).optional(),
+    ...sectionShape(),
   });
 }
 

@@ -1,8 +1,10 @@
-// The one place scenario defaults live. The loader fills every field the file leaves out from here, so
-// the runner never defaults anything itself and the README's "Scenario format" table can be checked
-// against this file alone. All durations are integer microseconds.
+// The defaults of the scenario's frame (the fields sim/scenario/schema.ts declares). The loader fills
+// every such field the file leaves out from here, so the runner never defaults anything itself. The rule
+// for every other default: it lives with the schema that declares its field, so a section's defaults are
+// in its file under sim/sections/ and a plugin's in its options schema. All durations are integer
+// microseconds.
 
-import type { BackendSpec, LatencyModel, LocalCacheSpec, ReportSpec } from "./types.ts";
+import type { LatencyModel, LocalCacheSpec } from "./types.ts";
 
 export const DEFAULTS = deepFreeze({
   /** Any fixed value makes runs repeatable; 1 rather than 0 so a seed that was "forgotten" stands out. */
@@ -76,22 +78,6 @@ export const DEFAULTS = deepFreeze({
   /** A metric expectation without `node:` is about the whole system. */
   metricNode: "total",
 
-  /** One timeseries row per virtual second reads well for the default 60s run (60 rows). */
-  report: { intervalUs: 1_000_000, trace: "auto" } satisfies ReportSpec,
-
-  limits: {
-    /** Enough for a minute at ~1M events/s; a typo such as `rate: 1e9` hits this instead of the RAM. */
-    eventsMax: 100_000_000,
-    /** trace.csv is for reading by eye; 100,000 rows is already more than anyone reads. */
-    traceRowsMax: 100_000,
-    /**
-     * A billion requests take about an hour at the simulator's pace (~300,000 a second): past that a
-     * rate or duration is surely a typo (`rate: 1e8` over a minute is six billion), and a run that long
-     * can raise it.
-     */
-    requestsMax: 1_000_000_000,
-  },
-
   htmlReport: {
     /**
      * report.html draws a run's sequence diagram when trace.csv has at most this many rows: the two
@@ -101,9 +87,6 @@ export const DEFAULTS = deepFreeze({
     /** Messages and marks a run keeps for its diagram at most (a request is about two to six). */
     sequenceMessagesMax: 20_000,
   },
-
-  /** In-process stand-ins need no servers, so a fresh clone runs every scenario. */
-  backend: { mode: "memory" } satisfies BackendSpec,
 } as const);
 
 // Frozen so a caller that copies a default by reference and then mutates it fails loudly instead of

@@ -149,3 +149,11 @@ export function renderFound(value: unknown): string {
   }
   return typeof value;
 }
+
+/** Lists names for messages, cut short when there are many. */
+export function listNames(names: readonly string[]): string {
+  if (names.length === 0) return "(none)";
+  return names.length > 12
+    ? `${names.slice(0, 12).join(", ")}, ... (${names.length} in all)`
+    : names.join(", ");
+}

@@ -1,6 +1,7 @@
 // The resolved scenario: what the loader hands to the runner after parsing, validation and defaults.
 // Every duration is an integer number of microseconds; every field is filled (no optionals that the
-// runner must default), so the one place defaults live is sim/spec/defaults.ts.
+// runner must default): the loader applies them (sim/spec/defaults.ts for the frame, each section's own
+// file for its fields).
 
 /**
  * A latency model after loading: the model's name (sim/model/latency/registry.ts) and its options as its
@@ -104,28 +105,12 @@ export type Expectation =
       equals: number | undefined;
     };
 
-export interface ReportSpec {
-  /** Width of one timeseries.csv row, in virtual microseconds. */
-  intervalUs: number;
-  /** Write trace.csv: "auto" writes it for scripted workloads only. */
-  trace: "auto" | "always" | "never";
-}
-
-export interface LimitsSpec {
-  /** The run stops with an error past this many events. */
-  eventsMax: number;
-  /** trace.csv refuses to grow past this many rows. */
-  traceRowsMax: number;
-  /** Requests of all workloads together, as far as the scenario says (checked when it is loaded). */
-  requestsMax: number;
-}
-
-export interface BackendSpec {
-  /** "memory": in-process stand-ins (ioredis-mock, sql.js); "live": real servers from the environment. */
-  mode: "memory" | "live";
-}
-
-export interface Scenario {
+/**
+ * The scenario's frame: the fields every scenario has, which the optional sections (sim/sections/) are
+ * checked against. The whole resolved scenario is the frame and the sections' specs (`Scenario` in
+ * sim/sections/registry.ts).
+ */
+export interface ScenarioFrame {
   /** The file it came from, as the user named it. */
   file: string;
   /** Short name, from the `name` field or the file name; names the report folder. */
@@ -144,18 +129,6 @@ export interface Scenario {
   };
   workloads: WorkloadSpec[];
   expectations: Expectation[];
-  report: ReportSpec;
-  limits: LimitsSpec;
-  backend: BackendSpec;
-  /**
-   * The database as a resource: at most `connections` requests at once (0: unlimited) and a service
-   * time per request. Unlimited and instant (the default) keeps the database as it always was.
-   */
-  database: { connections: number; service: LatencyModel };
-  /** Stampede mitigations applied to the strategy's read path, in order (sim/strategies/mitigations). */
-  mitigations: Array<{ name: string; options: unknown }>;
-  /** Scheduled faults and how nodes react to them; null when the file has no `faults:` section. */
-  faults: FaultsSpec | null;
 }
 
 /** Where a read was answered from. */
@@ -184,7 +157,7 @@ export interface FaultChoice {
   options: FaultWindow;
 }
 
-/** The `faults:` section after loading (sim/faults/section.ts). */
+/** The `faults:` section after loading (sim/sections/faults.ts); here because sim/faults/ takes it. */
 export interface FaultsSpec {
   timeoutUs: number;
   readFallback: "database" | "fail";

@@ -3,7 +3,8 @@
 
 import { Operation } from "../model/operation.ts";
 import type { Key } from "../model/oracle.ts";
-import type { SimNode, World, WorldFaults } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
+import type { World, WorldFaults } from "../model/world.ts";
 import type { ServedFrom } from "../spec/types.ts";
 import type { OpDone } from "./strategy.ts";
 

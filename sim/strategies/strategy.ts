@@ -1,7 +1,7 @@
 // A caching strategy is the read, write and flush paths of a node, assembled from the catalogue's parts
 // (catalogue.ts) by compose.ts.
 import type { Key } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
 
 /** Called once when an operation has completed (closed-loop workloads issue their next one then). */
 export type OpDone = () => void;

@@ -11,8 +11,9 @@ import { Stopwatch } from "../report/stopwatch.ts";
 import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
+import type { Scenario } from "../sections/registry.ts";
 import { ScenarioError } from "../spec/errors.ts";
-import { isScript, type Scenario } from "../spec/types.ts";
+import { isScript } from "../spec/types.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")

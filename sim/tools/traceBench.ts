@@ -11,7 +11,7 @@ import { ZipfSampler } from "../core/distributions.ts";
 import { RngStreams } from "../core/rng.ts";
 import { Scheduler } from "../core/scheduler.ts";
 import { Oracle } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
 import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";

@@ -5,7 +5,7 @@
 import { uniformInt } from "../core/distributions.ts";
 import { SimulationError } from "../core/scheduler.ts";
 import type { Key } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
 import { LIMITS } from "../spec/limits.ts";
 import { arrivalProcesses } from "./arrivals/registry.ts";
 import type { GeneratorSpec } from "./generatorSpec.ts";

@@ -9,7 +9,7 @@ import path from "node:path";
 import murmurhash from "murmurhash";
 import { z } from "zod";
 import type { Key } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
 import { choice, intIn, numberIn, strict } from "../plugin/options.ts";
 import { LIMITS } from "../spec/limits.ts";
 import type { ArrivalDriver } from "./arrivals/arrivalProcess.ts";

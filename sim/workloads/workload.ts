@@ -4,7 +4,7 @@
 import type { RngStreams } from "../core/rng.ts";
 import type { Scheduler } from "../core/scheduler.ts";
 import type { Key, Oracle } from "../model/oracle.ts";
-import type { SimNode } from "../model/world.ts";
+import type { SimNode } from "../model/simNode.ts";
 import type { Plugin } from "../plugin/registry.ts";
 
 /**

@@ -2,7 +2,7 @@
 // after a fixed virtual latency, so workloads can be tested without the caches and backends.
 import type { Scheduler } from "../../sim/core/scheduler.ts";
 import type { Key } from "../../sim/model/oracle.ts";
-import type { SimNode } from "../../sim/model/world.ts";
+import type { SimNode } from "../../sim/model/simNode.ts";
 import type { Operations } from "../../sim/workloads/workload.ts";
 
 export interface Call {

@@ -6,7 +6,7 @@ import type { Backends } from "../../sim/model/ports.ts";
 import { type RunResult, runScenario } from "../../sim/run/runner.ts";
 import { knownNames } from "../../sim/scenario/knownNames.ts";
 import { loadScenario, parseScenario } from "../../sim/scenario/load.ts";
-import type { Scenario } from "../../sim/spec/types.ts";
+import type { Scenario } from "../../sim/sections/registry.ts";
 
 export interface RunOutput {
   result: RunResult;

@@ -1,7 +1,8 @@
 // Finding what a fault acts on: nodes by name, a node's links by tier, shards by name. A name that is
 // not in the world is a FaultTargetError (the loader checks names first, so this guards the API).
 import type { Link } from "../../model/link.ts";
-import type { SimNode, World } from "../../model/world.ts";
+import type { SimNode } from "../../model/simNode.ts";
+import type { World } from "../../model/world.ts";
 import { FaultTargetError } from "../fault.ts";
 
 export const LINK_TIERS = ["cache", "database", "broker", "all"] as const;

@@ -10,12 +10,17 @@
 //
 // Each schedule entry is a fault kind (sim/faults/registry.ts) named by `kind:`, whose other fields are
 // its own options. The section is optional; without it the run has no faults and takes the exact
-// fault-free path everywhere.
-
+// fault-free path everywhere. What the faults do is in sim/faults/; this file is how a scenario asks
+// for them, and how a run puts them in and reports them (faults.csv).
 import { z } from "zod";
+import { faultKinds } from "../faults/registry.ts";
+import { faultLogFor, observedTally, scheduleFaults } from "../faults/schedule.ts";
 import { boolean, choice, dispatch, duration, isPlainObject, list, strict } from "../plugin/options.ts";
+import { writeFaultsReport } from "../report/faultsReport.ts";
+import { formatDurationUs } from "../spec/duration.ts";
+import { listNames } from "../spec/errors.ts";
 import type { FaultChoice, FaultsSpec } from "../spec/types.ts";
-import { faultKinds } from "./registry.ts";
+import { type Segment, section } from "./section.ts";
 
 export const FAULTS_MAX = 1_000;
 
@@ -43,7 +48,8 @@ const faultEntry = dispatch<FaultChoice>(
   },
 );
 
-export const faultsSection = strict({
+// The section's defaults are its schema's: a section written without `timeout:` waits 100ms.
+const schema = strict({
   timeout: duration({ positive: true }).default(100_000).describe("how long a node waits for an answer"),
   readFallback: choice(["database", "fail"] as const)
     .default("database")
@@ -62,3 +68,40 @@ export const faultsSection = strict({
     schedule: o.schedule,
   }),
 );
+
+export const faultsSection = section({
+  field: "faults",
+  schema,
+  /** The section, with the names it uses checked against the nodes and shards of the file. */
+  resolve(spec, check): FaultsSpec | null {
+    if (spec === undefined) return null;
+    const { nodeNames, shardNames, durationUs } = check;
+    spec.schedule.forEach((fault, i) => {
+      const where: Segment[] = ["faults", "schedule", i];
+      const o = fault.options as { atUs: number; node?: string; shard?: string };
+      if (o.node !== undefined && !nodeNames.includes(o.node))
+        check.expect([...where, "node"], `one of the scenario's nodes: ${listNames(nodeNames)}`);
+      if (o.shard !== undefined && !shardNames.includes(o.shard))
+        check.expect([...where, "shard"], `one of the global cache's shards: ${listNames(shardNames)}`);
+      if (o.atUs >= durationUs)
+        check.expect([...where, "at"], `a time before the end of the run (${formatDurationUs(durationUs)})`);
+    });
+    return spec;
+  },
+  run(spec, context) {
+    if (spec === null) return null;
+    const { scheduler, nodes, recorder, intervalUs } = context;
+    const log = faultLogFor(spec, { scheduler, nodes }, intervalUs);
+    if (log === null) return null;
+    log.traceAbandonedTo((opId) => recorder.abandon(opId));
+    return {
+      faults: log,
+      observe: (tally) => observedTally(log, tally),
+      start: (world) => scheduleFaults(spec, log, world),
+      async finish(output, { endUs }) {
+        await writeFaultsReport(output, log, nodes, endUs, intervalUs);
+        return ["faults.csv"];
+      },
+    };
+  },
+});

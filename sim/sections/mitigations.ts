@@ -1,11 +1,13 @@
 // The `mitigations:` list of a scenario file: stampede mitigations applied to the strategy's read path,
 // in the order listed, under any strategy (a preset or a composition). Each item is a mitigation named
 // bare (`single-flight`) or as a mapping whose `name:` names it and whose other fields are its options
-// (`{ name: xfetch, beta: 2 }`).
+// (`{ name: xfetch, beta: 2 }`). The runner hands the list to the strategy as it composes it
+// (sim/strategies/compose.ts); without the section the list is empty.
 import { z } from "zod";
-import { choice, dispatch, isPlainObject, list } from "../../plugin/options.ts";
-import type { PluginChoice } from "../../plugin/registry.ts";
-import { mitigations } from "./registry.ts";
+import { choice, dispatch, isPlainObject, list } from "../plugin/options.ts";
+import type { PluginChoice } from "../plugin/registry.ts";
+import { mitigations } from "../strategies/mitigations/registry.ts";
+import { section } from "./section.ts";
 
 export const MITIGATIONS_MAX = 16;
 
@@ -32,4 +34,8 @@ const item = dispatch<PluginChoice>(
   },
 );
 
-export const mitigationsSection = list(item, 0, MITIGATIONS_MAX, "mitigations");
+export const mitigationsSection = section({
+  field: "mitigations",
+  schema: list(item, 0, MITIGATIONS_MAX, "mitigations"),
+  resolve: (input): PluginChoice[] => input ?? [],
+});
