@@ -120,6 +120,7 @@ describe("latency models as plugins", () => {
     const alternating: LatencyModelPlugin<{ baseUs: number; jitterUs: number }> = {
       name: "alternating",
       summary: "base, then base + jitter, in turn",
+      example: { base: "2ms" },
       options: strict({
         base: duration().describe("the short hop"),
         jitter: duration().default(1_000).describe("what the long hop adds"),

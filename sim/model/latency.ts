@@ -2,13 +2,12 @@
 // link never changes the delays any other link sees. The models themselves are plugins in latency/.
 import type { Rng } from "../core/rng.ts";
 import type { LatencyModel } from "../spec/types.ts";
-import type { LatencySampler } from "./latency/latencyModel.ts";
+import { type LatencySampler, samplerOf } from "./latency/latencyModel.ts";
 import { latencyModels } from "./latency/registry.ts";
 
 export type { LatencySampler };
 
 /** A sampler for a loaded model (its options already parsed: `{ dist: "uniform", minUs, maxUs }`). */
 export function latencySampler(model: LatencyModel, rng: Rng): LatencySampler {
-  const { dist, ...options } = model;
-  return latencyModels.get(dist).create(rng, options as Record<string, number>);
+  return samplerOf(latencyModels, model, rng);
 }

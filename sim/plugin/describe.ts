@@ -45,6 +45,8 @@ interface ZodDef {
  */
 function defaultText(field: z.ZodType): string {
   const def = (field as unknown as { _zod: { def: ZodDef } })._zod.def;
+  // An optional field with no default is one of several ways to say something (empirical's file or values).
+  if (def.type === "optional") return "optional";
   if (def.type !== "default") return "required";
   const value = def.defaultValue;
   const inner = def.innerType?._zod.def.type;

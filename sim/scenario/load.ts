@@ -11,7 +11,9 @@ import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "
 import { maxmemoryPolicies } from "../model/eviction/maxmemoryPolicies.ts";
 import { scenarioEvictionPolicies } from "../model/evictionPolicies.ts";
 import { latencyField } from "../model/latency/field.ts";
+import { latencyModels } from "../model/latency/registry.ts";
 import { Registry } from "../plugin/registry.ts";
+import { inScenarioFolder } from "../plugin/scenarioFiles.ts";
 import { resolveSections, type Scenario } from "../sections/registry.ts";
 import type { SectionCheck, Segment } from "../sections/section.ts";
 import {
@@ -134,10 +136,11 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
     ),
     maxmemoryField: pluginField(maxmemoryPolicies),
     metrics: options.knownMetrics,
-    latency: latencyField(),
+    latency: latencyField(latencyModels),
     workloadKinds,
   });
-  const parsed = schema.safeParse(raw);
+  // Files the scenario names (an empirical latency table) are read from the scenario's folder.
+  const parsed = inScenarioFolder(file, () => schema.safeParse(raw));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (located.full()) {

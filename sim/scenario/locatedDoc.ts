@@ -4,6 +4,7 @@
 // expected X, found Y" and a file with many mistakes lists them in file order, up to a cap.
 import { type Alias, type Document, isAlias, isMap, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { z } from "zod";
+import { inFileOf } from "../plugin/scenarioFiles.ts";
 import type { Segment } from "../sections/section.ts";
 import {
   formatPath,
@@ -174,6 +175,9 @@ export class LocatedDoc {
     const expected = issue.message.startsWith("expected ")
       ? issue.message.slice("expected ".length)
       : fallback(issue);
+    // A mistake inside a file the field names is shown where it is in that file.
+    const inFile = inFileOf(issue);
+    if (inFile !== undefined) return [problem(inFile.file, pathText, inFile, expected, inFile.found)];
     const emptyFile = segments.length === 0 && this.doc.contents === null;
     const found = emptyFile ? "an empty file" : renderFound(this.valueAt(segments));
     return [problem(this.file, pathText, this.locate(segments), expected, found)];

@@ -9,6 +9,7 @@
 // for a service time, and database.csv reports the load per report interval and for the run.
 import { DatabaseStats } from "../model/databaseStats.ts";
 import { latencyField } from "../model/latency/field.ts";
+import { latencyModels } from "../model/latency/registry.ts";
 import { latencySampler } from "../model/latency.ts";
 import { intIn, strict } from "../plugin/options.ts";
 import { writeDatabaseReport } from "../report/databaseReport.ts";
@@ -36,7 +37,7 @@ export const databaseSection = section({
   field: "database",
   schema: strict({
     connections: intIn(1, LIMITS.databaseConnections).optional(),
-    service: latencyField().optional(),
+    service: latencyField(latencyModels).optional(),
   }),
   resolve: (input): DatabaseSpec => ({
     connections: input?.connections ?? DATABASE_DEFAULTS.connections,

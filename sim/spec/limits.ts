@@ -45,6 +45,14 @@ export const LIMITS = {
   requests: 1e12,
   zipfS: 10,
   lognormalSigma: 10,
+  /** An `empirical` latency file's size: 1,000,000 rows of a few digits each fit well within it. */
+  latencyFileBytes: 32 * 1024 * 1024,
+  /** Rows of an `empirical` latency table (a file's lines after its header, or an inline list). */
+  latencyRows: 1_000_000,
+  /** Components of one `mixture` latency model. */
+  mixtureComponents: 100,
+  /** Mixtures inside mixtures: one is a mixture of plain models; deeper is a mistake long before 4. */
+  mixtureDepth: 4,
   expectations: 10_000,
   eventsMax: 1e10,
   traceRowsMax: 10_000_000,

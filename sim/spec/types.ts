@@ -6,9 +6,16 @@
 /**
  * A latency model after loading: the model's name (sim/model/latency/registry.ts) and its options as its
  * schema gives them, durations in µs: `{ dist: "constant", valueUs: 500 }`,
- * `{ dist: "uniform", minUs: 1000, maxUs: 2000 }`.
+ * `{ dist: "uniform", minUs: 1000, maxUs: 2000 }`. Options are plain data, so a scenario still clones
+ * and crosses to a worker thread as it is: numbers, text, lists of numbers (an empirical table read
+ * at load time) and lists of other models (a mixture's components).
  */
-export type LatencyModel = { dist: string } & { readonly [option: string]: number | string };
+export type LatencyModel = { readonly dist: string } & LatencyOptions;
+
+/** A model's resolved options, by name. */
+export type LatencyOptions = { readonly [option: string]: LatencyOption };
+
+export type LatencyOption = number | string | readonly number[] | readonly LatencyModel[];
 
 /** One-way latency of the two kinds of link a node has. */
 export interface NetworkSpec {

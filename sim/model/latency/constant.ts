@@ -5,6 +5,7 @@ import type { LatencyModelPlugin } from "./latencyModel.ts";
 export const constant: LatencyModelPlugin<{ valueUs: number }> = {
   name: "constant",
   summary: "every hop takes exactly `value`; a bare duration (`500us`) is this model",
+  example: { value: "500us" },
   options: strict({ value: duration().describe("the time every hop takes") }).transform((o) => ({
     valueUs: o.value,
   })),

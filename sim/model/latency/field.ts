@@ -8,7 +8,6 @@ import type { Registry } from "../../plugin/registry.ts";
 import { DURATION_EXPECTED } from "../../spec/duration.ts";
 import type { LatencyModel } from "../../spec/types.ts";
 import type { LatencyModelPlugin } from "./latencyModel.ts";
-import { latencyModels } from "./registry.ts";
 
 type Issue = Parameters<z.core.$RefinementCtx["addIssue"]>[0];
 
@@ -23,9 +22,11 @@ export function optionFields(schema: z.ZodType): string[] {
   return [];
 }
 
-export function latencyField(
-  registry: Registry<LatencyModelPlugin> = latencyModels,
-): z.ZodType<LatencyModel> {
+/**
+ * The field for the models of `registry` (sim/model/latency/registry.ts's `latencyModels` for a
+ * scenario; passed in, since a mixture in that registry reads its components with this same field).
+ */
+export function latencyField(registry: Registry<LatencyModelPlugin>): z.ZodType<LatencyModel> {
   const selector = registry.selector;
   const shorthandModel = registry.all().find((m) => m.shorthand !== undefined);
   const shorthand =
@@ -35,7 +36,7 @@ export function latencyField(
           (us) =>
             ({
               [selector]: shorthandModel.name,
-              ...(shorthandModel.shorthand as (us: number) => Record<string, number>)(us),
+              ...(shorthandModel.shorthand as (us: number) => LatencyModel)(us),
             }) as LatencyModel,
         );
   const unknownModel = z.looseObject({
@@ -49,8 +50,10 @@ export function latencyField(
         const parsed = model.options.safeParse(options);
         if (parsed.success) return { [selector]: model.name, ...parsed.data } as LatencyModel;
         for (const issue of parsed.error.issues) {
-          // The model's schema knows only its options; the mapping also has the selector.
-          const message = issue.code === "unrecognized_keys" ? known : issue.message;
+          // The model's schema knows only its options; the mapping also has the selector. (An unknown
+          // field deeper down, in a mixture's component, is that component's to name.)
+          const own = issue.code === "unrecognized_keys" && issue.path.length === 0;
+          const message = own ? known : issue.message;
           ctx.addIssue({ ...issue, message } as Issue);
         }
         return z.NEVER;

@@ -7,6 +7,7 @@ import type { LatencyModelPlugin } from "./latencyModel.ts";
 export const lognormal: LatencyModelPlugin<{ medianUs: number; sigma: number }> = {
   name: "lognormal",
   summary: "`median` × e^(`sigma`·N(0,1)), rounded: a long right tail",
+  example: { median: "1ms", sigma: 0.5 },
   options: strict({
     median: duration().describe("the median"),
     sigma: numberIn(0, LIMITS.lognormalSigma).describe(

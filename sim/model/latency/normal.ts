@@ -7,6 +7,7 @@ import type { LatencyModelPlugin } from "./latencyModel.ts";
 export const normal: LatencyModelPlugin<{ meanUs: number; stddevUs: number }> = {
   name: "normal",
   summary: "normal around `mean` with spread `stddev`, rounded, a negative sample taken as 0",
+  example: { mean: "1ms", stddev: "250us" },
   options: strict({
     mean: duration().describe("the centre"),
     stddev: duration().describe("the standard deviation"),

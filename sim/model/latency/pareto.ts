@@ -12,6 +12,7 @@ const ALPHA_MAX = 100;
 export const pareto: LatencyModelPlugin<{ minUs: number; alpha: number }> = {
   name: "pareto",
   summary: "at least `min`, P(hop > x) = (`min`/x)^`alpha`, rounded: a heavy tail",
+  example: { min: "500us", alpha: 1.5 },
   options: strict({
     min: duration({ positive: true }).describe("the shortest hop (the scale)"),
     alpha: numberIn(ALPHA_MIN, ALPHA_MAX).describe(

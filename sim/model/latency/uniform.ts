@@ -7,6 +7,7 @@ import type { LatencyModelPlugin } from "./latencyModel.ts";
 export const uniform: LatencyModelPlugin<{ minUs: number; maxUs: number }> = {
   name: "uniform",
   summary: "every whole microsecond from `min` to `max` equally likely",
+  example: { min: "500us", max: "1.5ms" },
   options: strict({
     min: duration().describe("the shortest hop"),
     max: duration().describe("the longest hop (no smaller than min)"),

@@ -6,6 +6,7 @@
 // when each node applies it is decided by the engine, so live runs stay byte-identical.
 
 import { latencyField } from "../../model/latency/field.ts";
+import { latencyModels } from "../../model/latency/registry.ts";
 import { latencySampler } from "../../model/latency.ts";
 import { Link } from "../../model/link.ts";
 import { BROKER_LANE, nodeLane } from "../../model/messageTap.ts";
@@ -25,7 +26,7 @@ export interface BroadcastOptions {
 }
 
 const options = strict({
-  latency: latencyField()
+  latency: latencyField(latencyModels)
     .default({ dist: "constant", valueUs: 1_000 })
     .describe("delivery latency from the cache to each receiving node"),
   loss: numberIn(0, 1).default(0).describe("probability that one node's copy of a message is lost"),
