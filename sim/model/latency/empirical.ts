@@ -60,7 +60,7 @@ export const empirical: LatencyModelPlugin<{ valuesUs: number[]; counts: number[
       const message =
         given.length === 0
           ? "expected one of the fields file, values or histogram"
-          : `expected only one of file, values and histogram (found ${given.join(" and ")})`;
+          : `expected just one of file, values and histogram, but ${given[0]} is given too`;
       ctx.addIssue({
         code: "custom",
         message,

@@ -87,7 +87,7 @@ export function mixtureOf(
       const of = o.of.map((c) => c.model);
       const depth = 1 + Math.max(...of.map(mixtureDepth));
       if (depth > LIMITS.mixtureDepth) {
-        const message = `expected mixtures nested at most ${LIMITS.mixtureDepth} deep, found ${depth}`;
+        const message = `expected mixtures nested at most ${LIMITS.mixtureDepth} deep (these are ${depth})`;
         ctx.addIssue({ code: "custom", message, path: ["of"], input: o.of });
         return z.NEVER;
       }
