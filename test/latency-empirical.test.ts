@@ -2,7 +2,15 @@
 // relative to the scenario's folder, sampled exactly in proportion to the counts from the link's own
 // stream, and every bad file refused with its own file:line:col, the field path and expected/found.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -15,7 +23,7 @@ import { loadScenario, parseScenario } from "../sim/scenario/load.ts";
 import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
 import type { LatencyModel, Scenario } from "../sim/spec/types.ts";
-import { runToTexts, scenarioFromText } from "./support/runText.ts";
+import { runToTexts, scenarioFromFile, scenarioFromText } from "./support/runText.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-empirical-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -279,5 +287,25 @@ describe("empirical: mistakes", () => {
       knownNames(),
     );
     expect(scenario.nodes[0]?.network.cache).toEqual({ dist: "empirical", valuesUs: [12], counts: [1] });
+  });
+});
+
+describe("the documented example", () => {
+  it("docs/scenario-format.md quotes what a fresh run of scenarios/workloads/measured-latency.yaml gives", async () => {
+    const { result, files } = await runToTexts(scenarioFromFile("scenarios/workloads/measured-latency.yaml"));
+    expect(result.expectations.every((e) => e.passed)).toBe(true);
+    const [header, ...rows] = (files["summary.csv"] as string).trim().split("\n");
+    const columns = (header as string).split(",");
+    const total = (rows.find((r) => r.startsWith("total,")) as string).split(",");
+    const doc = readFileSync("docs/scenario-format.md", "utf8");
+    const block = doc.slice(
+      doc.indexOf("<!-- measured-latency:begin"),
+      doc.indexOf("<!-- measured-latency:end -->"),
+    );
+    const quoted = [...block.matchAll(/^\| `([a-z0-9_]+)` \| (\d+) \|$/gm)];
+    expect(quoted.length).toBe(3);
+    for (const [, column, value] of quoted) {
+      expect(total[columns.indexOf(column as string)], column).toBe(value);
+    }
   });
 });
