@@ -41,9 +41,15 @@ const EXPECTED_HEADER = "a header naming the unit, such as latency_us, latency_m
 /** Collapses (latency, count) pairs into a table: distinct values ascending, counts summed. */
 export function tableOf(pairs: Iterable<readonly [number, number]>): LatencyTable {
   const byValue = new Map<number, number>();
-  for (const [valueUs, count] of pairs) {
-    if (count > 0) byValue.set(valueUs, (byValue.get(valueUs) ?? 0) + count);
-  }
+  for (const [valueUs, count] of pairs) countInto(byValue, valueUs, count);
+  return tableFrom(byValue);
+}
+
+function countInto(byValue: Map<number, number>, valueUs: number, count: number): void {
+  if (count > 0) byValue.set(valueUs, (byValue.get(valueUs) ?? 0) + count);
+}
+
+function tableFrom(byValue: ReadonlyMap<number, number>): LatencyTable {
   const valuesUs = [...byValue.keys()].sort((a, b) => a - b);
   return { valuesUs, counts: valuesUs.map((v) => byValue.get(v) as number) };
 }
@@ -82,7 +88,8 @@ function parseLatencyCsv(text: string, file: string): LatencyTable {
   let histogram = false;
   let rows = 0;
   let total = 0;
-  const pairs: Array<[number, number]> = [];
+  // Memory follows the distinct latencies, not the rows.
+  const byValue = new Map<number, number>();
   const onRecord = (record: string[], context: { lines: number }) => {
     const line = context.lines;
     if (rows === 0) {
@@ -131,7 +138,7 @@ function parseLatencyCsv(text: string, file: string): LatencyTable {
       }
     }
     total += count;
-    pairs.push([us, count]);
+    countInto(byValue, us, count);
     return null;
   };
   try {
@@ -153,7 +160,7 @@ function parseLatencyCsv(text: string, file: string): LatencyTable {
     const expected = histogram ? "at least one latency with a count above 0" : "at least one latency";
     throw new Refused({ expected, at: at(1, "none") });
   }
-  return tableOf(pairs);
+  return tableFrom(byValue);
 }
 
 /** The file's text: a regular file only (a pipe would block), at most LIMITS.latencyFileBytes. */
