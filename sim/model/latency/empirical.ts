@@ -28,8 +28,7 @@ const histogramRow = z
 
 export const empirical: LatencyModelPlugin<{ valuesUs: number[]; counts: number[] }> = {
   name: "empirical",
-  summary:
-    "measured latencies replayed exactly: each one as often as it was measured (a CSV `file`, or `values` / `histogram` inline)",
+  summary: "measured latencies, each as often as measured: a CSV `file`, or `values` / `histogram` inline",
   example: {
     histogram: [
       ["180us", 30],
