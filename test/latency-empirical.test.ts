@@ -98,6 +98,22 @@ describe("empirical: the table", () => {
     expect(databaseModel(file)).toEqual({ dist: "empirical", valuesUs: [200, 20_000], counts: [995, 10] });
   });
 
+  it("reads a broadcast near cache's latency file from the scenario's folder too", () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "b.csv"), "latency_ms\n5\n");
+    const file = path.join(dir, "near.yaml");
+    writeFileSync(
+      file,
+      readFileSync("scenarios/patterns/near-broadcast.yaml", "utf8").replace(
+        "latency: 5ms",
+        "latency: { dist: empirical, file: b.csv }",
+      ),
+    );
+    const loaded = load(file);
+    expect(JSON.stringify(loaded)).toContain('"latency":{"dist":"empirical","valuesUs":[5000],"counts":[1]}');
+  });
+
   it("takes the same table inline, as `values` or `histogram`", () => {
     const inline = (model: string) => databaseModel(scenarioIn(freshDir(), model));
     expect(inline("{ dist: empirical, values: [300us, 0.2ms, 300us] }")).toEqual({
