@@ -277,7 +277,7 @@ describe("empirical: mistakes", () => {
     ]);
     const many = csvProblems(`latency_us\n${"1\n".repeat(LIMITS.latencyRows + 5)}`);
     expect(many.problems).toEqual([
-      `${many.csv}:${LIMITS.latencyRows + 2}:1: ${FIELD}.file: expected at most ${formatCount(LIMITS.latencyRows)} rows of latencies (limits: latencyRows), found more`,
+      `${many.csv}:${LIMITS.latencyRows + 2}:1: ${FIELD}.file: expected at most ${formatCount(LIMITS.latencyRows)} rows of latencies (a histogram of value_us,count rows holds any number of measurements in few rows), found more`,
     ]);
   });
 

@@ -105,7 +105,7 @@ function parseLatencyCsv(text: string, file: string): LatencyTable {
     }
     rows += 1;
     if (rows - 1 > LIMITS.latencyRows) {
-      const expected = `at most ${formatCount(LIMITS.latencyRows)} rows of latencies (limits: latencyRows)`;
+      const expected = `at most ${formatCount(LIMITS.latencyRows)} rows of latencies (a histogram of value_us,count rows holds any number of measurements in few rows)`;
       throw new Refused({ expected, at: at(line, "more") });
     }
     const width = histogram ? 2 : 1;
