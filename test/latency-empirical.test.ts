@@ -20,9 +20,10 @@ import { empirical } from "../sim/model/latency/empirical.ts";
 import { latencySampler } from "../sim/model/latency.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { loadScenario, parseScenario } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { formatCount, formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { LatencyModel, Scenario } from "../sim/spec/types.ts";
+import type { LatencyModel } from "../sim/spec/types.ts";
 import { runToTexts, scenarioFromFile, scenarioFromText } from "./support/runText.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-empirical-"));

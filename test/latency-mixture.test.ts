@@ -10,9 +10,10 @@ import { RngStreams } from "../sim/core/rng.ts";
 import { latencySampler } from "../sim/model/latency.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { loadScenario, parseScenario } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/sections/registry.ts";
 import { formatProblem, ScenarioError } from "../sim/spec/errors.ts";
 import { LIMITS } from "../sim/spec/limits.ts";
-import type { LatencyModel, Scenario } from "../sim/spec/types.ts";
+import type { LatencyModel } from "../sim/spec/types.ts";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "cachesim-mixture-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
