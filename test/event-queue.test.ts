@@ -1,4 +1,6 @@
-// Guards the kernel's ordering: events run by time, and events at the same instant in scheduling order.
+// Guards the kernel's ordering: events run by time, and events at the same instant in scheduling order,
+// however the calendar queue is sized (growing, shrinking, re-measuring its day width, searching an
+// empty year), with cancellations in between.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventQueue } from "../sim/core/eventQueue.ts";
@@ -100,6 +102,119 @@ describe("EventQueue", () => {
       .sort((a, b) => (a % 97) - (b % 97) || a - b);
     expect(drain(q)).toEqual(expected);
     for (const h of handles) expect(q.slotOf(h)).toBe(-1);
+  });
+});
+
+/** Times spread from one microsecond to the largest safe integer, with many ties. */
+const timeArb = fc.oneof(
+  fc.integer({ min: 0, max: 3 }),
+  fc.integer({ min: 0, max: 1000 }),
+  fc.integer({ min: 0, max: 5_000_000 }),
+  fc.integer({ min: 0, max: 2 ** 40 }),
+  fc.constantFrom(0, 2 ** 31, 2 ** 32, 2 ** 52, Number.MAX_SAFE_INTEGER),
+);
+
+describe("EventQueue as a calendar", () => {
+  it("keeps (time, priority, scheduling order) through growth, shrinking and wide jumps in time", () => {
+    type Op =
+      | { op: "push"; t: number; p: number; n: number }
+      | { op: "pop"; n: number }
+      | { op: "cancel"; which: number };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      // A burst of n events at times after the last one run (several share a time when n > 1).
+      fc.record({
+        op: fc.constant("push" as const),
+        t: timeArb,
+        p: fc.oneof(fc.constant(0), fc.integer({ min: -8, max: 7 })),
+        n: fc.integer({ min: 1, max: 80 }),
+      }),
+      fc.record({ op: fc.constant("pop" as const), n: fc.integer({ min: 1, max: 120 }) }),
+      fc.record({ op: fc.constant("cancel" as const), which: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), fc.nat(), (ops, salt) => {
+        const q = new EventQueue();
+        const events: Array<{ t: number; p: number; seq: number; handle: number; waiting: boolean }> = [];
+        const order = (a: (typeof events)[number], b: (typeof events)[number]) =>
+          a.t - b.t || b.p - a.p || a.seq - b.seq;
+        let floorUs = 0;
+        for (const o of ops) {
+          if (o.op === "push") {
+            for (let i = 0; i < o.n; i++) {
+              // Some of a burst share its time exactly; the rest spread just after it.
+              const t = Math.min(
+                Number.MAX_SAFE_INTEGER,
+                floorUs + o.t + ((i * (salt + 1)) % 3 === 0 ? 0 : i),
+              );
+              const seq = events.length;
+              const handle = q.push(t, o.p, 1, () => seq, undefined, undefined);
+              events.push({ t, p: o.p, seq, handle, waiting: true });
+            }
+          } else if (o.op === "cancel") {
+            const waiting = events.filter((e) => e.waiting);
+            if (waiting.length === 0) continue;
+            const e = waiting[o.which % waiting.length] as (typeof events)[number];
+            const slot = q.slotOf(e.handle);
+            expect(slot).toBeGreaterThanOrEqual(0);
+            q.kill(slot);
+            e.waiting = false;
+            expect(q.slotOf(e.handle)).toBe(-1);
+          } else {
+            const waiting = events.filter((e) => e.waiting).sort(order);
+            for (const first of waiting.slice(0, o.n)) {
+              const nextUs = q.peekTimeUs();
+              const slot = q.pop();
+              expect([nextUs, (q.fns[slot] as () => number)()]).toEqual([first.t, first.seq]);
+              q.free(slot);
+              first.waiting = false;
+              floorUs = nextUs;
+            }
+          }
+          expect(q.size).toBe(events.filter((e) => e.waiting).length);
+        }
+        const rest = events.filter((e) => e.waiting).sort(order);
+        expect(q.liveSlots().map((slot) => (q.fns[slot] as () => number)())).toEqual(rest.map((e) => e.seq));
+        expect(drain(q)).toEqual(rest.map((e) => e.seq));
+        expect(q.peekTimeUs()).toBe(Number.POSITIVE_INFINITY);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("runs 20,000 events at one instant in scheduling order, around events before and after it", () => {
+    const q = new EventQueue();
+    const expected: number[] = [];
+    const later: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Every third event is elsewhere in time: before the instant, or long after it.
+      const t = i % 3 === 0 ? 1_000 : i % 3 === 1 ? 999 - (i % 999) : 5_000_000 + i;
+      q.push(t, 0, 1, () => i, undefined, undefined);
+      if (t === 1_000) expected.push(i);
+      else if (t > 1_000) later.push(i);
+    }
+    const out = drain(q);
+    const at1000 = out.filter((i) => (i as number) % 3 === 0);
+    expect(at1000).toEqual(expected);
+    expect(out.slice(-later.length)).toEqual(later);
+  });
+
+  it("keeps same-instant order when the queue grows, shrinks and jumps a long empty stretch", () => {
+    const q = new EventQueue();
+    // Ties far ahead, then a crowd that grows the calendar, then most of the crowd cancelled (it
+    // shrinks): each rebuild re-links the ties, and reaching them passes a long stretch with no event.
+    const farUs = 2 ** 45;
+    const tied = [0, 1, 2, 3, 4, 5].map((k) =>
+      q.push(farUs, k % 2 === 0 ? 0 : 1, 1, () => k, undefined, undefined),
+    );
+    const crowd = Array.from({ length: 3000 }, (_, i) =>
+      q.push(10 * i, 0, 1, () => -1, undefined, undefined),
+    );
+    for (let i = 0; i < 3000; i++) if (i % 100 !== 0) q.kill(q.slotOf(crowd[i] as number));
+    expect(q.size).toBe(36);
+    expect(tied.every((h) => q.slotOf(h) >= 0)).toBe(true);
+    const out = drain(q).filter((k) => (k as number) >= 0);
+    // Priority 1 first (1, 3, 5), then priority 0 (0, 2, 4), each in scheduling order.
+    expect(out).toEqual([1, 3, 5, 0, 2, 4]);
   });
 });
 

@@ -1,14 +1,29 @@
-// A binary min-heap of events ordered by (time, priority, scheduling order). The sequence number makes
-// the order of events at the same instant (and priority) the order in which they were scheduled, so
-// nothing depends on heap internals. An event is a function and the argument(s) it is called with: hot
-// paths pass a shared function and a per-operation object instead of allocating a closure per step.
+// The queue of waiting events, ordered by time, then priority (higher first), then the order in which
+// they were scheduled, so the order of events at one instant never depends on the queue's internals.
+// An event is a function and the argument(s) it is called with: hot paths pass a shared function and a
+// per-operation object instead of allocating a closure per step.
 //
-// Nothing is allocated per event. The heap is three parallel typed arrays (time, order key, slot), and
-// an event's payload lives in a numbered slot that is reused once the event has run. A slot plus its
-// generation (how often it was reused) is the event's handle, so cancelling an event that already ran
-// is a harmless no-op even after its slot went to another event. Cancelled events stay in the heap,
-// marked dead, and are dropped when they reach the top (lazy deletion), or all at once when they make
-// up most of the heap. Kept free of any knowledge of caches, like the rest of sim/core.
+// A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988): time is cut into days of
+// `widthUs` microseconds (a power of two, so a day number is exact), and the days into a year of
+// `buckets` days. Day d's events wait in bucket d mod buckets, on a list in the order they will run,
+// with the events of later years behind them. The next event is the head of the current day's bucket
+// if it falls on the current day; otherwise the day moves on. With a day about three gaps between
+// events wide and a bucket or more per event, a push and a pop each touch one or two list nodes
+// however many events wait, where a binary heap of a thousand events makes ten unpredictable
+// comparisons per pop. The calendar is rebuilt, its day width measured afresh on the earliest events,
+// when the events outgrow the buckets or fall well below them, and whenever pushes and pops have been
+// walking too far (the events' spacing changed). A year without a single event in it ends in a direct
+// search for the earliest event.
+//
+// A new event goes behind every event of its time and priority already waiting: that is scheduling
+// order, with no sequence number to store or compare. A rebuild re-links the events bucket by bucket
+// in list order, which keeps it.
+//
+// Nothing is allocated per event. An event's payload and its list link live in a numbered slot, reused
+// once the event has run. A slot plus its generation (how often it was reused) is the event's handle,
+// so cancelling an event that already ran is a harmless no-op even after its slot went to another
+// event. A cancelled event is unlinked from its list at once. Kept free of any knowledge of caches,
+// like the rest of sim/core.
 
 import { SimulationError } from "./simulationError.ts";
 
@@ -22,36 +37,68 @@ const GENERATIONS_MAX = 2 ** 31;
 /** Priorities are whole numbers in [PRIORITY_MIN, PRIORITY_MAX]; higher runs first at one instant. */
 export const PRIORITY_MIN = -8;
 export const PRIORITY_MAX = 7;
-/** The order key is (PRIORITY_MAX - priority) × SEQ_SPAN + seq: one number, exact below 2^53. */
-const SEQ_SPAN = 2 ** 49;
 
-const INITIAL_CAPACITY = 64;
+const INITIAL_SLOTS = 64;
 
-/** A slot's kind is 0 when it is free or its event was cancelled; any other value is the caller's. */
+/** A slot's kind is 0 when it is free; any other value is the caller's. */
 export const DEAD = 0;
 
-export class EventQueue {
-  // The heap, by position.
-  private heapTime = new Float64Array(INITIAL_CAPACITY);
-  private heapKey = new Float64Array(INITIAL_CAPACITY);
-  private heapSlot = new Int32Array(INITIAL_CAPACITY);
-  private length = 0;
-  private dead = 0;
+/** The end of a bucket's list, and an empty bucket. */
+const NONE = -1;
+/** The calendar never has fewer buckets than this (a power of two). */
+const BUCKETS_MIN = 16;
+/** Enough buckets for PENDING_EVENTS_MAX events at two a bucket. */
+const BUCKETS_MAX = PENDING_EVENTS_MAX / 2;
+/** The widest day, 2^40 µs (about 12.7 days of virtual time). */
+const WIDTH_LOG2_MAX = 40;
+/** How many of the earliest events the day width is measured on (Brown's figure). */
+const SAMPLE_EVENTS = 25;
+/** A day is this many average gaps between the earliest events wide (Brown's figure). */
+const GAPS_PER_DAY = 3;
+/** Pushes between two looks at how far pushes and pops walk (at least; more for a large calendar). */
+const REVIEW_PUSHES_MIN = 4096;
+/** More list nodes and empty days than this per push, over a review's pushes, rebuilds the calendar. */
+const STEPS_PER_PUSH_MAX = 8;
 
-  // The slots, by slot number. Read them between pop() and free().
+export class EventQueue {
+  // The slots, by slot number. Read fns/args/values/kinds between pop() and free().
   readonly fns: Array<((...args: never[]) => unknown) | null> = [];
   readonly args: unknown[] = [];
   readonly values: unknown[] = [];
   readonly kinds: number[] = [];
-  private generations = new Float64Array(INITIAL_CAPACITY);
-  private freeSlots = new Int32Array(INITIAL_CAPACITY);
+  private times = new Float64Array(INITIAL_SLOTS);
+  private priorities = new Int8Array(INITIAL_SLOTS);
+  /** The next slot on the same bucket's list, or NONE. */
+  private nexts = new Int32Array(INITIAL_SLOTS);
+  private generations = new Float64Array(INITIAL_SLOTS);
+  private freeSlots = new Int32Array(INITIAL_SLOTS);
   private freeCount = 0;
   private slotsMade = 0;
-  private nextSeq = 0;
 
-  /** Events in the heap that were not cancelled. */
+  // The calendar.
+  private heads = new Int32Array(BUCKETS_MIN).fill(NONE);
+  private tails = new Int32Array(BUCKETS_MIN).fill(NONE);
+  /** buckets - 1 (buckets is a power of two). */
+  private mask = BUCKETS_MIN - 1;
+  private widthUs = 1;
+  /** 1 / widthUs, exact: a day number is floor(time × dayScale). */
+  private dayScale = 1;
+  /** No waiting event falls on an earlier day than this one. */
+  private day = 0;
+  /** Where the current day ends: (day + 1) × widthUs. */
+  private dayEndUs = 1;
+  private count = 0;
+  /** More events than this outgrow the buckets; fewer than shrinkBelow leave most of them empty. */
+  private growAbove = 2 * BUCKETS_MIN;
+  private shrinkBelow = 0;
+  /** List nodes walked and empty days passed since the last review, and pushes until the next one. */
+  private steps = 0;
+  private reviewPushes = REVIEW_PUSHES_MIN;
+  private untilReview = REVIEW_PUSHES_MIN;
+
+  /** Events waiting (cancelled ones are gone at once). */
   get size(): number {
-    return this.length - this.dead;
+    return this.count;
   }
 
   /**
@@ -71,54 +118,42 @@ export class EventQueue {
     this.fns[slot] = fn;
     this.args[slot] = arg;
     this.values[slot] = value;
-    const seq = this.nextSeq++;
-    if (seq >= SEQ_SPAN) throw new SimulationError(`more than ${SEQ_SPAN} events scheduled in one run`);
-    const key = (PRIORITY_MAX - priority) * SEQ_SPAN + seq;
-
-    let i = this.length;
-    if (i === this.heapSlot.length) this.growHeap();
-    this.length = i + 1;
-    const time = this.heapTime;
-    const keys = this.heapKey;
-    const slots = this.heapSlot;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = time[parent] as number;
-      if (pt < timeUs || (pt === timeUs && (keys[parent] as number) < key)) break;
-      time[i] = pt;
-      keys[i] = keys[parent] as number;
-      slots[i] = slots[parent] as number;
-      i = parent;
-    }
-    time[i] = timeUs;
-    keys[i] = key;
-    slots[i] = slot;
+    this.times[slot] = timeUs;
+    this.priorities[slot] = priority;
+    if (this.count++ === 0 || timeUs < this.dayEndUs - this.widthUs) this.startDay(timeUs);
+    this.link(slot, timeUs, priority);
+    if (--this.untilReview <= 0 || this.count > this.growAbove) this.review();
     return (this.generations[slot] as number) * PENDING_EVENTS_MAX + slot;
   }
 
-  /** The time of the next live event (dropping cancelled ones on top), or +Infinity when there is none. */
+  /** The time of the next event, or +Infinity when there is none. */
   peekTimeUs(): number {
-    while (this.length > 0) {
-      const top = this.heapSlot[0] as number;
-      if (this.kinds[top] !== DEAD) return this.heapTime[0] as number;
-      this.removeTop();
-      this.dead--;
-      this.free(top);
+    if (this.count === 0) return Number.POSITIVE_INFINITY;
+    const head = this.heads[this.day & this.mask] as number;
+    if (head !== NONE) {
+      const timeUs = this.times[head] as number;
+      // The head is its bucket's earliest event; it is the next one if it falls on this day.
+      if (timeUs < this.dayEndUs) return timeUs;
     }
-    return Number.POSITIVE_INFINITY;
+    return this.nextDay();
   }
 
   /**
-   * Takes the next event off the heap and returns its slot; call peekTimeUs() first (it drops cancelled
-   * events). Read the slot's fns/args/values/kinds, then free() it.
+   * Takes the next event off the queue and returns its slot; call peekTimeUs() just before (it finds
+   * the event, at the head of the current day's bucket). Read the slot's fns/args/values/kinds, then
+   * free() it.
    */
   pop(): number {
-    const slot = this.heapSlot[0] as number;
-    this.removeTop();
+    const bucket = this.day & this.mask;
+    const slot = this.heads[bucket] as number;
+    const next = this.nexts[slot] as number;
+    this.heads[bucket] = next;
+    if (next === NONE) this.tails[bucket] = NONE;
+    if (--this.count < this.shrinkBelow) this.rebuild((this.mask + 1) >> 1);
     return slot;
   }
 
-  /** Returns a slot for reuse once its event has run (or was dropped). */
+  /** Returns a slot for reuse once its event has run. */
   free(slot: number): void {
     this.kinds[slot] = DEAD;
     this.fns[slot] = null;
@@ -139,117 +174,180 @@ export class EventQueue {
     return this.kinds[slot] === DEAD ? -1 : slot;
   }
 
-  /** Cancels the waiting event in `slot` (from slotOf): it stays in the heap, dead, until dropped. */
+  /** Cancels the waiting event in `slot` (from slotOf): it leaves the queue and its slot is freed. */
   kill(slot: number): void {
-    this.kinds[slot] = DEAD;
-    this.fns[slot] = null;
-    this.args[slot] = undefined;
-    this.values[slot] = undefined;
-    this.dead++;
-    // Lazy deletion keeps cancelling O(1); rebuilding once the dead are most of the heap keeps memory
-    // proportional to the live events.
-    if (this.dead > 1024 && this.dead * 2 > this.length) this.compact();
+    const bucket = Math.floor((this.times[slot] as number) * this.dayScale) & this.mask;
+    const nexts = this.nexts;
+    const next = nexts[slot] as number;
+    let prev = NONE;
+    for (let at = this.heads[bucket] as number; at !== slot; at = nexts[at] as number) prev = at;
+    if (prev === NONE) this.heads[bucket] = next;
+    else nexts[prev] = next;
+    if (next === NONE) this.tails[bucket] = prev;
+    this.free(slot);
+    if (--this.count < this.shrinkBelow) this.rebuild((this.mask + 1) >> 1);
   }
 
-  /** The live events' slots in the order they would run (a copy; for end-of-run checks). */
+  /** The waiting events' slots in the order they would run (a copy; for end-of-run checks). */
   liveSlots(): number[] {
-    const order: number[] = [];
-    for (let i = 0; i < this.length; i++) if (this.kinds[this.heapSlot[i] as number] !== DEAD) order.push(i);
-    order.sort(
+    // Events of one time share a list, in running order; a stable sort keeps that order among them.
+    return this.linkedSlots().sort(
       (a, b) =>
-        (this.heapTime[a] as number) - (this.heapTime[b] as number) ||
-        (this.heapKey[a] as number) - (this.heapKey[b] as number),
+        (this.times[a] as number) - (this.times[b] as number) ||
+        (this.priorities[b] as number) - (this.priorities[a] as number),
     );
-    return order.map((i) => this.heapSlot[i] as number);
   }
 
-  private removeTop(): void {
-    const last = --this.length;
-    if (last === 0) return;
-    const time = this.heapTime;
-    const keys = this.heapKey;
-    const slots = this.heapSlot;
-    const t = time[last] as number;
-    const k = keys[last] as number;
-    const s = slots[last] as number;
-    let i = 0;
+  /** Makes the day of `timeUs` the current one. */
+  private startDay(timeUs: number): void {
+    const day = Math.floor(timeUs * this.dayScale);
+    this.day = day;
+    this.dayEndUs = (day + 1) * this.widthUs;
+  }
+
+  /** Moves on to the first day with an event on it (there is one) and returns that event's time. */
+  private nextDay(): number {
+    const heads = this.heads;
+    const times = this.times;
+    const mask = this.mask;
+    const widthUs = this.widthUs;
+    let day = this.day;
+    let dayEndUs = this.dayEndUs;
+    let passed = 0;
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      let ct = time[c] as number;
-      let ck = keys[c] as number;
-      const r = c + 1;
-      if (r < last) {
-        const rt = time[r] as number;
-        const rk = keys[r] as number;
-        if (rt < ct || (rt === ct && rk < ck)) {
-          c = r;
-          ct = rt;
-          ck = rk;
+      const head = heads[day & mask] as number;
+      if (head !== NONE) {
+        const timeUs = times[head] as number;
+        if (timeUs < dayEndUs) {
+          this.day = day;
+          this.dayEndUs = dayEndUs;
+          this.steps += passed;
+          return timeUs;
         }
       }
-      if (t < ct || (t === ct && k < ck)) break;
-      time[i] = ct;
-      keys[i] = ck;
-      slots[i] = slots[c] as number;
-      i = c;
-    }
-    time[i] = t;
-    keys[i] = k;
-    slots[i] = s;
-  }
-
-  /** Drops every dead event from the heap and restores the heap order. */
-  private compact(): void {
-    const time = this.heapTime;
-    const keys = this.heapKey;
-    const slots = this.heapSlot;
-    let n = 0;
-    for (let i = 0; i < this.length; i++) {
-      const slot = slots[i] as number;
-      if (this.kinds[slot] === DEAD) {
-        this.free(slot);
-        continue;
+      day++;
+      dayEndUs += widthUs;
+      if (++passed > mask) {
+        // A whole year without an event: look for the earliest one directly.
+        this.steps += passed;
+        passed = 0;
+        let earliestUs = Number.POSITIVE_INFINITY;
+        for (const at of heads)
+          if (at !== NONE && (times[at] as number) < earliestUs) earliestUs = times[at] as number;
+        day = Math.floor(earliestUs * this.dayScale);
+        dayEndUs = (day + 1) * widthUs;
       }
-      time[n] = time[i] as number;
-      keys[n] = keys[i] as number;
-      slots[n] = slot;
-      n++;
     }
-    this.length = n;
-    this.dead = 0;
-    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
-  private siftDown(start: number): void {
-    const n = this.length;
-    const time = this.heapTime;
-    const keys = this.heapKey;
-    const slots = this.heapSlot;
-    const t = time[start] as number;
-    const k = keys[start] as number;
-    const s = slots[start] as number;
-    let i = start;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (
-        r < n &&
-        ((time[r] as number) < (time[c] as number) ||
-          (time[r] === time[c] && (keys[r] as number) < (keys[c] as number)))
-      )
-        c = r;
-      const ct = time[c] as number;
-      if (t < ct || (t === ct && k < (keys[c] as number))) break;
-      time[i] = ct;
-      keys[i] = keys[c] as number;
-      slots[i] = slots[c] as number;
-      i = c;
+  /**
+   * Puts `slot` on its day's bucket list behind every event that runs before it or at its time and
+   * priority: behind the tail when it can.
+   */
+  private link(slot: number, timeUs: number, priority: number): void {
+    const bucket = Math.floor(timeUs * this.dayScale) & this.mask;
+    const nexts = this.nexts;
+    nexts[slot] = NONE;
+    const tail = this.tails[bucket] as number;
+    if (tail === NONE) {
+      this.heads[bucket] = slot;
+      this.tails[bucket] = slot;
+      return;
     }
-    time[i] = t;
-    keys[i] = k;
-    slots[i] = s;
+    const times = this.times;
+    const tailUs = times[tail] as number;
+    if (tailUs < timeUs || (tailUs === timeUs && (this.priorities[tail] as number) >= priority)) {
+      nexts[tail] = slot;
+      this.tails[bucket] = slot;
+      return;
+    }
+    this.linkBefore(slot, timeUs, priority, bucket);
+  }
+
+  /** Puts `slot` somewhere before its bucket's tail: in front of the first event that runs after it. */
+  private linkBefore(slot: number, timeUs: number, priority: number, bucket: number): void {
+    const times = this.times;
+    const nexts = this.nexts;
+    const priorities = this.priorities;
+    let prev = NONE;
+    let at = this.heads[bucket] as number;
+    let walked = 0;
+    for (;;) {
+      const atUs = times[at] as number;
+      if (timeUs < atUs || (timeUs === atUs && priority > (priorities[at] as number))) break;
+      prev = at;
+      at = nexts[at] as number;
+      walked++;
+    }
+    this.steps += walked;
+    nexts[slot] = at;
+    if (prev === NONE) this.heads[bucket] = slot;
+    else nexts[prev] = slot;
+  }
+
+  /** Grows the calendar when the events outgrew it, or rebuilds it if pushes and pops walked too far. */
+  private review(): void {
+    let buckets = this.mask + 1;
+    while (this.count > 2 * buckets && buckets < BUCKETS_MAX) buckets *= 2;
+    const walkedTooFar = this.untilReview <= 0 && this.steps > STEPS_PER_PUSH_MAX * this.reviewPushes;
+    if (walkedTooFar || buckets !== this.mask + 1) this.rebuild(buckets);
+    else if (this.untilReview <= 0) this.startReview();
+  }
+
+  private startReview(): void {
+    this.steps = 0;
+    this.reviewPushes = Math.max(REVIEW_PUSHES_MIN, this.count);
+    this.untilReview = this.reviewPushes;
+  }
+
+  /** Every waiting event's slot, bucket by bucket, each bucket in list order. */
+  private linkedSlots(): number[] {
+    const slots: number[] = [];
+    for (const head of this.heads)
+      for (let at = head; at !== NONE; at = this.nexts[at] as number) slots.push(at);
+    return slots;
+  }
+
+  /**
+   * A calendar of `buckets` buckets, its day width measured on the earliest events: GAPS_PER_DAY
+   * average gaps between the first SAMPLE_EVENTS, leaving out gaps over twice the average (Brown's
+   * rule), rounded up to a power of two.
+   */
+  private rebuild(buckets: number): void {
+    const slots = this.linkedSlots();
+    const n = slots.length;
+    const sampled = Math.min(n, SAMPLE_EVENTS);
+    if (sampled >= 2) {
+      const times = Float64Array.from(slots, (slot) => this.times[slot] as number).sort();
+      const averageGapUs = ((times[sampled - 1] as number) - (times[0] as number)) / (sampled - 1);
+      let kept = 0;
+      let keptSpanUs = 0;
+      for (let i = 1; i < sampled; i++) {
+        const gapUs = (times[i] as number) - (times[i - 1] as number);
+        if (gapUs <= 2 * averageGapUs) {
+          kept++;
+          keptSpanUs += gapUs;
+        }
+      }
+      const wantUs = (GAPS_PER_DAY * keptSpanUs) / kept;
+      const widthLog2 = Math.min(WIDTH_LOG2_MAX, Math.max(0, Math.ceil(Math.log2(wantUs))));
+      this.widthUs = 2 ** widthLog2;
+      this.dayScale = 2 ** -widthLog2;
+    }
+    this.mask = buckets - 1;
+    this.growAbove = buckets < BUCKETS_MAX ? 2 * buckets : PENDING_EVENTS_MAX;
+    this.shrinkBelow = buckets > BUCKETS_MIN ? buckets >> 2 : 0;
+    this.heads = new Int32Array(buckets).fill(NONE);
+    this.tails = new Int32Array(buckets).fill(NONE);
+    // Bucket by bucket in list order: events of one time and priority keep their order.
+    let earliestUs = Number.POSITIVE_INFINITY;
+    for (const slot of slots) {
+      const timeUs = this.times[slot] as number;
+      if (timeUs < earliestUs) earliestUs = timeUs;
+      this.link(slot, timeUs, this.priorities[slot] as number);
+    }
+    this.startDay(n > 0 ? earliestUs : 0);
+    this.startReview();
   }
 
   private newSlot(): number {
@@ -261,12 +359,12 @@ export class EventQueue {
     }
     this.slotsMade++;
     if (slot === this.generations.length) {
-      const generations = new Float64Array(slot * 2);
-      generations.set(this.generations);
-      this.generations = generations;
-      const freeSlots = new Int32Array(slot * 2);
-      freeSlots.set(this.freeSlots);
-      this.freeSlots = freeSlots;
+      const capacity = slot * 2;
+      this.generations = grown(this.generations, new Float64Array(capacity));
+      this.times = grown(this.times, new Float64Array(capacity));
+      this.priorities = grown(this.priorities, new Int8Array(capacity));
+      this.nexts = grown(this.nexts, new Int32Array(capacity));
+      this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
     }
     this.kinds.push(DEAD);
     this.fns.push(null);
@@ -274,17 +372,13 @@ export class EventQueue {
     this.values.push(undefined);
     return slot;
   }
+}
 
-  private growHeap(): void {
-    const capacity = this.heapSlot.length * 2;
-    const time = new Float64Array(capacity);
-    time.set(this.heapTime);
-    this.heapTime = time;
-    const keys = new Float64Array(capacity);
-    keys.set(this.heapKey);
-    this.heapKey = keys;
-    const slots = new Int32Array(capacity);
-    slots.set(this.heapSlot);
-    this.heapSlot = slots;
-  }
+/** `bigger` with `array` copied into its start. */
+function grown<T extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Int8Array<ArrayBuffer>>(
+  array: T,
+  bigger: T,
+): T {
+  bigger.set(array as never);
+  return bigger;
 }

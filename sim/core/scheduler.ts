@@ -33,6 +33,12 @@ const ABORT_CHECK_EVENTS = 1024;
 /** Looks at the signal between two turns given to the event loop (about every 16,000 events). */
 const ABORT_CHECKS_PER_YIELD = 16;
 
+// Why runEvents stopped.
+const IDLE = 0;
+const DURATION = 1;
+const LOOK_AT_SIGNAL = 2;
+const WAIT_FOR_ANSWER = 3;
+
 export type EndReason = "duration" | "idle";
 
 export interface RunStats {
@@ -121,6 +127,12 @@ export class Scheduler {
   private nextTickUs = Number.POSITIVE_INFINITY;
   /** Pendings whose answers were delivered, for reuse (bounded by the most requests ever in flight). */
   private readonly pendingPool: Pending[] = [];
+  /** Turns of the event loop left before run() looks at its abort signal again. */
+  private untilAbortCheck = 0;
+  /** The continuation run() is waiting to deliver an answer to, taken off the queue by runEvents. */
+  private awaited: Pending | undefined = undefined;
+  private awaitedFn: ((a: unknown, b?: unknown) => void) | undefined = undefined;
+  private awaitedArg: unknown = undefined;
 
   get nowUs(): number {
     return this.now;
@@ -296,41 +308,67 @@ export class Scheduler {
    * a `RunAborted`.
    */
   async run(endUs: number, eventsMax: number, signal?: AbortSignal): Promise<RunStats> {
-    const queue = this.queue;
-    // The slot arrays keep their identity for the queue's life, so they can be read from locals.
-    const { kinds, fns, args, values } = queue;
     let stats: RunStats;
-    let untilAbortCheck = 0;
+    this.untilAbortCheck = 0;
     let untilYield = ABORT_CHECKS_PER_YIELD - 1;
     for (;;) {
-      if (this.work === 0) {
+      // Everything that needs no waiting happens in runEvents, a plain loop; this one only waits.
+      const stop = this.runEvents(endUs, eventsMax, signal !== undefined);
+      if (stop === IDLE) {
         stats = { endReason: "idle", events: this.eventsRun, endUs: this.now };
         break;
       }
-      const nextUs = queue.peekTimeUs();
-      if (nextUs >= endUs) {
+      if (stop === DURATION) {
         this.now = endUs;
         stats = { endReason: "duration", events: this.eventsRun, endUs };
         break;
       }
+      if (stop === LOOK_AT_SIGNAL) {
+        // A signal handler (SIGINT) only runs when the event loop gets a turn, which a run whose
+        // backends answer at once never gives it: give it one now and then.
+        if (--untilYield < 0) {
+          await eventLoopTurn();
+          untilYield = ABORT_CHECKS_PER_YIELD - 1;
+        }
+        if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
+        this.untilAbortCheck = ABORT_CHECK_EVENTS - 1;
+        continue;
+      }
+      // WAIT_FOR_ANSWER: the event taken is a continuation whose answer is not in yet. Wait for this
+      // answer (others settle meanwhile), then deliver it.
+      const pending = this.awaited as Pending;
+      await (pending.promise as Promise<void>);
+      if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
+      this.deliver(pending, this.awaitedFn as (a: unknown, b?: unknown) => void, this.awaitedArg);
+      this.awaited = undefined;
+      this.awaitedFn = undefined;
+      this.awaitedArg = undefined;
+      this.eventsRun++;
+    }
+    await this.undeliveredFailure();
+    return stats;
+  }
+
+  /**
+   * Runs events, without waiting for anything, until the run is idle, reaches endUs, is due a look at
+   * its abort signal (every ABORT_CHECK_EVENTS turns, when `watched`), or takes a continuation whose
+   * backend answer is not in yet (left in `awaited` for run() to wait for and deliver). Says which.
+   */
+  private runEvents(endUs: number, eventsMax: number, watched: boolean): number {
+    const queue = this.queue;
+    // The slot arrays keep their identity for the queue's life, so they can be read from locals.
+    const { kinds, fns, args, values } = queue;
+    for (;;) {
+      if (this.work === 0) return IDLE;
+      const nextUs = queue.peekTimeUs();
+      if (nextUs >= endUs) return DURATION;
       if (this.eventsRun >= eventsMax) {
         throw new SimulationError(
           `the run passed its event limit (limits.events = ${eventsMax}) at virtual time ${this.now}us; ` +
             "raise limits.events in the scenario if the workload really needs more",
         );
       }
-      if (--untilAbortCheck < 0) {
-        if (signal !== undefined) {
-          // A signal handler (SIGINT) only runs when the event loop gets a turn, which a run whose
-          // backends answer at once never gives it: give it one now and then.
-          if (--untilYield < 0) {
-            await eventLoopTurn();
-            untilYield = ABORT_CHECKS_PER_YIELD - 1;
-          }
-          if (signal.aborted) throw new RunAborted(this.now, signal.reason);
-        }
-        untilAbortCheck = ABORT_CHECK_EVENTS - 1;
-      }
+      if (watched && --this.untilAbortCheck < 0) return LOOK_AT_SIGNAL;
       if (nextUs >= this.nextTickUs) {
         // A ticker may schedule events; look at the queue again after each boundary.
         this.tick();
@@ -347,23 +385,24 @@ export class Scheduler {
       const what = kind & KIND_MASK;
       if (what === CALL) fn(arg);
       else if (what === CALL_WITH) fn(value, arg);
+      else if ((value as Pending).settled) this.deliver(value as Pending, fn, arg);
       else {
-        const pending = value as Pending;
-        if (!pending.settled) {
-          // Not answered yet: wait for this answer (others settle meanwhile), then deliver it.
-          await (pending.promise as Promise<void>);
-          if (signal?.aborted) throw new RunAborted(this.now, signal.reason);
-        }
-        if (pending.error !== undefined) throw pending.error;
-        const answer = pending.value;
-        pending.reset();
-        this.pendingPool.push(pending);
-        fn(answer, arg);
+        this.awaited = value as Pending;
+        this.awaitedFn = fn;
+        this.awaitedArg = arg;
+        return WAIT_FOR_ANSWER;
       }
       this.eventsRun++;
     }
-    await this.undeliveredFailure();
-    return stats;
+  }
+
+  /** Hands a settled backend answer to its continuation (or fails the run with its failure). */
+  private deliver(pending: Pending, fn: (a: unknown, b?: unknown) => void, arg: unknown): void {
+    if (pending.error !== undefined) throw pending.error;
+    const answer = pending.value;
+    pending.reset();
+    this.pendingPool.push(pending);
+    fn(answer, arg);
   }
 
   /** Waits for every backend answer never delivered (all already issued) and throws the first failure. */
