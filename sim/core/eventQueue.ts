@@ -27,8 +27,6 @@
 
 import { SimulationError } from "./simulationError.ts";
 
-export type EventFn<A> = (arg: A) => unknown;
-
 /** At most this many events may be waiting at once (a limit on a run that schedules without end). */
 export const PENDING_EVENTS_MAX = 2 ** 22;
 /** A slot is retired after this many uses, so a handle (generation × slots + slot) stays exact. */

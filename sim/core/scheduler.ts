@@ -138,10 +138,6 @@ export class Scheduler {
     return this.now;
   }
 
-  get eventsProcessed(): number {
-    return this.eventsRun;
-  }
-
   /** Events waiting that keep the run going (background events and tickers not counted). */
   get workPending(): number {
     return this.work;
