@@ -25,6 +25,7 @@ import { readThrough } from "./read/readThrough.ts";
 import { refreshAhead } from "./read/refreshAhead.ts";
 import { staleWhileRevalidate } from "./read/staleWhileRevalidate.ts";
 import { doubleDelete } from "./write/doubleDelete.ts";
+import { invalidateFirst } from "./write/invalidateFirst.ts";
 import { invalidateWrite } from "./write/invalidateWrite.ts";
 import { writeAround } from "./write/writeAround.ts";
 import { writeBehind } from "./write/writeBehind.ts";
@@ -47,6 +48,7 @@ export const writeParts = new Registry<WritePart<AnyOptions>>("write path", [
   writeThrough,
   invalidateWrite,
   writeAround,
+  invalidateFirst,
   doubleDelete,
   writeBehind,
 ]);

@@ -31,6 +31,7 @@ export const PATTERN_VARIANTS: readonly PatternVariant[] = [
     label: "cache-aside, invalidate, versioned",
     strategy: { read: "cache-aside", write: "invalidate", fill: "versioned" },
   },
+  { label: "cache-aside, invalidate-first", strategy: { read: "cache-aside", write: "invalidate-first" } },
   { label: "cache-aside, double-delete", strategy: { read: "cache-aside", write: "double-delete" } },
   { label: "read-through, write-around", strategy: { write: "write-around" } },
   { label: "read-through, write-behind", strategy: { write: "write-behind" } },
