@@ -18,9 +18,6 @@
 // without its declarations.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
-
-const require = createRequire(import.meta.url);
-
 import path from "node:path";
 import { build } from "esbuild";
 import {
@@ -32,6 +29,8 @@ import {
   sourceFiles,
   sourceStamp,
 } from "./sourceStamp.js";
+
+const require = createRequire(import.meta.url);
 
 /** Every import stays external; relative ones are pointed at the compiled `.js` file. */
 const keepImports = {
