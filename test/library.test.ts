@@ -92,13 +92,25 @@ describe("runScenario", () => {
 
   it("writes nothing without out, and the folder `cachesim run --out` would with it", async () => {
     const name = "library-writes-nothing";
-    const before = readdirSync(os.tmpdir()).length;
-    const scenario = await loadScenario(STORY, { set: { name } });
-    const result = await runScenario(scenario);
+    // A temporary folder of this test's own, so that files other processes put in the shared one
+    // cannot be mistaken for (or hide) something the run wrote there.
+    const ownTmp = mkdtempSync(path.join(temp, "tmpdir-"));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    let result: Awaited<ReturnType<typeof runScenario>>;
+    let scenario: Awaited<ReturnType<typeof loadScenario>>;
+    try {
+      expect(os.tmpdir()).toBe(ownTmp);
+      scenario = await loadScenario(STORY, { set: { name } });
+      result = await runScenario(scenario);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
     expect(result.outDir).toBeNull();
     expect(result.files).toEqual([]);
     expect(existsSync(path.join("reports", name))).toBe(false);
-    expect(readdirSync(os.tmpdir()).length).toBe(before);
+    expect(readdirSync(ownTmp)).toEqual([]);
     const out = path.join(temp, "asked");
     const written = await runScenario(scenario, { out });
     expect(written.files).toEqual(["summary.csv", "timeseries.csv", "trace.csv"]);
