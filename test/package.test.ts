@@ -1,7 +1,8 @@
 // Guards the installable package: `npm pack` makes a tarball that installs into an empty folder with
 // no network (the lock file's packages come from npm's cache, which `npm ci` filled), after which
 // `npx cachesim run` on a scenario shipped in the package and `import ... from "cachesim"` both work,
-// with no TypeScript compiler, esbuild or tsx installed. Prints the tarball's and the install's size.
+// with no TypeScript compiler, esbuild or tsx installed. Prints the tarball's and the install's size,
+// and keeps the sizes docs/library.md quotes within a tenth of them.
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -35,6 +36,30 @@ function bytesUnder(dir: string): number {
     if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
   }
   return total;
+}
+
+/** How far docs/library.md's package sizes may be from the measured ones (a fraction). */
+const DOCUMENTED_DRIFT = 0.1;
+
+/** The sizes docs/library.md's table quotes, in bytes (files: a count). */
+function documentedSizes(): Record<"tarball" | "files" | "unpacked" | "installed", number> {
+  const page = readFileSync(path.join(ROOT, "docs", "library.md"), "utf8");
+  const unit: Record<string, number> = { kB: 1e3, MB: 1e6 };
+  const row = (label: string, pattern: RegExp): RegExpExecArray => {
+    const match = pattern.exec(page);
+    if (match === null) throw new Error(`docs/library.md: no "${label}" row in the size table`);
+    return match;
+  };
+  const tarball = row("the tarball", /^\| the tarball \| ([\d.]+) (kB|MB) \((\d+) files\) \|$/m);
+  const unpacked = row("unpacked", /^\| unpacked \| ([\d.]+) (kB|MB) \|$/m);
+  const installed = row("installed", /^\| installed, [^|]+\| ([\d.]+) (kB|MB) of `node_modules` \|$/m);
+  const bytes = (m: RegExpExecArray) => Number(m[1]) * (unit[m[2] as string] as number);
+  return {
+    tarball: bytes(tarball),
+    files: Number(tarball[3]),
+    unpacked: bytes(unpacked),
+    installed: bytes(installed),
+  };
 }
 
 /**
@@ -124,9 +149,25 @@ describe.skipIf(!npm)("the packed tarball", () => {
         timeout: STEP_TIMEOUT_MS,
       });
       expect(imported.stdout.trim()).toBe("3 true");
+      const installed = bytesUnder(modules);
+      const own = bytesUnder(path.join(modules, "cachesim"));
+      // docs/library.md quotes these sizes; they drift with every file added, so the page must stay
+      // within a tenth of what is measured here, and says so when it does not.
+      const documented = documentedSizes();
+      for (const [what, measured] of [
+        ["tarball", info?.size as number],
+        ["files", info?.files.length as number],
+        ["unpacked", own],
+        ["installed", installed],
+      ] as const) {
+        expect(
+          Math.abs(documented[what] - measured) / measured,
+          `docs/library.md's ${what} (${documented[what]}) against ${measured} measured`,
+        ).toBeLessThan(DOCUMENTED_DRIFT);
+      }
       console.log(
         `package.test.ts: tarball ${info?.size} bytes (${info?.files.length} files); ` +
-          `installed node_modules ${bytesUnder(modules)} bytes, of which cachesim ${bytesUnder(path.join(modules, "cachesim"))}`,
+          `installed node_modules ${installed} bytes, of which cachesim ${own}`,
       );
     },
     4 * STEP_TIMEOUT_MS,
