@@ -17,9 +17,10 @@
 // `prepare` after `prepack`: while packing, a build that is already complete is kept, not redone
 // without its declarations.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire, isBuiltin } from "node:module";
+import { isBuiltin } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
+import { atFirstUse, englishOnly } from "./bundleTrims.js";
 import {
   builtFrom,
   DIST_DIR,
@@ -29,8 +30,6 @@ import {
   sourceFiles,
   sourceStamp,
 } from "./sourceStamp.js";
-
-const require = createRequire(import.meta.url);
 
 /** Every import stays external; relative ones are pointed at the compiled `.js` file. */
 const keepImports = {
@@ -68,36 +67,6 @@ function packageName(specifier) {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
-
-/**
- * ioredis-mock loads fengari, a Lua interpreter written in JavaScript, when it loads, though it runs
- * Lua only for EVAL and defineCommand scripts, which the in-process store never sends (its conditional
- * operations are JavaScript, conditionalOps.ts). In the command line's bundle its imports of fengari are
- * answered by stand-ins (lazyPackage.js) that load the real package the first time anything of it is
- * used, so a run does not pay for loading an interpreter it never calls. What the mock does is unchanged.
- */
-const LAZY_PACKAGES = ["fengari", "fengari-interop"];
-const LAZY_PACKAGE_FILE = path.join(SOURCE_DIR, "bin", "lazyPackage.js");
-const lazyLua = {
-  name: "lazy-lua",
-  setup(context) {
-    const fromMock = createRequire(require.resolve("ioredis-mock"));
-    const filter = new RegExp(`^(${LAZY_PACKAGES.join("|")})$`);
-    context.onResolve({ filter }, (args) => {
-      if (args.namespace === "lazy-lua") return { path: fromMock.resolve(args.path) };
-      if (!args.importer.includes(`${path.sep}node_modules${path.sep}ioredis-mock${path.sep}`))
-        return undefined;
-      return { path: args.path, namespace: "lazy-lua" };
-    });
-    context.onLoad({ filter: /.*/, namespace: "lazy-lua" }, (args) => ({
-      resolveDir: ROOT,
-      loader: "js",
-      contents:
-        `const { lazyPackage } = require(${JSON.stringify(LAZY_PACKAGE_FILE)});\n` +
-        `module.exports = lazyPackage(() => require(${JSON.stringify(args.path)}));\n`,
-    }));
-  },
-};
 
 /** `new URL("./x.js", import.meta.url)` with the path written relative to its source file. */
 const WORKER_URL = /new URL\((["'])(\.{1,2}\/[^"']+)\1, import\.meta\.url\)/g;
@@ -198,7 +167,7 @@ try {
     // packages' licence comments go to cli.js.LEGAL.txt beside it (one of them has an en dash).
     minifyWhitespace: true,
     legalComments: "linked",
-    plugins: [lazyLua, bundleRules],
+    plugins: [atFirstUse, englishOnly, bundleRules],
     platform: "node",
     format: "esm",
     target: "node20",
