@@ -20,6 +20,7 @@ import { sieve } from "./eviction/sieve.ts";
 import { slru } from "./eviction/slru.ts";
 import { twoq } from "./eviction/twoq.ts";
 import { wtinylfu } from "./eviction/wtinylfu.ts";
+import { wtinylfuLibcachesim } from "./eviction/wtinylfuLibcachesim.ts";
 import { LocalCache, type LocalCacheFactory } from "./localCache.ts";
 
 export const evictionPolicies = new Registry(
@@ -34,6 +35,7 @@ export const evictionPolicies = new Registry(
     arc,
     slru,
     wtinylfu,
+    wtinylfuLibcachesim,
     belady,
     twoq,
     mru,
