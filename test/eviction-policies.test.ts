@@ -1,17 +1,21 @@
 // Guards each eviction policy's own behaviour on short sequences traced by hand through its reference
 // implementation (libCacheSim for FIFO, CLOCK, LFU, SIEVE, S3-FIFO, ARC, SLRU, Belady, 2Q, MRU, GDSF,
-// LFU-DA, QD-LP-FIFO, Random; the paper for LIRS; Caffeine's simulator for W-TinyLFU), and the
-// frequency sketch's 64-bit arithmetic against BigInt.
+// LFU-DA, QD-LP-FIFO, Random, and its W-TinyLFU for wtinylfu-libcachesim; the paper for LIRS; Caffeine's
+// simulator for W-TinyLFU), the frequency sketch's 64-bit arithmetic against BigInt, and libCacheSim's
+// counting Bloom filter (its XXH64 against values printed by libCacheSim's own xxhash.h).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";
 import type { ArcPolicy } from "../sim/model/eviction/arc.ts";
+import { bloomHashes, bloomShape, CountingBloomFilter } from "../sim/model/eviction/countingBloomFilter.ts";
 import { FrequencySketch, mulHi32, sketchIndex } from "../sim/model/eviction/frequencySketch.ts";
 import type { GdsfPolicy } from "../sim/model/eviction/gdsf.ts";
 import type { LfuDaPolicy } from "../sim/model/eviction/lfuda.ts";
 import type { LirsPolicy } from "../sim/model/eviction/lirs.ts";
 import type { QdlpPolicy } from "../sim/model/eviction/qdlp.ts";
 import type { TwoQPolicy } from "../sim/model/eviction/twoq.ts";
+import { objectId, type WTinyLfuLibcachesimPolicy } from "../sim/model/eviction/wtinylfuLibcachesim.ts";
+import { xxh64OfWord } from "../sim/model/eviction/xxh64.ts";
 import { evictionPolicies, evictionPolicy } from "../sim/model/evictionPolicies.ts";
 import type { LocalCache } from "../sim/model/localCache.ts";
 
@@ -236,6 +240,33 @@ describe("policies against their references", () => {
     expect(c.evictions).toBe(2);
   });
 
+  it("wtinylfu-libcachesim fills its window until the cache is full, and counts no window hit", () => {
+    const c = cacheOf("wtinylfu-libcachesim", 100); // window 1, main 99: probation 19, protected 79
+    const policy = c.policy as WTinyLfuLibcachesimPolicy;
+    for (let i = 0; i < 100; i++) fill(c, `k${i}`);
+    expect(policy.window.length).toBe(100); // the window is not held to its 1 unit before the cache is full
+    fill(c, "x");
+    // k0..k18 moved into probation, k19..k97 into protected, k98 (no segment with room, the main space
+    // not full) into probation; k99 (counted once) then lost to probation's LRU k0 (counted twice).
+    expect(c.has("k99")).toBe(false);
+    expect(policy.probation.length).toBe(20);
+    expect(policy.protected.length).toBe(79);
+    expect(policy.window.keys()).toEqual(["x"]);
+    for (let i = 0; i < 5; i++) c.get("x", 0); // hits in the window: the filter is not told
+    fill(c, "y"); // so x (counted once, at insertion) loses to k0 (twice)
+    expect(c.has("x")).toBe(false);
+    expect(c.has("k0")).toBe(true);
+    c.get("k0", 0); // up to protected, whose LRU k19 falls to probation, now over its 19: k1 leaves
+    expect(c.has("k1")).toBe(false);
+    expect(policy.probation.keys().at(0)).toBe("k19");
+    expect(c.evictions).toBe(3);
+  });
+
+  it("wtinylfu-libcachesim refuses a capacity whose 1 % window is empty", () => {
+    expect(() => cacheOf("wtinylfu-libcachesim", 99)).toThrow(/window \(0\)/);
+    expect(() => cacheOf("wtinylfu-libcachesim", 50, { windowSize: 0.1 })).not.toThrow();
+  });
+
   it("belady evicts the entry needed furthest in the future", () => {
     const stream = ["a", "b", "c", "a", "b"];
     const nextOf = stream.map((k, i) => {
@@ -299,6 +330,49 @@ describe("frequency sketch", () => {
     // 160 additions trigger the reset; "hot" saturated early, so fill with other keys.
     for (let i = 0; i < 400; i++) sketch.increment(`k${i}`);
     expect(sketch.frequency("hot")).toBeLessThan(15);
+  });
+});
+
+describe("libCacheSim's counting Bloom filter", () => {
+  it("hashes a 64-bit id with XXH64 as libCacheSim's xxhash.h does", () => {
+    // Printed by a C program that includes libCacheSim's dataStructure/hash/xxhash.h and calls
+    // XXH64(&id, 8, seed) with HASH_SEED0 (0x12345678) and HASH_SEED1 (0x12344321).
+    const vectors: Array<[bigint, bigint, bigint]> = [
+      [0n, 0x67bb774d39f5d473n, 0xc2a64453b85a5e79n],
+      [1n, 0x071b9484a2374097n, 0x83e9f36fcb5854bfn],
+      [42n, 0xf78b4ad534607625n, 0xca6b830118405888n],
+      [10_001n, 0x2648c679ae16cc85n, 0xe79c03c7b31f3f0dn],
+      [123_456_789n, 0x0f9ff923bc797b26n, 0xaa7de97abad7cda4n],
+      [2n ** 64n - 1n, 0x60b38a7d6d1e7ea9n, 0xcead0a48b29d4d47n],
+    ];
+    for (const [id, a, b] of vectors) {
+      expect(xxh64OfWord(id, 0x12345678n), `${id}`).toBe(a);
+      expect(xxh64OfWord(id, 0x12344321n), `${id}`).toBe(b);
+      expect(bloomHashes(id)).toEqual([Number(a & 0xffffffffn), Number(b & 0xffffffffn)]);
+    }
+  });
+
+  it("reads a decimal key as the id, and numbers any other key by its hash", () => {
+    expect(objectId("10001")).toBe(10_001n);
+    expect(objectId("18446744073709551615")).toBe(2n ** 64n - 1n);
+    for (const key of ["user:1", "007", "18446744073709551616", ""])
+      expect(objectId(key), key).toBeLessThan(2n ** 32n);
+  });
+
+  it("is sized as libCacheSim sizes it: 14.38 counters an element, 10 hashes", () => {
+    expect(bloomShape(99)).toEqual({ counters: 1424, hashes: 10 });
+    expect(bloomShape(0)).toEqual({ counters: 20, hashes: 10 }); // at least twice the hashes
+  });
+
+  it("estimates the least counter, raises them all, and halves them on decay", () => {
+    const filter = new CountingBloomFilter(99);
+    const [a, b] = bloomHashes(7n);
+    for (let i = 0; i < 5; i++) filter.add(a, b);
+    expect(filter.estimate(a, b)).toBe(5);
+    filter.decay();
+    expect(filter.estimate(a, b)).toBe(2);
+    filter.clear();
+    expect(filter.estimate(a, b)).toBe(0);
   });
 });
 

@@ -1,9 +1,11 @@
 // Guards every eviction policy that libCacheSim also has against libCacheSim's own `cachesim` binary: the
 // same seeded traces (Zipf and scan-heavy, unit and variable sizes, several cache sizes each) replayed
 // through `cachesim mrc`'s code path and through the binary must give identical miss counts and the same
-// printed byte miss ratio (ours, and 1 less our byte hit rate); Random, whose victims the reference draws from its hash table, within a stated
-// tolerance. Skips, saying why, where the binary is not built (CACHESIM_LIBCACHESIM_BIN, or the default
-// build path of ../shared/peers/build-libcachesim.sh).
+// printed byte miss ratio (ours, and 1 less our byte hit rate); Random, whose victims the reference draws
+// from its hash table, and LIRS, whose reference keeps an entry without its size, within stated
+// tolerances; libCacheSim's W-TinyLFU (ours: wtinylfu-libcachesim) identical where its window holds
+// anything, and caching nothing where it holds nothing. Skips, saying why, where the binary is not built
+// (CACHESIM_LIBCACHESIM_BIN, or the default build path of ../shared/peers/build-libcachesim.sh).
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -13,7 +15,7 @@ import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { traceRequests, WHOLE_TRACE } from "../sim/commands/mrcInput.ts";
 import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
-import { evictionPolicies } from "../sim/model/evictionPolicies.ts";
+import { checkEvictionChoice, evictionPolicies } from "../sim/model/evictionPolicies.ts";
 import type { PluginChoice } from "../sim/plugin/registry.ts";
 
 const BIN =
@@ -129,8 +131,10 @@ const PAIRS: Pair[] = [
     // Q that evicts the very entry just hit, which it then puts back into S as resident without its
     // size, so its next request counts a hit and can take the cache past its capacity. On the requests
     // 1 2 3 1 2 3 4 3 at capacity 3 the reference counts 4 misses, the paper (and ours) 5. Measured
-    // here: 0 to 24 misses apart (at most 0.63 %), identical at 10 of the 20 points.
-    tolerance: 0.01,
+    // here: 0 to 24 misses apart (at most 0.63 %), identical at 10 of the 20 points. Ours cannot
+    // follow it: only the cache admits an entry and charges its size (LocalCache.admit), and a policy
+    // can only hand an entry to host.evict, which drops it.
+    tolerance: 0.007,
   },
   {
     ours: { name: "wtinylfu-libcachesim", options: {} },
@@ -160,7 +164,7 @@ const PAIRS: Pair[] = [
 const NOT_COMPARED: Record<string, string> = {
   mru: "libCacheSim has MRU.c, but its cachesim binary does not offer it (cache_init.h has no mru)",
   wtinylfu:
-    "ours is Caffeine's W-TinyLFU (a 4-bit count-min sketch); libCacheSim's WTinyLFU.c counts in an XXH64-hashed counting Bloom filter with its own decay: the same design, different numbers",
+    "Caffeine's W-TinyLFU (a 4-bit count-min sketch, a window held to its size): the same design as libCacheSim's WTinyLFU.c, different numbers; wtinylfu-libcachesim is libCacheSim's and is compared",
 };
 
 /**
@@ -299,6 +303,18 @@ describe.skipIf(!haveBinary)(`eviction policies against libCacheSim (${BIN})`, (
       });
       expect(ours).toEqual(ref);
     });
+
+    // By entries only: the byte traces' capacities all give a window of at least 1 byte.
+    if (!trace.byBytes)
+      it("wtinylfu-libcachesim: where ours refuses the capacity, the reference caches nothing", async () => {
+        const file = path.join(dir, "data", `trace.${trace.name}.oracleGeneral.bin`);
+        const small = trace.cacheSizes.filter((size) => size < 100);
+        expect(small.length).toBeGreaterThan(0);
+        const points = await reference(file, dir, ["wtinylfu"], small);
+        expect(points.map((p) => p.misses)).toEqual(small.map(() => REQUESTS));
+        for (const size of small)
+          expect(checkEvictionChoice("wtinylfu-libcachesim", {}, size, 0), `${size}`).toMatch(/window \(0\)/);
+      });
 
     it(`random, within ${RANDOM_TOLERANCE * 100} % of the reference`, () => {
       const file = path.join(dir, "data", `trace.${trace.name}.oracleGeneral.bin`);
