@@ -7,7 +7,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/core/rng.ts";
 import type { ArcPolicy } from "../sim/model/eviction/arc.ts";
-import { bloomHashes, bloomShape, CountingBloomFilter } from "../sim/model/eviction/countingBloomFilter.ts";
+import {
+  bloomHashes,
+  bloomShape,
+  CountingBloomFilter,
+  SEED_A,
+  SEED_B,
+} from "../sim/model/eviction/countingBloomFilter.ts";
 import { FrequencySketch, mulHi32, sketchIndex } from "../sim/model/eviction/frequencySketch.ts";
 import type { GdsfPolicy } from "../sim/model/eviction/gdsf.ts";
 import type { LfuDaPolicy } from "../sim/model/eviction/lfuda.ts";
@@ -345,18 +351,31 @@ describe("libCacheSim's counting Bloom filter", () => {
       [123_456_789n, 0x0f9ff923bc797b26n, 0xaa7de97abad7cda4n],
       [2n ** 64n - 1n, 0x60b38a7d6d1e7ea9n, 0xcead0a48b29d4d47n],
     ];
+    const halves = (x: bigint) => [Number(x >> 32n), Number(x & 0xffffffffn)];
+    const out = new Uint32Array(2);
     for (const [id, a, b] of vectors) {
-      expect(xxh64OfWord(id, 0x12345678n), `${id}`).toBe(a);
-      expect(xxh64OfWord(id, 0x12344321n), `${id}`).toBe(b);
-      expect(bloomHashes(id)).toEqual([Number(a & 0xffffffffn), Number(b & 0xffffffffn)]);
+      const [hi, lo] = halves(id) as [number, number];
+      xxh64OfWord(hi, lo, 0, SEED_A, out);
+      expect([...out], `${id}`).toEqual(halves(a));
+      xxh64OfWord(hi, lo, 0, SEED_B, out);
+      expect([...out], `${id}`).toEqual(halves(b));
+      bloomHashes(hi, lo, out);
+      expect([...out], `${id}`).toEqual([halves(a)[1], halves(b)[1]]);
     }
   });
 
   it("reads a decimal key as the id, and numbers any other key by its hash", () => {
-    expect(objectId("10001")).toBe(10_001n);
-    expect(objectId("18446744073709551615")).toBe(2n ** 64n - 1n);
+    const idOf = (key: string) => {
+      const out = new Uint32Array(2);
+      objectId(key, out);
+      return (BigInt(out[0] as number) << 32n) | BigInt(out[1] as number);
+    };
+    expect(idOf("10001")).toBe(10_001n);
+    expect(idOf("999999999999999")).toBe(999_999_999_999_999n); // the last Number-parsed length
+    expect(idOf("1234567890123456789")).toBe(1_234_567_890_123_456_789n);
+    expect(idOf("18446744073709551615")).toBe(2n ** 64n - 1n);
     for (const key of ["user:1", "007", "18446744073709551616", ""])
-      expect(objectId(key), key).toBeLessThan(2n ** 32n);
+      expect(idOf(key), key).toBeLessThan(2n ** 32n);
   });
 
   it("is sized as libCacheSim sizes it: 14.38 counters an element, 10 hashes", () => {
@@ -366,7 +385,10 @@ describe("libCacheSim's counting Bloom filter", () => {
 
   it("estimates the least counter, raises them all, and halves them on decay", () => {
     const filter = new CountingBloomFilter(99);
-    const [a, b] = bloomHashes(7n);
+    const out = new Uint32Array(2);
+    bloomHashes(0, 7, out);
+    const a = out[0] as number;
+    const b = out[1] as number;
     for (let i = 0; i < 5; i++) filter.add(a, b);
     expect(filter.estimate(a, b)).toBe(5);
     filter.decay();

@@ -11,9 +11,9 @@
 // - Decay halves every counter; when to decay is the caller's rule.
 import { xxh64OfWord } from "./xxh64.ts";
 
-/** libCacheSim's HASH_SEED0 and HASH_SEED1 (dataStructure/hash/hash.h). */
-const SEED_A = 0x12345678n;
-const SEED_B = 0x12344321n;
+/** libCacheSim's HASH_SEED0 and HASH_SEED1 (dataStructure/hash/hash.h), 64-bit seeds with a zero high half. */
+export const SEED_A = 0x12345678;
+export const SEED_B = 0x12344321;
 /** The false-positive rate libCacheSim's W-TinyLFU asks of its filter. */
 const ERROR_RATE = 0.001;
 /** ln(2)^2 with the digits libCacheSim writes, so the counter count comes out the same. */
@@ -31,9 +31,17 @@ export function bloomShape(entries: number): { counters: number; hashes: number 
   return { counters: counters < hashes ? 2 * hashes : counters, hashes };
 }
 
-/** The two 32-bit hashes of a 64-bit object id that place it in the filter. */
-export function bloomHashes(id: bigint): [number, number] {
-  return [Number(xxh64OfWord(id, SEED_A) & 0xffffffffn), Number(xxh64OfWord(id, SEED_B) & 0xffffffffn)];
+const hash = new Uint32Array(2);
+
+/**
+ * Writes the two 32-bit hashes that place a 64-bit object id (idHi × 2^32 + idLo) in the filter into
+ * `out` as [a, b]: the low halves of its XXH64 under each seed (C's `unsigned int a = XXH64(...)`).
+ */
+export function bloomHashes(idHi: number, idLo: number, out: Uint32Array): void {
+  xxh64OfWord(idHi, idLo, 0, SEED_A, hash);
+  out[0] = hash[1] as number;
+  xxh64OfWord(idHi, idLo, 0, SEED_B, hash);
+  out[1] = hash[1] as number;
 }
 
 export class CountingBloomFilter {

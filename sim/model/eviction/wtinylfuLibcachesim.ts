@@ -41,13 +41,30 @@ const PROTECTED_SHARE = 4 / 5;
 const DECIMAL_ID = /^(0|[1-9][0-9]{0,19})$/;
 const ID_MAX = (1n << 64n) - 1n;
 
-/** The 64-bit object id libCacheSim would hash for this key (see the file comment). */
-export function objectId(key: string): bigint {
+/** Decimal ids of up to 15 digits are below 2^53: a Number holds them exactly. */
+const EXACT_DIGITS = 15;
+
+/**
+ * Writes the 64-bit object id libCacheSim would hash for this key (see the file comment) into `out` as
+ * [high, low] unsigned 32-bit halves.
+ */
+export function objectId(key: string, out: Uint32Array): void {
   if (DECIMAL_ID.test(key)) {
+    if (key.length <= EXACT_DIGITS) {
+      const id = Number(key);
+      out[0] = Math.floor(id / 2 ** 32);
+      out[1] = id >>> 0;
+      return;
+    }
     const id = BigInt(key);
-    if (id <= ID_MAX) return id;
+    if (id <= ID_MAX) {
+      out[0] = Number(id >> 32n);
+      out[1] = Number(id & 0xffffffffn);
+      return;
+    }
   }
-  return BigInt(hash32(key) >>> 0);
+  out[0] = 0;
+  out[1] = hash32(key) >>> 0;
 }
 
 interface Shape {
@@ -79,6 +96,8 @@ export class WTinyLfuLibcachesimPolicy implements EvictionPolicy {
   readonly sketch: CountingBloomFilter;
   private readonly decayHits: number;
   private mainHits = 0;
+  /** Scratch for an id and its hashes, so that an insertion allocates nothing. */
+  private readonly scratch = new Uint32Array(2);
 
   constructor(
     private readonly host: PolicyHost,
@@ -97,7 +116,11 @@ export class WTinyLfuLibcachesimPolicy implements EvictionPolicy {
 
   onInsert(node: CacheNode): void {
     // The entry's two filter hashes, computed once: `rank` and `stamp` are this policy's to use.
-    const [a, b] = bloomHashes(objectId(node.key));
+    const scratch = this.scratch;
+    objectId(node.key, scratch);
+    bloomHashes(scratch[0] as number, scratch[1] as number, scratch);
+    const a = scratch[0] as number;
+    const b = scratch[1] as number;
     node.rank = a;
     node.stamp = b;
     node.segment = WINDOW;
