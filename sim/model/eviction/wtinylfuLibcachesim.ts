@@ -13,7 +13,7 @@
 //   and the next candidate comes up; otherwise the candidate is evicted. With an empty window the
 //   main space's victim is evicted.
 // - Moving into the main space is an SLRU insertion: into the first segment with room, else (after
-//   evicting from the main space until it fits) into the probationary one.
+//   evicting from the main space until it fits) into the probationary one, even past its share.
 // - A hit in the window moves the entry to the window's head; in the main space it is an SLRU hit (to
 //   the protected head; an over-full protected segment demotes its LRU entry to probation, and an
 //   over-full probation evicts its own).
@@ -35,7 +35,7 @@ const PROBATION = 1;
 const PROTECTED = 2;
 /** libCacheSim's decay period in main-space hits per unit of main capacity ("sample size is 32"). */
 const DECAY_HITS_PER_UNIT = 32;
-/** The protected segment's share of the main space, as libCacheSim's seg-size=1:4 computes it. */
+/** The segments' shares of the main space, as libCacheSim's seg-size=1:4 computes them (1.0 / 5 × size). */
 const PROBATION_SHARE = 1 / 5;
 const PROTECTED_SHARE = 4 / 5;
 const DECIMAL_ID = /^(0|[1-9][0-9]{0,19})$/;
