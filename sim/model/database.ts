@@ -220,8 +220,7 @@ export class Database {
    * versions commit in the order they were reserved, through commitReserved.
    */
   reserve(key: Key): number {
-    key.pending++;
-    return key.version + key.pending;
+    return key.version + this.oracle.reserve(key);
   }
 
   /**
@@ -229,8 +228,8 @@ export class Database {
    * caller renumbers the key's later reserved versions.
    */
   unreserve(key: Key): void {
-    if (key.pending < 1) throw new Error(`${key.name}: no reserved version to give back`);
-    key.pending--;
+    if (this.oracle.pending(key) < 1) throw new Error(`${key.name}: no reserved version to give back`);
+    this.oracle.release(key);
   }
 
   /**
@@ -238,10 +237,10 @@ export class Database {
    * Returns the store's answer, which the caller checks with `checkAck` when it is delivered.
    */
   commitReserved(key: Key, value: string, version: number, nodeIndex: number): MaybePromise<number> {
-    if (version !== key.version + 1 || key.pending < 1) {
+    if (version !== key.version + 1 || this.oracle.pending(key) < 1) {
       throw new Error(`${key.name}: reserved version ${version} committed out of order (at ${key.version})`);
     }
-    key.pending--;
+    this.oracle.release(key);
     this.tally.bump(nodeIndex, TALLY.dbWritesIssued);
     this.oracle.commit(key, version, this.scheduler.nowUs, value);
     return this.records.write(key.name, value);
@@ -279,8 +278,9 @@ export class Database {
   /** Every direct commit goes through here: truth names the new version at this instant. */
   private commit(op: Operation): void {
     const key = op.key;
-    if (key.pending > 0) {
-      throw new Error(`${key.name}: a direct commit while ${key.pending} write-behind versions are pending`);
+    const pending = this.oracle.pending(key);
+    if (pending > 0) {
+      throw new Error(`${key.name}: a direct commit while ${pending} write-behind versions are pending`);
     }
     op.version = key.version + 1;
     this.oracle.commit(key, op.version, this.scheduler.nowUs, op.value);

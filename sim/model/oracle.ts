@@ -8,23 +8,14 @@
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
 // costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
 
+import { CommitLog, NO_SEGMENT } from "./commitLog.ts";
 import { type FilledData, type FilledRange, filledIndex, nonEmpty } from "./filledRange.ts";
 
-/** The commit times of a key with no version, and of a key seeded at time 0: shared, never written. */
-const NO_COMMITS: readonly number[] = Object.freeze([]);
-const SEEDED_COMMITS: readonly number[] = Object.freeze([0]);
-
 export class Key {
-  /**
-   * commitsUs[v - 1] is when version v was committed, for v up to `version`; slots past it are spare
-   * room. Most keys are never written, so they share one array; a written key's array grows by half
-   * its size, where `push` would add 16 slots to a 1-slot array on the first write (a 100,000-key run
-   * kept about 5 MiB of such spare slots).
-   */
-  private commitsUs: readonly number[];
+  /** The current version (0: never written); `version` reads it, the oracle's commits move it. */
   private versions: number;
-  /** Versions acknowledged but not yet committed (write-behind); they commit in order. */
-  pending = 0;
+  /** Where the commit log holds this key's commit times (commitLog.ts; NO_SEGMENT: none kept). */
+  private commitsAt = NO_SEGMENT;
   /** Index of the global-cache shard that owns the key, once looked up; -1 before. */
   shardIndex = -1;
   /** The key's name in the global cache store (`shard:name`), built once with the shard. */
@@ -41,7 +32,6 @@ export class Key {
     readonly name: string,
     seeded: boolean,
   ) {
-    this.commitsUs = seeded ? SEEDED_COMMITS : NO_COMMITS;
     this.versions = seeded ? 1 : 0;
   }
 
@@ -50,21 +40,22 @@ export class Key {
     return this.versions;
   }
 
-  /** When `version` was committed; undefined for a version not committed yet. */
-  committedAtUs(version: number): number | undefined {
-    return version >= 1 && version <= this.versions ? this.commitsUs[version - 1] : undefined;
+  /** When `version` was committed, from the oracle's log; undefined for a version not committed yet. */
+  committedAtUs(log: CommitLog, version: number): number | undefined {
+    if (version < 1 || version > this.versions) return undefined;
+    // No segment: the key's only version was there from the start (seeded or filled).
+    return this.commitsAt === NO_SEGMENT ? 0 : log.at(this.commitsAt, version - 1);
   }
 
-  /** Records the commit of the next version (the oracle checks the order). */
-  addCommit(nowUs: number): void {
-    let commits = this.commitsUs;
-    if (this.versions === commits.length) {
-      const grown = new Array<number>(commits.length + (commits.length >>> 1) + 1);
-      for (let i = 0; i < commits.length; i++) grown[i] = commits[i] as number;
-      commits = grown;
-      this.commitsUs = grown;
+  /** Records the commit of the next version in the oracle's log (the oracle checks the order). */
+  addCommit(log: CommitLog, nowUs: number): void {
+    // A version committed at time 0 with nothing after it needs no segment (committedAtUs's rule).
+    if (nowUs === 0 && this.versions === 0 && this.commitsAt === NO_SEGMENT) {
+      this.versions = 1;
+      return;
     }
-    (commits as number[])[this.versions++] = nowUs;
+    this.commitsAt = log.append(this.commitsAt, this.versions, nowUs);
+    this.versions++;
   }
 }
 
@@ -81,6 +72,13 @@ export class Oracle {
   private readonly filledValue: string | null;
   /** The fill range's Keys by index, when the range is small enough (DENSE_FILL_MAX); else null. */
   private readonly filledKeys: Array<Key | undefined> | null;
+  /** Every key's commit times. */
+  private readonly log = new CommitLog();
+  /**
+   * Versions acknowledged but not yet committed (write-behind), by key; they commit in order. Kept here
+   * rather than on every Key: most runs reserve none, and a Key is made for every key a run touches.
+   */
+  private readonly reserved = new Map<Key, number>();
 
   constructor(filled: FilledRange | FilledData | null = null) {
     this.filled = nonEmpty(filled);
@@ -119,7 +117,7 @@ export class Oracle {
   seed(name: string, value: string): void {
     const key = this.key(name);
     if (key.version === 0) {
-      key.addCommit(0);
+      key.addCommit(this.log, 0);
       key.valueNow = value;
     }
   }
@@ -129,13 +127,37 @@ export class Oracle {
     if (version !== key.version + 1) {
       throw new Error(`oracle: ${key.name} committed version ${version} after ${key.version}`);
     }
-    key.addCommit(nowUs);
+    key.addCommit(this.log, nowUs);
     key.valueNow = value;
+  }
+
+  /** When `version` of key was committed, or undefined for a version not committed yet. */
+  committedAtUs(key: Key, version: number): number | undefined {
+    return key.committedAtUs(this.log, version);
   }
 
   /** When `version` of key was replaced by a newer one, or undefined while it is current. */
   supersededAtUs(key: Key, version: number): number | undefined {
-    return key.committedAtUs(version + 1);
+    return key.committedAtUs(this.log, version + 1);
+  }
+
+  /** Versions of key reserved and not yet committed (write-behind). */
+  pending(key: Key): number {
+    return this.reserved.size === 0 ? 0 : (this.reserved.get(key) ?? 0);
+  }
+
+  /** Reserves one more version of key; returns how many are now pending. */
+  reserve(key: Key): number {
+    const pending = this.pending(key) + 1;
+    this.reserved.set(key, pending);
+    return pending;
+  }
+
+  /** Gives back one reserved version of key (committed, or never to commit). */
+  release(key: Key): void {
+    const pending = this.pending(key) - 1;
+    if (pending > 0) this.reserved.set(key, pending);
+    else this.reserved.delete(key);
   }
 }
 
