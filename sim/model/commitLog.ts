@@ -39,7 +39,7 @@ export class CommitLog {
    * Free segments of each shared size, by log2 of their room: the address of the first, whose slot 0
    * holds the next one's (NO_SEGMENT ends the list).
    */
-  private readonly free: number[] = new Array<number>(CHUNK_SHIFT).fill(NO_SEGMENT);
+  private readonly free = new Int32Array(CHUNK_SHIFT).fill(NO_SEGMENT);
   /** Own chunks given back (their segment moved to a larger one), to be used again. */
   private readonly spareChunks: number[] = [];
 
@@ -60,7 +60,9 @@ export class CommitLog {
       const made = this.allocate(SEGMENT_SLOTS_MIN);
       if (count === 1) this.set(made, 0, 0);
       this.set(made, count, timeUs);
-      return made;
+      // Always a small integer (`| 0` says so to V8): the key keeps it in a field that holds small
+      // integers only, where a number read back from a Float64Array would make it a boxed double.
+      return made | 0;
     }
     let segment = address;
     const room = roomFor(count);
@@ -73,7 +75,7 @@ export class CommitLog {
       this.release(address, room);
     }
     this.set(segment, count, timeUs);
-    return segment;
+    return segment | 0;
   }
 
   private set(address: number, index: number, value: number): void {
@@ -108,7 +110,7 @@ export class CommitLog {
     }
     const address = (this.current << CHUNK_SHIFT) + this.cut;
     this.cut += room;
-    return address;
+    return address | 0;
   }
 
   private release(address: number, room: number): void {
