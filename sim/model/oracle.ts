@@ -87,6 +87,17 @@ export class Oracle {
     this.filledKeys = count > 0 && count <= DENSE_FILL_MAX ? new Array<Key | undefined>(count) : null;
   }
 
+  /**
+   * The array the fill range's Keys sit in by index, for a workload naming keys `prefix<i>` with i below
+   * `count`, all of them in the range: it may look its keys up there (filling a missing one with `key`)
+   * rather than keep an array of its own. Null when the range is kept in the Map or does not cover them.
+   */
+  filledKeysFor(prefix: string, count: number): Array<Key | undefined> | null {
+    const range = this.filled;
+    if (range === null || range.prefix !== prefix || count > range.count) return null;
+    return this.filledKeys;
+  }
+
   /** The one Key object for this name. */
   key(name: string): Key {
     const index = filledIndex(this.filled, name);

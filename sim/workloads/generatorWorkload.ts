@@ -42,7 +42,9 @@ export class GeneratorWorkload implements Workload {
     // used); a larger key space keeps them in a Map, so its memory follows the keys drawn (a dense
     // 10,000,000-key array alone would take 76 MiB before the first request). Inserts grow the key
     // space; an inserted key is resolved when it is first drawn too.
-    const keys: Array<Key | undefined> = count <= DENSE_KEYS_MAX ? new Array(count) : [];
+    // When the keys are a `data.fill` range's, the array is the oracle's own (one slot per key, not two).
+    const keys: Array<Key | undefined> =
+      count <= DENSE_KEYS_MAX ? (oracle.filledKeysFor(prefix, count) ?? new Array(count)) : [];
     const sparseKeys = count <= DENSE_KEYS_MAX ? null : new Map<number, Key>();
     let keySpace = count;
     const keyAt = (index: number): Key => {

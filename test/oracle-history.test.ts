@@ -1,7 +1,7 @@
 // Guards the oracle's commit history (sim/model/commitLog.ts): every version of every key answers the
 // exact time it was committed, however the keys' writes interleave, as segments fill, move to larger
-// ones, are reused from the free lists and outgrow a shared chunk; and the write-behind reservations
-// the oracle keeps beside its keys.
+// ones, are reused from the free lists and outgrow a shared chunk; the write-behind reservations the
+// oracle keeps beside its keys; and the fill range's array of Keys, which a workload may share.
 import { describe, expect, it } from "vitest";
 import { CommitLog, NO_SEGMENT } from "../sim/model/commitLog.ts";
 import { Oracle } from "../sim/model/oracle.ts";
@@ -89,5 +89,17 @@ describe("oracle history", () => {
     oracle.release(a);
     oracle.release(b);
     expect([oracle.pending(a), oracle.pending(b)]).toEqual([0, 0]);
+  });
+
+  it("shares the fill range's array of Keys only with a workload whose keys all lie in the range", () => {
+    const oracle = new Oracle({ prefix: "key:", count: 100, value: "v" });
+    const shared = oracle.filledKeysFor("key:", 100);
+    expect(shared).not.toBeNull();
+    const key = oracle.key("key:42");
+    expect(shared?.[42]).toBe(key);
+    expect(oracle.filledKeysFor("key:", 50)).toBe(shared);
+    expect(oracle.filledKeysFor("key:", 101)).toBeNull();
+    expect(oracle.filledKeysFor("user:", 10)).toBeNull();
+    expect(new Oracle().filledKeysFor("key:", 1)).toBeNull();
   });
 });
