@@ -56,7 +56,7 @@ describe("EventQueue", () => {
           if (o.op === "push") {
             const t = floorUs + o.t;
             const seq = events.length;
-            const handle = q.push(t, o.p, 1, () => seq, undefined, undefined);
+            const handle = q.handle(q.push(t, o.p, 1, () => seq, undefined, undefined));
             events.push({ t, p: o.p, seq, handle, waiting: true });
           } else if (o.op === "cancel") {
             if (events.length === 0) continue;
@@ -91,10 +91,33 @@ describe("EventQueue", () => {
     );
   });
 
+  it("tells a slot's uses apart past its 512th, where handles leave the small integers", () => {
+    const q = new EventQueue();
+    const handles: number[] = [];
+    for (let use = 0; use < 1200; use++) {
+      handles.push(q.handle(q.push(use, 0, 1, () => use, undefined, undefined)));
+      if (use < 1199) {
+        expect(q.peekTimeUs()).toBe(use);
+        q.free(q.pop());
+      }
+    }
+    // One slot served every event, so the last handles are past 2^31 (boxed doubles in V8).
+    expect(new Set(handles.map((h) => h % 2 ** 22)).size).toBe(1);
+    expect(handles.at(-1) as number).toBeGreaterThan(2 ** 31);
+    expect(new Set(handles).size).toBe(handles.length);
+    for (const h of handles.slice(0, -1)) expect(q.slotOf(h)).toBe(-1);
+    const live = q.slotOf(handles.at(-1) as number);
+    expect(live).toBeGreaterThanOrEqual(0);
+    q.kill(live);
+    expect(q.size).toBe(0);
+    expect(q.slotOf(handles.at(-1) as number)).toBe(-1);
+  });
+
   it("keeps order and frees the dead when most of a large heap is cancelled", () => {
     const q = new EventQueue();
     const handles: number[] = [];
-    for (let i = 0; i < 5000; i++) handles.push(q.push(i % 97, 0, 1, () => i, undefined, undefined));
+    for (let i = 0; i < 5000; i++)
+      handles.push(q.handle(q.push(i % 97, 0, 1, () => i, undefined, undefined)));
     for (let i = 0; i < 5000; i++) if (i % 5 !== 0) q.kill(q.slotOf(handles[i] as number));
     expect(q.size).toBe(1000);
     const expected = [...Array(5000).keys()]
@@ -147,7 +170,7 @@ describe("EventQueue as a calendar", () => {
                 floorUs + o.t + ((i * (salt + 1)) % 3 === 0 ? 0 : i),
               );
               const seq = events.length;
-              const handle = q.push(t, o.p, 1, () => seq, undefined, undefined);
+              const handle = q.handle(q.push(t, o.p, 1, () => seq, undefined, undefined));
               events.push({ t, p: o.p, seq, handle, waiting: true });
             }
           } else if (o.op === "cancel") {
@@ -204,10 +227,10 @@ describe("EventQueue as a calendar", () => {
     // shrinks): each rebuild re-links the ties, and reaching them passes a long stretch with no event.
     const farUs = 2 ** 45;
     const tied = [0, 1, 2, 3, 4, 5].map((k) =>
-      q.push(farUs, k % 2 === 0 ? 0 : 1, 1, () => k, undefined, undefined),
+      q.handle(q.push(farUs, k % 2 === 0 ? 0 : 1, 1, () => k, undefined, undefined)),
     );
     const crowd = Array.from({ length: 3000 }, (_, i) =>
-      q.push(10 * i, 0, 1, () => -1, undefined, undefined),
+      q.handle(q.push(10 * i, 0, 1, () => -1, undefined, undefined)),
     );
     for (let i = 0; i < 3000; i++) if (i % 100 !== 0) q.kill(q.slotOf(crowd[i] as number));
     expect(q.size).toBe(36);

@@ -37,6 +37,8 @@ export const PRIORITY_MIN = -8;
 export const PRIORITY_MAX = 7;
 
 const INITIAL_SLOTS = 64;
+/** Slots are made this many at a time, when no free one is left. */
+const SLOTS_BATCH = 64;
 
 /** A slot's kind is 0 when it is free; any other value is the caller's. */
 export const DEAD = 0;
@@ -100,8 +102,8 @@ export class EventQueue {
   }
 
   /**
-   * Queues an event and returns its handle. `kind` (1-255) is stored for the caller, as are `fn`, `arg`
-   * and `value`. The caller has checked timeUs and priority.
+   * Queues an event and returns its slot (handle(slot) is what a caller hands out). `kind` (1-255) is
+   * stored for the caller, as are `fn`, `arg` and `value`. The caller has checked timeUs and priority.
    */
   push(
     timeUs: number,
@@ -111,7 +113,8 @@ export class EventQueue {
     arg: unknown,
     value: unknown,
   ): number {
-    const slot = this.freeCount > 0 ? (this.freeSlots[--this.freeCount] as number) : this.newSlot();
+    if (this.freeCount === 0) this.addSlots();
+    const slot = this.freeSlots[--this.freeCount] as number;
     this.kinds[slot] = kind;
     this.fns[slot] = fn;
     this.args[slot] = arg;
@@ -121,6 +124,16 @@ export class EventQueue {
     if (this.count++ === 0 || timeUs < this.dayEndUs - this.widthUs) this.startDay(timeUs);
     this.link(slot, timeUs, priority);
     if (--this.untilReview <= 0 || this.count > this.growAbove) this.review();
+    return slot;
+  }
+
+  /**
+   * The handle of the event in `slot`. Apart from push() because past a slot's 512th use the handle
+   * is beyond the small integers V8 keeps unboxed: returned from push() it cost a 16-byte heap number
+   * per event whenever push() was not inlined, and most callers never look at it. Computed here it is
+   * dead code when unused.
+   */
+  handle(slot: number): number {
     return (this.generations[slot] as number) * PENDING_EVENTS_MAX + slot;
   }
 
@@ -229,13 +242,22 @@ export class EventQueue {
         // A whole year without an event: look for the earliest one directly.
         this.steps += passed;
         passed = 0;
-        let earliestUs = Number.POSITIVE_INFINITY;
-        for (const at of heads)
-          if (at !== NONE && (times[at] as number) < earliestUs) earliestUs = times[at] as number;
-        day = Math.floor(earliestUs * this.dayScale);
+        day = this.earliestDay();
         dayEndUs = (day + 1) * widthUs;
       }
     }
+  }
+
+  /**
+   * The day of the earliest waiting event, found by looking at every bucket. Apart from nextDay(),
+   * which runs every few events, so that this rare search does not weigh on its compiled code.
+   */
+  private earliestDay(): number {
+    const times = this.times;
+    let earliestUs = Number.POSITIVE_INFINITY;
+    for (const at of this.heads)
+      if (at !== NONE && (times[at] as number) < earliestUs) earliestUs = times[at] as number;
+    return Math.floor(earliestUs * this.dayScale);
   }
 
   /**
@@ -348,27 +370,43 @@ export class EventQueue {
     this.startReview();
   }
 
-  private newSlot(): number {
-    const slot = this.slotsMade;
-    if (slot >= PENDING_EVENTS_MAX) {
+  /**
+   * Makes SLOTS_BATCH new slots and puts them on the free list, the lowest number on top. A batch at a
+   * time so that push() calls this rarely: making one slot per call, it ran on each of the first
+   * pushes, so V8 inlined it (growth of every slot array included) into each compiled copy of push(),
+   * which made them slower to compile while a run warms up.
+   */
+  private addSlots(): void {
+    const made = this.slotsMade;
+    if (made >= PENDING_EVENTS_MAX) {
       throw new SimulationError(
         `more than ${PENDING_EVENTS_MAX} events waiting at once: the scenario schedules work faster than it completes`,
       );
     }
-    this.slotsMade++;
-    if (slot === this.generations.length) {
-      const capacity = slot * 2;
-      this.generations = grown(this.generations, new Float64Array(capacity));
-      this.times = grown(this.times, new Float64Array(capacity));
-      this.priorities = grown(this.priorities, new Int8Array(capacity));
-      this.nexts = grown(this.nexts, new Int32Array(capacity));
-      this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
+    const total = Math.min(PENDING_EVENTS_MAX, made + SLOTS_BATCH);
+    let capacity = this.generations.length;
+    while (capacity < total) capacity *= 2;
+    if (capacity !== this.generations.length) this.grow(capacity);
+    for (let slot = made; slot < total; slot++) {
+      this.kinds.push(DEAD);
+      this.fns.push(null);
+      this.args.push(undefined);
+      this.values.push(undefined);
     }
-    this.kinds.push(DEAD);
-    this.fns.push(null);
-    this.args.push(undefined);
-    this.values.push(undefined);
-    return slot;
+    const freeSlots = this.freeSlots;
+    let freeCount = this.freeCount;
+    for (let slot = total - 1; slot >= made; slot--) freeSlots[freeCount++] = slot;
+    this.freeCount = freeCount;
+    this.slotsMade = total;
+  }
+
+  /** Room for `capacity` slots (a power of two). */
+  private grow(capacity: number): void {
+    this.generations = grown(this.generations, new Float64Array(capacity));
+    this.times = grown(this.times, new Float64Array(capacity));
+    this.priorities = grown(this.priorities, new Int8Array(capacity));
+    this.nexts = grown(this.nexts, new Int32Array(capacity));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
   }
 }
 
