@@ -122,7 +122,7 @@ export class EventQueue {
     this.times[slot] = timeUs;
     this.priorities[slot] = priority;
     if (this.count++ === 0 || timeUs < this.dayEndUs - this.widthUs) this.startDay(timeUs);
-    this.link(slot, timeUs, priority);
+    this.link(slot);
     if (--this.untilReview <= 0 || this.count > this.growAbove) this.review();
     return slot;
   }
@@ -146,7 +146,8 @@ export class EventQueue {
       // The head is its bucket's earliest event; it is the next one if it falls on this day.
       if (timeUs < this.dayEndUs) return timeUs;
     }
-    return this.nextDay();
+    this.nextDay();
+    return this.times[this.heads[this.day & this.mask] as number] as number;
   }
 
   /**
@@ -216,8 +217,12 @@ export class EventQueue {
     this.dayEndUs = (day + 1) * this.widthUs;
   }
 
-  /** Moves on to the first day with an event on it (there is one) and returns that event's time. */
-  private nextDay(): number {
+  /**
+   * Moves on to the first day with an event on it (there is one). It returns nothing, and link() and
+   * linkBefore() take a slot, not its time: past 2^31 µs (36 minutes of virtual time) a time is a
+   * double, which V8 boxes in a fresh heap number whenever it crosses a call that is not inlined.
+   */
+  private nextDay(): void {
     const heads = this.heads;
     const times = this.times;
     const mask = this.mask;
@@ -233,7 +238,7 @@ export class EventQueue {
           this.day = day;
           this.dayEndUs = dayEndUs;
           this.steps += passed;
-          return timeUs;
+          return;
         }
       }
       day++;
@@ -264,7 +269,9 @@ export class EventQueue {
    * Puts `slot` on its day's bucket list behind every event that runs before it or at its time and
    * priority: behind the tail when it can.
    */
-  private link(slot: number, timeUs: number, priority: number): void {
+  private link(slot: number): void {
+    const timeUs = this.times[slot] as number;
+    const priority = this.priorities[slot] as number;
     const bucket = Math.floor(timeUs * this.dayScale) & this.mask;
     const nexts = this.nexts;
     nexts[slot] = NONE;
@@ -281,14 +288,16 @@ export class EventQueue {
       this.tails[bucket] = slot;
       return;
     }
-    this.linkBefore(slot, timeUs, priority, bucket);
+    this.linkBefore(slot, bucket);
   }
 
   /** Puts `slot` somewhere before its bucket's tail: in front of the first event that runs after it. */
-  private linkBefore(slot: number, timeUs: number, priority: number, bucket: number): void {
+  private linkBefore(slot: number, bucket: number): void {
     const times = this.times;
     const nexts = this.nexts;
     const priorities = this.priorities;
+    const timeUs = times[slot] as number;
+    const priority = priorities[slot] as number;
     let prev = NONE;
     let at = this.heads[bucket] as number;
     let walked = 0;
@@ -364,7 +373,7 @@ export class EventQueue {
     for (const slot of slots) {
       const timeUs = this.times[slot] as number;
       if (timeUs < earliestUs) earliestUs = timeUs;
-      this.link(slot, timeUs, this.priorities[slot] as number);
+      this.link(slot);
     }
     this.startDay(n > 0 ? earliestUs : 0);
     this.startReview();
