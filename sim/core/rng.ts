@@ -34,23 +34,28 @@ class AleaStream implements Rng {
     this.s2 = state.s2;
   }
 
-  /** seedrandom's alea `double()`: two steps, 53 bits. */
+  /**
+   * seedrandom's alea `double()`: two steps, 53 bits. Written with each field read and written once,
+   * and Math.floor where seedrandom truncates with `| 0`: the same value here, since t is in
+   * [0, 2091640) and low × 2^21 in [0, 2^21), but one rounding instead of a conversion to an integer
+   * and back on the chain each step waits for. Draws about 10 % faster in `npm run bench:kernel`.
+   */
   next(): number {
+    const s1 = this.s1;
+    const s2 = this.s2;
     // Step one: the high 32 bits.
     let t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
-    this.s0 = this.s1;
-    this.s1 = this.s2;
-    this.c = t | 0;
-    const high = t - this.c;
-    this.s2 = high;
+    const c1 = Math.floor(t);
+    const high = t - c1;
     // Step two: 21 more bits.
-    t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10;
-    this.s0 = this.s1;
-    this.s1 = this.s2;
-    this.c = t | 0;
-    const low = t - this.c;
+    t = 2091639 * s1 + c1 * 2.3283064365386963e-10;
+    const c2 = Math.floor(t);
+    const low = t - c2;
+    this.s0 = s2;
+    this.s1 = high;
     this.s2 = low;
-    return high + ((low * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
+    this.c = c2;
+    return high + Math.floor(low * 0x200000) * 1.1102230246251565e-16; // 2^-53
   }
 }
 
