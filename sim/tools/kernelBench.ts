@@ -18,13 +18,14 @@ const PROCS_MAX = 1_000_000;
 const EVENTS_MAX = 1_000_000_000;
 
 /**
- * V8 options for this benchmark alone. A run this short is mostly V8 warming up, and on a shared
+ * V8 options for this benchmark alone. Much of a run this short is V8 warming up, and on a shared
  * machine with two cores its background threads wait for a core: the optimised code for the loop came
  * tens of milliseconds late while the loop ran in the interpreter, and a scavenge waited for its
- * helpers. With the work done on the main thread as it is asked for, 1,000,000 events took 0.12 - 0.17 s
- * instead of 0.21 - 0.29 s (median of 8 runs, alternating). V8 reads this option only at start-up, so
- * the script runs itself again with it when it is missing. The launcher keeps V8's defaults: a long
- * simulation amortises its warm-up, and its bundle has far more to compile.
+ * parallel tasks. With that work done on the main thread as it is asked for, 1,000,000 events took 0.12
+ * to 0.14 s instead of 0.21 to 0.23 s (the best of 8 alternating runs; medians 0.17 to 0.25 s against
+ * 0.26 to 0.29 s). V8 reads this option only at start-up, so the script runs itself again with it when
+ * it is missing. The launcher keeps V8's defaults: a long simulation amortises its warm-up, and its
+ * bundle has far more to compile.
  */
 const V8_OPTIONS = ["--single-threaded"];
 if (!V8_OPTIONS.every((option) => process.execArgv.includes(option))) {
