@@ -100,7 +100,7 @@ export class Recorder implements Tally, OperationSink {
         }
       }
     }
-    state.interval.recordRead(servedFrom, latencyUs, ageUs, valueBytes(value));
+    state.interval.recordRead(servedFrom, latencyUs, ageUs, this.bytesOf(value));
     this.trace?.add(op.opId, {
       startUs,
       node: state.name,
@@ -114,6 +114,21 @@ export class Recorder implements Tally, OperationSink {
       latencyUs,
     });
   }
+
+  /**
+   * A value's UTF-8 length. Most reads return a value shared by many keys (the fill value) or the one
+   * just returned by the read before, so the last one is remembered rather than counted again.
+   */
+  private bytesOf(value: string | null): number {
+    if (value !== this.lastValue) {
+      this.lastValue = value;
+      this.lastValueBytes = valueBytes(value);
+    }
+    return this.lastValueBytes;
+  }
+
+  private lastValue: string | null = null;
+  private lastValueBytes = 0;
 
   /** A write was acknowledged at nowUs. */
   write(op: Operation, nowUs: number): void {

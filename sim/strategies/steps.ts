@@ -16,17 +16,26 @@ export function startRead(world: World, node: SimNode, key: Key, done: OpDone | 
   const opId = world.nextOpId();
   const nowUs = world.scheduler.nowUs;
   const hit = node.cache === null ? undefined : node.cache.get(key.name, nowUs);
+  if (hit === undefined) {
+    const op = spareOps.pop()?.renew(node, key, opId, nowUs) ?? new Operation(node, key, opId, nowUs);
+    op.versionAtStart = key.version;
+    if (done !== undefined) op.done = done;
+    return op;
+  }
   // About half the reads end here. Nothing keeps a local hit's operation once finishRead returns (the
-  // recorder copies what it keeps), so one object serves them all instead of one per read.
-  const op =
-    hit === undefined
-      ? (spareOps.pop()?.renew(node, key, opId, nowUs) ?? new Operation(node, key, opId, nowUs))
-      : localHit.renew(node, key, opId, nowUs);
+  // recorder copies what it keeps), so one object serves them all instead of one per read. Only what
+  // a finished read is judged by is set: nothing on this path writes the other fields, so they keep
+  // the values the constructor gave them.
+  const op = localHit;
+  op.node = node;
+  op.key = key;
+  op.opId = opId;
+  op.startUs = nowUs;
+  op.epoch = node.epoch;
   op.versionAtStart = key.version;
-  if (done !== undefined) op.done = done;
-  if (hit === undefined) return op;
   op.value = hit.value;
   op.version = hit.version;
+  op.done = done === undefined ? null : done;
   finishRead(world, op, "local");
   return null;
 }
