@@ -7,10 +7,15 @@ import murmurhash from "murmurhash";
 // first request (and every frequency-sketch update) hashes, so the bytes go into one reused buffer.
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(256);
+/** Views of scratch's first n bytes by n, made once each: a view is an object, and this runs per key. */
+let views: Array<Uint8Array | undefined> = [];
 
 export function hash32(text: string): number {
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  if (text.length * 3 > scratch.length) {
+    scratch = new Uint8Array(text.length * 3);
+    views = [];
+  }
   let written = 0;
   // Keys are nearly always ASCII: copy those bytes here rather than cross into the encoder.
   for (; written < text.length; written++) {
@@ -21,7 +26,12 @@ export function hash32(text: string): number {
     }
     scratch[written] = code;
   }
-  return murmurhash.v3(scratch.subarray(0, written), 0) >>> 0;
+  let view = views[written];
+  if (view === undefined) {
+    view = scratch.subarray(0, written);
+    views[written] = view;
+  }
+  return murmurhash.v3(view, 0) >>> 0;
 }
 
 export class HashRing<Shard> {

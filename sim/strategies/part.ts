@@ -21,7 +21,10 @@ export interface GlobalAccess {
 
 /** How nodes' own caches learn of a write. */
 export interface NearMode {
-  /** The write `op` has been acknowledged at its node (op.version is its version). */
+  /**
+   * The write `op` has been acknowledged at its node (op.version is its version). The operation may be
+   * reused once this returns: work that goes on later takes a copy (steps.background).
+   */
   written(op: Operation): void;
 }
 
