@@ -24,6 +24,7 @@ export class MemoryRecordStore implements RecordStore {
   readonly description = "in-process SQLite (sql.js)";
   private readonly db: Database;
   private readonly selectStmt: Statement;
+  private readonly versionStmt: Statement;
   private readonly updateStmt: Statement;
   private readonly insertStmt: Statement;
   /** The `data.fill` range, which has no rows; consulted only for a key that has none. */
@@ -34,7 +35,7 @@ export class MemoryRecordStore implements RecordStore {
    * keeps nothing, so the point reads and writes need not make an array each.
    */
   private readonly keyParam: [string] = [""];
-  private readonly updateParams: [string, string] = ["", ""];
+  private readonly updateParams: [string, number, string] = ["", 0, ""];
   private readonly insertParams: [string, string, number] = ["", "", 0];
 
   private constructor(SQL: SqlJsStatic) {
@@ -46,7 +47,8 @@ export class MemoryRecordStore implements RecordStore {
     const sql = recordSql("records");
     this.db.run(sql.create);
     this.selectStmt = this.db.prepare(sql.select);
-    this.updateStmt = this.db.prepare(sql.update);
+    this.versionStmt = this.db.prepare(sql.selectVersion);
+    this.updateStmt = this.db.prepare(sql.updateAt);
     this.insertStmt = this.db.prepare(sql.insertAt);
   }
 
@@ -99,19 +101,35 @@ export class MemoryRecordStore implements RecordStore {
 
   write(key: string, value: string): number {
     if (!this.inTransaction) this.begin();
+    // The row's version, then the row rewritten at the next one: nothing runs in between (see
+    // recordSql's selectVersion).
+    const select = this.versionStmt;
+    const keyParam = this.keyParam;
+    keyParam[0] = key;
+    select.bind(keyParam);
+    let current = 0;
+    try {
+      if (select.step()) current = select.get()[0] as number;
+    } finally {
+      select.reset();
+    }
+    if (current === 0) {
+      const version = firstWrittenVersion(this.filled, key);
+      this.insertRow(key, value, version);
+      return version;
+    }
     const update = this.updateStmt;
     const params = this.updateParams;
     params[0] = value;
-    params[1] = key;
+    params[1] = current + 1;
+    params[2] = key;
     update.bind(params);
     try {
-      if (update.step()) return update.get()[0] as number;
+      update.step();
     } finally {
       update.reset();
     }
-    const version = firstWrittenVersion(this.filled, key);
-    this.insertRow(key, value, version);
-    return version;
+    return current + 1;
   }
 
   private begin(): void {
@@ -138,6 +156,7 @@ export class MemoryRecordStore implements RecordStore {
     if (this.closed) return;
     this.closed = true;
     this.selectStmt.free();
+    this.versionStmt.free();
     this.updateStmt.free();
     this.insertStmt.free();
     this.db.close();

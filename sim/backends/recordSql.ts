@@ -26,6 +26,12 @@ export function recordSql(table: string) {
     // Parameters: value, key. Most writes hit an existing row; trying the update first is about 40 %
     // faster than an upsert in sql.js. When it changes no row, `insertAt` creates the key's row.
     update: `UPDATE ${t} SET value = ?, version = version + 1 WHERE key = ? RETURNING version`,
+    // A write in two plain statements, for a store that runs nothing between them (one connection, one
+    // caller, synchronous): the key's version, then `updateAt` with the next one (parameters: value,
+    // version, key) or `insertAt` for a key without a row. In sql.js this is 10-30 % cheaper than
+    // `update` and its RETURNING clause, whose rows SQLite buffers in a table of their own.
+    selectVersion: `SELECT version FROM ${t} WHERE key = ?`,
+    updateAt: `UPDATE ${t} SET value = ?, version = ? WHERE key = ?`,
     // Parameters: key, value, version of a first write (firstWrittenVersion's).
     upsert:
       `INSERT INTO ${t} (key, value, version) VALUES (?, ?, ?) ` +
