@@ -34,10 +34,16 @@ export class ZipfSampler {
     readonly s: number,
   ) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Zipf needs n >= 1, got ${n}`);
+    // (k + 1)^s once per rank (a large key space spends most of its set-up here), kept in scaled until
+    // the sum is known; the arithmetic is otherwise as it always was, so the tables are unchanged.
     const scaled = new Float64Array(n);
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += 1 / (k + 1) ** s;
-    for (let k = 0; k < n; k++) scaled[k] = n / (k + 1) ** s / sum;
+    for (let k = 0; k < n; k++) {
+      const power = (k + 1) ** s;
+      scaled[k] = power;
+      sum += 1 / power;
+    }
+    for (let k = 0; k < n; k++) scaled[k] = n / (scaled[k] as number) / sum;
     this.weightSum = sum;
     const keep = new Float64Array(n);
     const alias = new Int32Array(n);

@@ -17,6 +17,7 @@
 //   the policy's admission filter turns away: both count under `rejections`.
 // - `delete` and `clear` are not evictions.
 import type { Rng } from "../core/rng.ts";
+import { EntryIndex, nameHash } from "./entryIndex.ts";
 import {
   type CacheEntry,
   CacheNode,
@@ -71,7 +72,7 @@ export class LocalCache implements PolicyHost {
   private readonly entriesMax: number;
   private readonly byBytes: boolean;
   private readonly ttlUs: number;
-  private readonly entries = new Map<string, CacheNode>();
+  private readonly entries = new EntryIndex();
   readonly policy: EvictionPolicy;
   usedUnits = 0;
   /** Entries pushed out to make room. */
@@ -123,7 +124,7 @@ export class LocalCache implements PolicyHost {
   }
 
   has(key: string): boolean {
-    return this.entries.has(key);
+    return this.entries.get(key, nameHash(key)) !== undefined;
   }
 
   /**
@@ -131,7 +132,7 @@ export class LocalCache implements PolicyHost {
    * once it is evicted: read what you need from it before the next `set` on this cache.
    */
   get(key: string, nowUs: number): CacheEntry | undefined {
-    const node = this.entries.get(key);
+    const node = this.entries.get(key, nameHash(key));
     if (node === undefined) return undefined;
     if (nowUs >= node.expiresAtUs) {
       this.policy.onRemove(node);
@@ -151,7 +152,8 @@ export class LocalCache implements PolicyHost {
    */
   set(key: string, value: string | null, version: number, nowUs: number, sizeBytes = -1): boolean {
     const expiresAtUs = this.ttlUs > 0 ? nowUs + this.ttlUs : Number.POSITIVE_INFINITY;
-    const existing = this.entries.get(key);
+    const hash = nameHash(key);
+    const existing = this.entries.get(key, hash);
     if (existing !== undefined) {
       const bytes = sizeBytes >= 0 ? sizeBytes : this.byBytes ? valueBytes(value) : -1;
       if (!this.byBytes || bytes === existing.bytes) {
@@ -186,6 +188,7 @@ export class LocalCache implements PolicyHost {
       node.slot = -1;
       node.stamp = 0;
     }
+    node.hash = hash;
     const policy = this.policy;
     if (node.units > this.capacityUnits || !policy.canInsert(node)) {
       this.rejections++;
@@ -195,7 +198,7 @@ export class LocalCache implements PolicyHost {
     if (policy.insertsFirst) {
       this.admit(node);
       while (this.usedUnits > this.capacityUnits || this.entries.size > this.entriesMax) this.evictOne(node);
-      return this.entries.get(key) === node;
+      return this.entries.get(key, hash) === node;
     }
     while (this.usedUnits + node.units > this.capacityUnits || this.entries.size >= this.entriesMax)
       this.evictOne(node);
@@ -205,7 +208,7 @@ export class LocalCache implements PolicyHost {
 
   /** Removes the entry if present (an invalidation); not counted as an eviction. */
   delete(key: string): boolean {
-    const node = this.entries.get(key);
+    const node = this.entries.get(key, nameHash(key));
     if (node === undefined) return false;
     this.policy.onRemove(node);
     this.drop(node);
@@ -221,7 +224,7 @@ export class LocalCache implements PolicyHost {
 
   /** Cached keys in no particular order (for tests). */
   keys(): string[] {
-    return [...this.entries.keys()];
+    return Array.from(this.entries.values(), (node) => node.key);
   }
 
   // PolicyHost
@@ -238,7 +241,7 @@ export class LocalCache implements PolicyHost {
   }
 
   private admit(node: CacheNode): void {
-    this.entries.set(node.key, node);
+    this.entries.add(node);
     this.usedUnits += node.units;
     this.policy.onInsert(node);
   }
@@ -251,7 +254,7 @@ export class LocalCache implements PolicyHost {
   }
 
   private drop(node: CacheNode): void {
-    this.entries.delete(node.key);
+    this.entries.remove(node);
     this.usedUnits -= node.units;
   }
 

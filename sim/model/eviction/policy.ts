@@ -31,6 +31,8 @@ export class CacheNode implements CacheEntry {
   slot = -1;
   /** A policy-defined order among equal ranks (GDSF: when the entry was last accessed). */
   stamp = 0;
+  /** The key's hash in the cache's index (entryIndex.ts), kept so that removal need not hash again. */
+  hash = 0;
 
   constructor(
     public key: string,
