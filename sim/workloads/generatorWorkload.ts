@@ -92,30 +92,6 @@ export class GeneratorWorkload implements Workload {
       strategy.write(node, keyAt(index), value(node), done);
     };
 
-    // The mixes other than reads and updates, out of issue(): issue stays small enough for V8 to inline
-    // the draw that picks the operation, whose number would otherwise be boxed on the heap once a request.
-    const rare = (node: SimNode, u: number, done: (() => void) | undefined) => {
-      if (u < insertCut) {
-        write(node, count + inserted++, done);
-      } else if (u < scanCut) {
-        // A scan is `length` reads of consecutive keys, all issued now (a multi-get); it is done when
-        // the last of them is. Past the end of the key space it wraps round to key 0.
-        const first = sampler.next();
-        const length = uniformInt(
-          scanRng as NonNullable<typeof scanRng>,
-          spec.scanLength.min,
-          spec.scanLength.max,
-        );
-        const space = count + inserted;
-        let pending = length;
-        const oneDone = done === undefined ? undefined : () => --pending === 0 && done();
-        for (let i = 0; i < length; i++) strategy.read(node, keyAt((first + i) % space), oneDone);
-      } else {
-        const index = sampler.next();
-        strategy.read(node, keyAt(index), () => write(node, index, done));
-      }
-    };
-
     driver.start(scheduler, {
       requestsMax: spec.requests > 0 ? spec.requests : Number.POSITIVE_INFINITY,
       issue(index, done) {
@@ -123,9 +99,29 @@ export class GeneratorWorkload implements Workload {
           ? (nodes[index % nodes.length] as SimNode)
           : (nodes[uniformInt(nodePick, 0, nodes.length - 1)] as SimNode);
         const u = opPick.next();
-        if (u < readCut) strategy.read(node, keyAt(sampler.next()), done);
-        else if (u < updateCut) write(node, sampler.next(), done);
-        else rare(node, u, done);
+        if (u < readCut) {
+          strategy.read(node, keyAt(sampler.next()), done);
+        } else if (u < updateCut) {
+          write(node, sampler.next(), done);
+        } else if (u < insertCut) {
+          write(node, count + inserted++, done);
+        } else if (u < scanCut) {
+          // A scan is `length` reads of consecutive keys, all issued now (a multi-get); it is done when
+          // the last of them is. Past the end of the key space it wraps round to key 0.
+          const first = sampler.next();
+          const length = uniformInt(
+            scanRng as NonNullable<typeof scanRng>,
+            spec.scanLength.min,
+            spec.scanLength.max,
+          );
+          const space = count + inserted;
+          let pending = length;
+          const oneDone = done === undefined ? undefined : () => --pending === 0 && done();
+          for (let i = 0; i < length; i++) strategy.read(node, keyAt((first + i) % space), oneDone);
+        } else {
+          const index = sampler.next();
+          strategy.read(node, keyAt(index), () => write(node, index, done));
+        }
         return true;
       },
     });
