@@ -147,7 +147,8 @@ async function runCommand(args: {
   if (scenario.backend.mode === "live") say(`backends: ${result.backends.cache}; ${result.backends.records}`);
 
   say("");
-  say(summaryTable(readFileSync(path.join(outDir, "summary.csv"), "utf8")));
+  // Drawn only to be shown: a table of every column costs tens of milliseconds of text measuring.
+  if (!args.quiet) say(summaryTable(readFileSync(path.join(outDir, "summary.csv"), "utf8")));
   say("");
   say(
     `virtual time ${result.stats.endUs}us (${result.stats.endReason === "idle" ? "no work left" : "scenario duration"}), ` +
