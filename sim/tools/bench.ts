@@ -13,7 +13,9 @@ import { knownNames } from "../scenario/knownNames.ts";
 import { loadScenario } from "../scenario/load.ts";
 import type { Scenario } from "../sections/registry.ts";
 import { ScenarioError } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import { isScript } from "../spec/types.ts";
+import { usageFailure, wholeNumbers } from "./benchOptions.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")
@@ -29,6 +31,8 @@ const args = await yargs(hideBin(process.argv))
     describe: "run against the live backends configured in .env",
   })
   .option("out", { type: "string", describe: "report folder (default: a temporary folder)" })
+  .check(wholeNumbers({ requests: [1, LIMITS.requests] }))
+  .fail(usageFailure)
   .strict()
   .help()
   .parseAsync();

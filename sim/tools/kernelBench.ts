@@ -10,6 +10,7 @@ import { exponential } from "../core/distributions.ts";
 import { type Rng, RngStreams } from "../core/rng.ts";
 import { Scheduler } from "../core/scheduler.ts";
 import { Stopwatch } from "../report/stopwatch.ts";
+import { usageFailure, wholeNumbers } from "./benchOptions.ts";
 
 /** A virtual second in the kernel's unit. */
 const SECOND_US = 1_000_000;
@@ -45,18 +46,8 @@ const args = await yargs(hideBin(process.argv))
     describe: `timeouts to fire in total (1 to ${EVENTS_MAX})`,
   })
   .option("seed", { type: "number", default: 1, describe: "root seed" })
-  .check((a) => {
-    for (const [name, max] of [
-      ["procs", PROCS_MAX],
-      ["events", EVENTS_MAX],
-    ] as const) {
-      const value = a[name];
-      if (!(Number.isInteger(value) && value >= 1 && value <= max))
-        throw new Error(`--${name}: expected a whole number from 1 to ${max}, found ${value}`);
-    }
-    if (!Number.isSafeInteger(a.seed) || a.seed < 0) throw new Error(`--seed: expected a whole number ≥ 0`);
-    return true;
-  })
+  .check(wholeNumbers({ procs: [1, PROCS_MAX], events: [1, EVENTS_MAX], seed: [0, Number.MAX_SAFE_INTEGER] }))
+  .fail(usageFailure)
   .strict()
   .help()
   .parseAsync();

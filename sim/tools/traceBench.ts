@@ -17,8 +17,15 @@ import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
+import { LIMITS } from "../spec/limits.ts";
 import { workloadKinds } from "../workloads/kinds.ts";
 import { openTrace } from "../workloads/traceWorkload.ts";
+import { usageFailure, wholeNumbers } from "./benchOptions.ts";
+
+/** Timed runs at most: each replays the whole trace. */
+const RUNS_MAX = 100;
+/** A generated trace is built as one text in memory; V8 caps a string at about 512 MiB. */
+const GENERATED_REQUESTS_MAX = 20_000_000;
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench:trace --")
@@ -41,6 +48,15 @@ const args = await yargs(hideBin(process.argv))
     default: 2,
     describe: "timed runs (the best is reported; the machine is shared)",
   })
+  .check(
+    wholeNumbers({
+      requests: [1, GENERATED_REQUESTS_MAX],
+      keys: [1, LIMITS.keyCount],
+      capacity: [1, LIMITS.cacheCapacity],
+      runs: [1, RUNS_MAX],
+    }),
+  )
+  .fail(usageFailure)
   .strict()
   .help()
   .parseAsync();
