@@ -14,7 +14,8 @@ import { SOURCE_DIR } from "./sourceStamp.js";
  *    it is used. What the mock does is unchanged.
  *  - ioredis-mock's tables for the COMMAND command (`command-docs.json`, `command-info.json`): 280 KB,
  *    which it requires only when that command is sent.
- * Each is found at run time from where ioredis-mock is installed, as ioredis-mock itself would find it.
+ * Each is found at run time from where ioredis-mock is installed, as ioredis-mock itself would find it
+ * (its tables by the package's own name, which resolves to the same folder).
  */
 const AT_FIRST_USE = new Map([
   ["fengari", "fengari"],
@@ -39,15 +40,13 @@ export const atFirstUse = {
       const find =
         `const { createRequire } = require("node:module");\n` +
         `const fromMock = createRequire(require.resolve("ioredis-mock"));\n` +
-        `const load = () => fromMock(${JSON.stringify(args.path.startsWith("ioredis-mock/") ? args.path.replace(/^ioredis-mock\//, "../") : args.path)});\n`;
-      const isData = args.path.endsWith(".json");
-      return {
-        resolveDir: SOURCE_DIR,
-        loader: "js",
-        contents: isData
-          ? `${find}module.exports = load();\n`
-          : `${find}const { lazyPackage } = require(${JSON.stringify(LAZY_PACKAGE_FILE)});\nmodule.exports = lazyPackage(load);\n`,
-      };
+        `const load = () => fromMock(${JSON.stringify(args.path)});\n`;
+      // A table is required where the command needs it, so it loads then; a package is taken apart
+      // when the mock loads, so it is a stand-in until a part of it is used.
+      const exported = args.path.endsWith(".json")
+        ? "load()"
+        : `require(${JSON.stringify(LAZY_PACKAGE_FILE)}).lazyPackage(load)`;
+      return { resolveDir: SOURCE_DIR, loader: "js", contents: `${find}module.exports = ${exported};\n` };
     });
   },
 };

@@ -61,9 +61,10 @@ const localHit = new Operation(
 /**
  * Operations that finished with nothing left holding them (see releaseOp), for startRead and
  * startWrite to reuse: a read past the node's cache is the request path's largest allocation (about
- * 240 bytes), and it dies a few virtual milliseconds later, so reusing it keeps about a fifth of a
- * run's allocation off the garbage collector (a write's, with its value, about 340 bytes). Shared by every run in the process, as localHit is: renew makes an operation
- * new again whoever used it last. Bounded, although the reads in flight at once are what it holds.
+ * 240 bytes; a write's, with its value, about 340), and it dies a few virtual milliseconds later, so
+ * reusing it keeps about a fifth of a run's allocation off the garbage collector. Shared by every run
+ * in the process, as localHit is: renew makes an operation new again whoever used it last. Bounded,
+ * although the reads in flight at once are what it holds.
  */
 const spareOps: Operation[] = [];
 const SPARE_OPS_MAX = 1024;
