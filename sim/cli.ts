@@ -179,6 +179,24 @@ async function runCommand(args: {
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
+/** The part of yargs' internals keepHelpUnrendered reaches (yargs 18's usage.js; not in its types). */
+interface YargsUsageInternals {
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
+/**
+ * yargs renders a command's whole help text each time the command runs (command.js calls
+ * `cacheHelpMessage` as the handler starts), to have it if the command fails later. Ours never shows
+ * help once a command has started: the `.fail` handler rethrows a command's errors without it, and help
+ * is shown only for a bad command line, which fails before any command runs. The rendering measures
+ * every cell with string-width, whose Intl.Segmenter loads ICU's break-iterator data: about 2 MiB of
+ * every run's peak memory, for text nobody reads. `--help` renders as before.
+ */
+function keepHelpUnrendered(parser: unknown): void {
+  const usage = (parser as YargsUsageInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
+}
+
 async function main(): Promise<number> {
   let exitCode = EXIT_OK;
   // Commands under sim/commands/ report their exit code through this.
@@ -282,6 +300,7 @@ async function main(): Promise<number> {
       throw new UsageError(message);
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
+  keepHelpUnrendered(parser);
   await parser.parseAsync();
   return exitCode;
 }
