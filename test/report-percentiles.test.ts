@@ -1,5 +1,6 @@
-// Guards exact percentiles: the histogram agrees with nearest rank on a sorted array for any values,
-// merging and resetting keep it exact, and a constant-latency run reports the exact hop sum.
+// Guards exact percentiles: the histogram (paged or packed) agrees with nearest rank on a sorted array for
+// any values, merging and resetting keep it exact, the two layouts never mix, and a constant-latency run
+// reports the exact hop sum.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ExactHistogram } from "../sim/core/exactHistogram.ts";
@@ -22,13 +23,14 @@ const microseconds = fc.oneof(
   fc.integer({ min: 0, max: 366 * 24 * 3_600_000_000 }),
 );
 
-function histogramOf(values: readonly number[]): ExactHistogram {
-  const h = new ExactHistogram();
-  for (const v of values) h.record(v);
-  return h;
-}
+// Both layouts: values below 16 ms counted in pages, or packed like the larger ones.
+describe.each(["paged", "packed"] as const)("ExactHistogram, %s", (layout) => {
+  const histogramOf = (values: readonly number[]): ExactHistogram => {
+    const h = new ExactHistogram(layout);
+    for (const v of values) h.record(v);
+    return h;
+  };
 
-describe("ExactHistogram", () => {
   it("gives the nearest-rank percentile of a sorted array, and the exact count and maximum", () => {
     fc.assert(
       fc.property(fc.array(microseconds, { minLength: 1, maxLength: 300 }), (values) => {
@@ -105,7 +107,7 @@ describe("ExactHistogram", () => {
     );
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
-        let h = new ExactHistogram();
+        let h = new ExactHistogram(layout);
         let all: number[] = [];
         for (const s of steps) {
           if (s.kind === "record") {
@@ -146,8 +148,8 @@ describe("ExactHistogram", () => {
         fc.array(microseconds, { maxLength: 30 }),
         fc.array(microseconds, { maxLength: 30 }),
         (values, extra, another) => {
-          const parts = values.map(histogramOf);
-          const sum = ExactHistogram.sumOf(parts);
+          const parts = values.map((v) => histogramOf(v));
+          const sum = ExactHistogram.sumOf(parts, layout);
           const all = values.flat();
           expect(sum.count).toBe(all.length);
           expect(sum.max).toBe(all.length === 0 ? 0 : Math.max(...all));
@@ -155,7 +157,7 @@ describe("ExactHistogram", () => {
             expect(sum.percentile(p), `p${p}`).toBe(all.length === 0 ? undefined : nearestRank(all, p));
           }
           // A sum of a sum, then changed by recording and by merging: the parts never move.
-          const outer = ExactHistogram.sumOf([sum, histogramOf(another)]);
+          const outer = ExactHistogram.sumOf([sum, histogramOf(another)], layout);
           for (const v of extra) outer.record(v);
           const everything = [...all, ...another, ...extra];
           expect(outer.count).toBe(everything.length);
@@ -168,7 +170,7 @@ describe("ExactHistogram", () => {
             expect(part.count).toBe(values[i]?.length);
             if (part.count > 0) expect(part.percentile(50)).toBe(nearestRank(values[i] as number[], 50));
           });
-          const merged = new ExactHistogram();
+          const merged = new ExactHistogram(layout);
           merged.add(sum);
           expect(merged.count).toBe(all.length);
           if (all.length > 0) expect(merged.percentile(99)).toBe(nearestRank(all, 99));
@@ -202,7 +204,7 @@ describe("ExactHistogram", () => {
     };
     fc.assert(
       fc.property(fc.array(chunk, { minLength: 1, maxLength: 8 }), (chunks) => {
-        const h = new ExactHistogram();
+        const h = new ExactHistogram(layout);
         let all: number[] = [];
         const parts: ExactHistogram[] = [];
         for (const { how, values } of chunks) {
@@ -221,10 +223,10 @@ describe("ExactHistogram", () => {
           all = [...all, ...values];
         }
         expectPercentiles(h, all, "recorded and added");
-        const sum = ExactHistogram.sumOf(parts);
+        const sum = ExactHistogram.sumOf(parts, layout);
         const everything = chunks.flatMap((c) => c.values);
         expectPercentiles(sum, everything, "sum");
-        const merged = new ExactHistogram();
+        const merged = new ExactHistogram(layout);
         merged.add(sum);
         merged.add(h);
         expectPercentiles(merged, [...everything, ...all], "sum added to another");
@@ -235,20 +237,20 @@ describe("ExactHistogram", () => {
 
   it("reports a constant exactly, including values HdrHistogram rounded up", () => {
     for (const value of [0, 2047, 2048, 4000, 6000, 14_000, 1_000_000, 3_600_000_000]) {
-      const h = new ExactHistogram();
+      const h = new ExactHistogram(layout);
       for (let i = 0; i < 1000; i++) h.record(value);
       for (const p of PERCENTILES) expect(h.percentile(p)).toBe(value);
     }
   });
 
   it.each([6000, 30_000_000])("counts beyond 2^32 of one value (%i) without wrapping", (value) => {
-    const big = new ExactHistogram();
+    const big = new ExactHistogram(layout);
     big.record(value);
-    const doubled = new ExactHistogram();
+    const doubled = new ExactHistogram(layout);
     // 33 doublings by merging a histogram into a copy of itself: 2^33 values of one value.
     doubled.add(big);
     for (let i = 0; i < 33; i++) {
-      const copy = new ExactHistogram();
+      const copy = new ExactHistogram(layout);
       copy.add(doubled);
       doubled.add(copy);
     }
@@ -259,12 +261,25 @@ describe("ExactHistogram", () => {
   });
 
   it("refuses values that are not non-negative integers (a bug upstream, not data)", () => {
-    const h = new ExactHistogram();
+    const h = new ExactHistogram(layout);
     for (const bad of [-1, 1.5, Number.NaN, 2 ** 53, Number.POSITIVE_INFINITY]) {
       expect(() => h.record(bad), String(bad)).toThrow(/non-negative integers/);
     }
     expect(() => histogramOf([1]).percentile(0)).toThrow(RangeError);
     expect(() => histogramOf([1]).percentile(101)).toThrow(RangeError);
+  });
+});
+
+describe("ExactHistogram layouts", () => {
+  it("refuse to be combined: a paged histogram's packed values all lie above its pages", () => {
+    const paged = new ExactHistogram("paged");
+    const packed = new ExactHistogram("packed");
+    paged.record(5);
+    packed.record(5);
+    expect(() => paged.add(packed)).toThrow(/cannot combine a packed histogram with a paged one/);
+    expect(() => packed.add(paged)).toThrow(/cannot combine a paged histogram with a packed one/);
+    expect(() => ExactHistogram.sumOf([paged, packed], "paged")).toThrow(/cannot combine/);
+    expect(ExactHistogram.sumOf([packed], "packed").percentile(50)).toBe(5);
   });
 });
 

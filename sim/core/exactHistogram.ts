@@ -20,6 +20,9 @@
 //   O(log n) runs. A read merges the stack into one run first, in one pass. The pending buffer holds
 //   a sixteenth of what is kept (at least PENDING_MIN): raw values cost 4 bytes each (8 once one
 //   reaches 2^32), so a larger one would cost more than the values it waits to pack.
+// A histogram made with the "packed" layout keeps every value the second way: for values spread over a
+// whole TTL (staleness ages), the few that fall below DENSE_LIMIT would each bring a page of their own,
+// 2 KiB for two or three values, and every node's histogram had most of its 64 pages that way.
 //
 // Percentiles use the nearest-rank definition: pXX is the smallest recorded value v such that at least
 // ⌈XX/100 · N⌉ of the N recorded values are ≤ v. It is always one of the recorded values, so a constant
@@ -48,7 +51,15 @@ const NO_VALUES: Column = new Uint32Array(0);
 /** A sum of more parts than this is merged at once: reading it part by part costs O(parts) a value. */
 const SUM_PARTS_MAX = 16;
 
+/**
+ * Where a histogram keeps values below DENSE_LIMIT: counted in pages ("paged", for latencies, which
+ * crowd there) or packed like the larger ones ("packed", for values that are sparse everywhere).
+ */
+export type HistogramLayout = "paged" | "packed";
+
 export class ExactHistogram {
+  /** Values below this are counted in pages: DENSE_LIMIT, or 0 for the packed layout. */
+  private readonly denseLimit: number;
   /** Number of values recorded. */
   count = 0;
   /** Largest value recorded; 0 when empty. */
@@ -83,13 +94,18 @@ export class ExactHistogram {
    */
   private parts: readonly ExactHistogram[] | null = null;
 
+  constructor(readonly layout: HistogramLayout = "paged") {
+    this.denseLimit = layout === "paged" ? DENSE_LIMIT : 0;
+  }
+
   /**
    * A histogram holding the values of all the parts, for a total over many kept histograms: it costs
    * no copy of their values until it is changed, so a run's total row does not double the memory of
-   * its nodes' rows. The parts must not change while the sum is read.
+   * its nodes' rows. The parts must not change while the sum is read, and all have `layout`.
    */
-  static sumOf(parts: readonly ExactHistogram[]): ExactHistogram {
-    const sum = new ExactHistogram();
+  static sumOf(parts: readonly ExactHistogram[], layout: HistogramLayout = "paged"): ExactHistogram {
+    const sum = new ExactHistogram(layout);
+    for (const h of parts) sum.checkLayout(h);
     const kept = parts.flatMap((h) => (h.parts !== null ? h.parts : h.count > 0 ? [h] : []));
     if (kept.length > SUM_PARTS_MAX) {
       for (const h of kept) sum.add(h);
@@ -107,7 +123,7 @@ export class ExactHistogram {
     if (this.parts !== null) this.mergeParts();
     this.count++;
     if (value > this.max) this.max = value;
-    if (value < DENSE_LIMIT && (value | 0) === value && value >= 0) {
+    if (value < this.denseLimit && (value | 0) === value && value >= 0) {
       this.countDense(value, 1);
     } else {
       if (!Number.isSafeInteger(value) || value < 0) {
@@ -124,6 +140,7 @@ export class ExactHistogram {
    * O(log n) re-encodings of each large one, amortised.
    */
   add(other: ExactHistogram): void {
+    this.checkLayout(other);
     if (other.count === 0) return;
     if (other.parts !== null) {
       for (const part of other.parts) this.add(part);
@@ -131,7 +148,7 @@ export class ExactHistogram {
     }
     if (this.parts !== null) this.mergeParts();
     if (other === this) {
-      const copy = new ExactHistogram();
+      const copy = new ExactHistogram(this.layout);
       copy.add(this);
       this.add(copy);
       return;
@@ -186,6 +203,16 @@ export class ExactHistogram {
     return (this.runs[0] as PackedCounts).atRank(rank - this.denseCount);
   }
 
+  /**
+   * Histograms of two layouts cannot be combined: in a paged one every packed value is at least
+   * DENSE_LIMIT, which a packed one's values need not be.
+   */
+  private checkLayout(other: ExactHistogram): void {
+    if (other.layout !== this.layout) {
+      throw new Error(`cannot combine a ${other.layout} histogram with a ${this.layout} one`);
+    }
+  }
+
   /** Merges the parts of a sum into this histogram's own arrays. */
   private mergeParts(): void {
     const parts = this.parts as readonly ExactHistogram[];
@@ -218,9 +245,10 @@ export class ExactHistogram {
       }
     }
     for (const part of parts) part.compact();
-    // The smallest v with at least `rank` values ≤ v is a recorded value, between DENSE_LIMIT and max.
+    // The smallest v with at least `rank` values ≤ v is a recorded value, between the dense limit and
+    // max.
     const wanted = rank - cumulative;
-    let lo = DENSE_LIMIT;
+    let lo = this.denseLimit;
     let hi = this.max;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
