@@ -48,11 +48,11 @@ const NONE = -1;
 /** The calendar never has fewer buckets than this (a power of two). */
 const BUCKETS_MIN = 16;
 /**
- * The calendar grows when the events outnumber its buckets. A new event goes on its day's list behind
- * the events that run before it, and with up to two a bucket (as before) it went in front of the tail
- * in 60 % of pushes in `npm run bench:kernel`; the events' share of a bucket is what such a walk
- * costs. One a bucket ran the benchmark about 1.5 % faster (medians of 9 alternating runs), for a
- * calendar twice as long: 8 bytes a bucket.
+ * The calendar grows once the events outnumber its buckets. A new event goes on its bucket's list behind
+ * every event that runs before it, so the more events a bucket holds, the further a push walks: allowed
+ * two a bucket, 60 % of the pushes in `npm run bench:kernel` went in front of the tail. One a bucket ran
+ * that benchmark about 1.5 % faster (medians of 9 alternating runs), for a calendar twice as long, at 8
+ * bytes a bucket.
  */
 const EVENTS_PER_BUCKET_MAX = 1;
 /** Enough buckets for PENDING_EVENTS_MAX events at two a bucket (the heads and tails: 16 MiB). */
