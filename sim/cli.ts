@@ -272,8 +272,11 @@ async function main(): Promise<number> {
       "check the live backends configured in the environment and .env",
       () => {},
       async () => {
-        const { runDoctor } = await import("./backends/live/doctor.ts");
-        exitCode = await runDoctor(process.env, (line) => console.log(line));
+        const { BUILD_STATE_KEY, runDoctor } = await import("./backends/live/doctor.ts");
+        const build = (globalThis as Record<symbol, unknown>)[BUILD_STATE_KEY];
+        exitCode = await runDoctor(process.env, (line) => console.log(line), {
+          ...(typeof build === "string" ? { build } : {}),
+        });
       },
     )
     .command(

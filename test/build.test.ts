@@ -8,8 +8,18 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
-import { builtFrom, DIST_DIR, SOURCE_DIR, sourceFiles, sourceStamp } from "../sim/bin/sourceStamp.js";
+import { BUILD_STATE_KEY } from "../sim/backends/live/doctor.ts";
+import {
+  BUILD_STATE,
+  buildState,
+  builtFrom,
+  DIST_DIR,
+  runsBuild,
+  SOURCE_DIR,
+  sourceFiles,
+  sourceStamp,
+  // @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
+} from "../sim/bin/sourceStamp.js";
 
 const run = promisify(execFile);
 const temps: string[] = [];
@@ -54,6 +64,44 @@ describe("the launcher's choice between dist/ and the sources", () => {
     const unstamped = builtTree();
     rmSync(unstamped.stampFile);
     expect(builtFrom(unstamped.src, unstamped.stampFile)).toBe(false);
+  });
+});
+
+describe("what the launcher says it runs (for cachesim doctor)", () => {
+  it("names each case, and runs dist/ only for a current build or an installed package", () => {
+    const { src, stampFile } = builtTree();
+    expect(buildState({}, src, stampFile)).toBe("current");
+    expect(buildState({ CACHESIM_FROM_SOURCE: "1" }, src, stampFile)).toBe("forced");
+    const later = new Date(Date.UTC(2030, 0, 1));
+    utimesSync(path.join(src, "core", "rng.ts"), later, later);
+    expect(buildState({}, src, stampFile)).toBe("stale");
+    rmSync(stampFile);
+    expect(buildState({}, src, stampFile)).toBe("missing");
+    // An installed package ships dist/ and sim/bin but not the sources.
+    rmSync(path.join(src, "cli.ts"));
+    expect(buildState({ CACHESIM_FROM_SOURCE: "1" }, src, stampFile)).toBe("package");
+    const runs = ["current", "package", "forced", "missing", "stale"].filter((state) => runsBuild(state));
+    expect(runs).toEqual(["current", "package"]);
+  });
+
+  it("leaves its answer where doctor looks for it", () => {
+    // The launcher is plain JavaScript and doctor is TypeScript: both name the key, and these must agree.
+    expect(BUILD_STATE_KEY).toBe(BUILD_STATE);
+  });
+
+  it("is what `cachesim doctor` reports", async () => {
+    // doctor exits 1 without Redis configured; the build line comes first either way. Run from a folder
+    // of its own, with its SQLite check pointed there, so that nothing is left in the repository.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-doctor-"));
+    temps.push(dir);
+    const env = { ...process.env, CACHESIM_FROM_SOURCE: "1", REDIS_URL: "", REDIS_CLUSTER_NODES: "" };
+    const doctor = await run(process.execPath, [path.resolve("sim/bin/cachesim.js"), "doctor"], {
+      cwd: dir,
+      env: { ...env, SQLITE_URL: path.join(dir, "doctor.sqlite") },
+    }).catch((error: { stdout: string }) => error);
+    expect(doctor.stdout).toContain(
+      "build: the TypeScript sources through tsx, as CACHESIM_FROM_SOURCE=1 asks",
+    );
   });
 });
 

@@ -493,6 +493,27 @@ describe("failing clearly before any server is involved", () => {
     expect(output).not.toContain("every configured backend works");
   });
 
+  it("doctor says what the launcher runs, and how to mend a stale build, without changing its verdict", async () => {
+    const dir = tempDir();
+    const env = { SQLITE_URL: path.join(dir, "doctor.sqlite") };
+    const outputs: Record<string, string> = {};
+    const codes: number[] = [];
+    for (const build of ["current", "stale", "missing", "none"]) {
+      const lines: string[] = [];
+      const options = build === "none" ? { cwd: dir } : { cwd: dir, build };
+      codes.push(await runDoctor(env, (line) => lines.push(line), options));
+      outputs[build] = lines.join("\n");
+    }
+    expect(codes).toEqual([1, 1, 1, 1]);
+    expect(outputs.current).toContain("build: dist/, compiled from today's sources");
+    expect(outputs.current).not.toContain("npm run build");
+    expect(outputs.stale).toContain("dist/ was compiled from other sources than today's");
+    expect(outputs.stale).toMatch(/note {2}slower than a build .*`npm run build` brings dist\/ up to date/);
+    expect(outputs.missing).toContain("`npm run build` makes dist/");
+    // Called as a library, with no launcher to ask, it says nothing about a build.
+    expect(outputs.none).not.toContain("build:");
+  });
+
   it("doctor reports configuration errors and dead servers plainly, without secrets, and exits 1", async () => {
     const port = await closedPort();
     const lines: string[] = [];

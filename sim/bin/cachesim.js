@@ -6,12 +6,13 @@
 // folder but no sources: there dist/ is what runs, and tsx (a development tool) is never needed.
 // First, before any other module loads: it sets how the heap grows.
 import "./heapGrowth.js";
-import { existsSync } from "node:fs";
-import { builtFrom } from "./sourceStamp.js";
+import { BUILD_STATE, buildState, runsBuild } from "./sourceStamp.js";
 
-const hasSources = existsSync(new URL("../cli.ts", import.meta.url));
+// Kept for `cachesim doctor`, which says which of the two runs and why.
+const state = buildState();
+globalThis[BUILD_STATE] = state;
 
-if (!hasSources || (process.env.CACHESIM_FROM_SOURCE !== "1" && builtFrom())) {
+if (runsBuild(state)) {
   await import("../../dist/main.js");
 } else {
   const { register } = await import("tsx/esm/api");

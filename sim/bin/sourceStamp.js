@@ -43,3 +43,24 @@ export function builtFrom(dir = SOURCE_DIR, stampFile = STAMP_FILE) {
   if (!existsSync(stampFile)) return false;
   return readFileSync(stampFile, "utf8").trimEnd() === sourceStamp(dir).trimEnd();
 }
+
+/**
+ * What the launcher runs, and why: "package" (an installed package, which ships dist/ and no sources),
+ * "current" (dist/ built from today's sources), "forced" (CACHESIM_FROM_SOURCE=1), "missing" (no build
+ * yet) or "stale" (dist/ built from other sources). The first two run dist/; the others run the
+ * TypeScript sources through tsx, which is slower to start and to run and takes more memory.
+ */
+export function buildState(env = process.env, dir = SOURCE_DIR, stampFile = STAMP_FILE) {
+  if (!existsSync(path.join(dir, "cli.ts"))) return "package";
+  if (env.CACHESIM_FROM_SOURCE === "1") return "forced";
+  if (!existsSync(stampFile)) return "missing";
+  return builtFrom(dir, stampFile) ? "current" : "stale";
+}
+
+/** Whether buildState's answer means dist/ runs. */
+export function runsBuild(state) {
+  return state === "package" || state === "current";
+}
+
+/** Where the launcher leaves its buildState for `cachesim doctor` (the CLI reads it; nothing else). */
+export const BUILD_STATE = Symbol.for("cachesim.buildState");

@@ -65,6 +65,36 @@ const SET_VARIABLES = [
 export interface DoctorOptions {
   /** Where `.env` is read and a relative SQLite path resolved; the working directory by default. */
   cwd?: string;
+  /** What the launcher runs (sim/bin/sourceStamp.js's buildState); no build line when not given. */
+  build?: string;
+}
+
+/** Where the launcher (sim/bin/cachesim.js) leaves its buildState; the same key as sourceStamp.js's. */
+export const BUILD_STATE_KEY = Symbol.for("cachesim.buildState");
+
+/** What the launcher's buildState means, and what to do about it when dist/ is not what runs. */
+const BUILD_LINES: Record<string, { what: string; note?: string }> = {
+  current: { what: "dist/, compiled from today's sources" },
+  package: { what: "dist/ of the installed package" },
+  forced: {
+    what: "the TypeScript sources through tsx, as CACHESIM_FROM_SOURCE=1 asks",
+    note: "slower than dist/ to start and to run, and with more memory: leave it unset to measure speed",
+  },
+  missing: {
+    what: "the TypeScript sources through tsx: dist/ has not been built",
+    note: "slower than a build to start and to run, and with more memory: `npm run build` makes dist/",
+  },
+  stale: {
+    what: "the TypeScript sources through tsx: dist/ was compiled from other sources than today's",
+    note: "slower than a build to start and to run, and with more memory: `npm run build` brings dist/ up to date",
+  },
+};
+
+function buildLines(state: string, out: Out): void {
+  const line = BUILD_LINES[state];
+  if (line === undefined) return;
+  out(`build: ${line.what}`);
+  if (line.note !== undefined) out(NOTE + line.note);
 }
 
 export async function runDoctor(
@@ -75,6 +105,7 @@ export async function runDoctor(
   const cwd = options.cwd ?? process.cwd();
   let problems = 0;
   out("cachesim doctor: checking the live backends");
+  if (options.build !== undefined) buildLines(options.build, out);
 
   let merged: NodeJS.ProcessEnv;
   try {
