@@ -16,6 +16,7 @@ import { ScenarioError } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
 import { isScript } from "../spec/types.ts";
 import { usageFailure, wholeNumbers } from "./benchOptions.ts";
+import { StandInTimes } from "./standInTimes.ts";
 
 const args = await yargs(hideBin(process.argv))
   .scriptName("npm run bench --")
@@ -31,6 +32,11 @@ const args = await yargs(hideBin(process.argv))
     describe: "run against the live backends configured in .env",
   })
   .option("out", { type: "string", describe: "report folder (default: a temporary folder)" })
+  .option("stand-ins", {
+    type: "boolean",
+    default: false,
+    describe: "also time every call into ioredis-mock and sql.js, and print their share of the run",
+  })
   .check(wholeNumbers({ requests: [1, LIMITS.requests] }))
   .fail(usageFailure)
   .strict()
@@ -53,6 +59,27 @@ function collectGarbage(): void {
   (vm.runInNewContext("gc") as () => void)();
 }
 
+/** One line per operation called: calls, time each, time in all; then the total and its share of the run. */
+function printStandIns(standIns: StandInTimes, runSeconds: number): void {
+  const tallies = standIns.tallies();
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  console.log(
+    `inside the stand-ins (each call timed; the timer's own ${standIns.timerNsPerCall.toFixed(0)} ns a call taken out)`,
+  );
+  for (const t of tallies) {
+    const eachUs = (t.seconds * 1e6) / t.calls;
+    console.log(
+      `  ${t.operation.padEnd(22)}${fmt(t.calls).padStart(11)} ${t.calls === 1 ? "call " : "calls"} ${eachUs.toFixed(2).padStart(8)} us each ${t.seconds.toFixed(3).padStart(8)} s`,
+    );
+  }
+  const calls = tallies.reduce((sum, t) => sum + t.calls, 0);
+  const seconds = tallies.reduce((sum, t) => sum + t.seconds, 0);
+  const share = runSeconds > 0 ? Math.round((100 * seconds) / runSeconds) : 0;
+  console.log(
+    `  ${"in all".padEnd(22)}${fmt(calls).padStart(11)} calls ${"".padStart(16)}${seconds.toFixed(3).padStart(8)} s (${share} % of the wall clock above)`,
+  );
+}
+
 try {
   const loaded = loadScenario(args.scenario, {
     ...knownNames(),
@@ -60,6 +87,8 @@ try {
   });
   const scenario = withRequests(loaded, args.requests);
   const outDir = args.out ?? path.join(os.tmpdir(), `cachesim-bench-${process.pid}`);
+  // Wrapped before the run starts, so the stores it opens are timed from their first call.
+  const standIns = args.standIns && scenario.backend.mode === "memory" ? new StandInTimes() : null;
   const stopwatch = new Stopwatch();
   let heapInUseMiB = 0;
   let probeSeconds = 0;
@@ -74,6 +103,7 @@ try {
   });
   // The probe's full collection is the benchmark's doing, not the run's.
   const seconds = stopwatch.elapsedSeconds() - probeSeconds;
+  standIns?.stop();
   if (args.out === undefined) rmSync(outDir, { recursive: true, force: true });
   const total = result.summary.at(-1)?.counters;
   const requests = (total?.reads ?? 0) + (total?.writes ?? 0);
@@ -98,6 +128,8 @@ try {
   console.log(
     `machine             ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
   );
+  if (args.standIns && standIns === null) console.log("stand-ins           none: the run used live backends");
+  if (standIns !== null) printStandIns(standIns, seconds);
 } catch (error) {
   if (error instanceof ScenarioError) {
     console.error(error.message);
