@@ -90,4 +90,23 @@ describe("distributions", () => {
     }
     expect(zipf.probability(0) / zipf.probability(1)).toBeCloseTo(2 ** 0.99, 6);
   });
+
+  it("a Zipf sampler over the n and s of the last one reuses its table, and draws what a fresh one does", () => {
+    const draws = (zipf: ZipfSampler) => {
+      const r = new RngStreams(3).stream("zipf-reuse");
+      return Array.from({ length: 2000 }, () => zipf.sample(r));
+    };
+    const built = ZipfSampler.tablesBuilt;
+    const first = new ZipfSampler(5000, 0.8);
+    const second = new ZipfSampler(5000, 0.8);
+    expect(ZipfSampler.tablesBuilt).toBe(built + 1);
+    // Another exponent, then the first again: each builds its own, since only the last table is kept.
+    const other = new ZipfSampler(5000, 0.81);
+    const fresh = new ZipfSampler(5000, 0.8);
+    expect(ZipfSampler.tablesBuilt).toBe(built + 3);
+    expect(draws(second)).toEqual(draws(first));
+    expect(draws(fresh)).toEqual(draws(first));
+    expect(draws(other)).not.toEqual(draws(first));
+    expect(second.probability(7)).toBe(fresh.probability(7));
+  });
 });
