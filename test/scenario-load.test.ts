@@ -700,6 +700,14 @@ describe("cross-field checks", () => {
       `${FILE}:2:9: nodes[0].cache.eviction: expected one of: fifo, found "lru" (the built-in default)`,
     ]);
   });
+
+  it("checks each file against the names given with it, though the schema is kept between parses", () => {
+    const lfu = `defaults: { cache: { eviction: lfu } }\n${MINIMAL}`;
+    const refused = [`${FILE}:1:32: defaults.cache.eviction: expected one of: lru, found "lfu"`];
+    expect(lines(lfu)).toEqual(refused);
+    expect(parse(lfu, { knownEvictions: ["lru", "lfu"] }).nodes[0]?.cache.eviction).toBe("lfu");
+    expect(lines(lfu)).toEqual(refused);
+  });
 });
 
 describe("limits", () => {

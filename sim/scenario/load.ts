@@ -123,22 +123,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   const raw = tree.value;
 
   const located = new LocatedDoc(file, doc, raw, positionAt, tree.aliasTargets);
-  const schema = scenarioSchema({
-    strategies: options.knownStrategies,
-    strategy: strategySchema(),
-    evictions: options.knownEvictions,
-    evictionField: pluginField(
-      new Registry(
-        scenarioEvictionPolicies.kind,
-        scenarioEvictionPolicies.all().filter((p) => options.knownEvictions.includes(p.name)),
-        scenarioEvictionPolicies.selector,
-      ),
-    ),
-    maxmemoryField: pluginField(maxmemoryPolicies),
-    metrics: options.knownMetrics,
-    latency: latencyField(latencyModels),
-    workloadKinds,
-  });
+  const schema = schemaFor(options);
   // Files the scenario names (an empirical latency table) are read from the scenario's folder.
   const parsed = inScenarioFolder(file, () => schema.safeParse(raw));
   if (!parsed.success) {
@@ -155,6 +140,40 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
   const scenario = resolveScenario(parsed.data, located, options);
   if (located.hasProblems()) throw located.error();
   return scenario;
+}
+
+type Schema = ReturnType<typeof scenarioSchema>;
+
+/**
+ * The schema for the last names asked for, kept: building it (zod objects, and the checking code zod
+ * compiles for each the first time it parses) was 6 - 7 ms of a 10 ms parse once warm, and a sweep
+ * parses every point twice, once to check them all before any runs and once to run it. The registries
+ * never change after load, and a zod schema holds nothing of what it parsed, so the names alone decide
+ * the schema (tests pass narrower lists).
+ */
+let lastSchema: { names: string; schema: Schema } | null = null;
+
+function schemaFor(options: LoadOptions): Schema {
+  const names = JSON.stringify([options.knownStrategies, options.knownEvictions, options.knownMetrics]);
+  if (lastSchema?.names === names) return lastSchema.schema;
+  const schema = scenarioSchema({
+    strategies: options.knownStrategies,
+    strategy: strategySchema(),
+    evictions: options.knownEvictions,
+    evictionField: pluginField(
+      new Registry(
+        scenarioEvictionPolicies.kind,
+        scenarioEvictionPolicies.all().filter((p) => options.knownEvictions.includes(p.name)),
+        scenarioEvictionPolicies.selector,
+      ),
+    ),
+    maxmemoryField: pluginField(maxmemoryPolicies),
+    metrics: options.knownMetrics,
+    latency: latencyField(latencyModels),
+    workloadKinds,
+  });
+  lastSchema = { names, schema };
+  return schema;
 }
 
 const TOO_DEEP = `invalid YAML: nested more than ${TREE_LIMITS.depth} levels deep; a scenario needs a handful`;
