@@ -145,11 +145,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions):
 type Schema = ReturnType<typeof scenarioSchema>;
 
 /**
- * The schema for the last names asked for, kept: building it (zod objects, and the checking code zod
- * compiles for each the first time it parses) was 6 - 7 ms of a 10 ms parse once warm, and a sweep
- * parses every point twice, once to check them all before any runs and once to run it. The registries
- * never change after load, and a zod schema holds nothing of what it parsed, so the names alone decide
- * the schema (tests pass narrower lists).
+ * The schema for the last names asked for, kept: building its zod objects was 6 - 7 ms of a 10 ms parse
+ * once warm, and a sweep parses every point twice, once to check them all before any runs and once to
+ * run it. The registries never change after load, and a zod schema holds nothing of what it parsed, so
+ * the names alone decide the schema (tests pass narrower lists).
  */
 let lastSchema: { names: string; schema: Schema } | null = null;
 
