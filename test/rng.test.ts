@@ -1,8 +1,17 @@
 // Guards seeded randomness: same (seed, name) gives the same sequence; streams are independent by name.
+
+import v8 from "node:v8";
+import vm from "node:vm";
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { exponential, standardNormal, uniformInt, ZipfSampler } from "../sim/core/distributions.ts";
+import {
+  exponential,
+  holdZipfTables,
+  standardNormal,
+  uniformInt,
+  ZipfSampler,
+} from "../sim/core/distributions.ts";
 import { RngStreams } from "../sim/core/rng.ts";
 
 const draw = (seed: number, name: string, n: number) => {
@@ -108,5 +117,28 @@ describe("distributions", () => {
     expect(draws(fresh)).toEqual(draws(first));
     expect(draws(other)).not.toEqual(draws(first));
     expect(second.probability(7)).toBe(fresh.probability(7));
+  });
+
+  it("keeps the last table through full collections while held, and lets it go when released", async () => {
+    // A full collection on demand: the flag takes effect for contexts made after it is set.
+    v8.setFlagsFromString("--expose-gc");
+    const collect = vm.runInNewContext("gc") as () => void;
+    // A weak reference's target is kept until the current job ends: wait a turn before collecting.
+    const collectLater = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      collect();
+    };
+    const built = ZipfSampler.tablesBuilt;
+    const release = holdZipfTables();
+    new ZipfSampler(30_000, 0.7);
+    await collectLater();
+    new ZipfSampler(30_000, 0.7);
+    expect(ZipfSampler.tablesBuilt).toBe(built + 1);
+    // Released, nothing holds it but the weak reference, which the collection clears.
+    release();
+    release(); // a second release changes nothing
+    await collectLater();
+    new ZipfSampler(30_000, 0.7);
+    expect(ZipfSampler.tablesBuilt).toBe(built + 2);
   });
 });

@@ -3,6 +3,7 @@
 // scenario texts however many points the sweep has.
 import type * as PiscinaModule from "piscina";
 import type { Piscina } from "piscina";
+import { holdZipfTables } from "../core/distributions.ts";
 import { onFirstUse } from "../core/onFirstUse.ts";
 import { type Executor, type IndexedTask, PointFailedError, reasonOf } from "./executor.ts";
 import { type PointOutcome, runPoint } from "./runPoint.ts";
@@ -17,14 +18,21 @@ export class LocalExecutor implements Executor {
 
   async runAll(tasks: Iterable<IndexedTask>, done: (index: number, outcome: PointOutcome) => void) {
     if (this.jobs === 1) {
-      for (const t of tasks) {
-        let outcome: PointOutcome;
-        try {
-          outcome = await runPoint(t.task);
-        } catch (error) {
-          throw new PointFailedError(t.label, reasonOf(error));
+      // Points one after another in this thread: each reads the last one's Zipf table (worker threads
+      // hold theirs in pointWorker.js). Let go when the sweep ends, so a library caller keeps nothing.
+      const release = holdZipfTables();
+      try {
+        for (const t of tasks) {
+          let outcome: PointOutcome;
+          try {
+            outcome = await runPoint(t.task);
+          } catch (error) {
+            throw new PointFailedError(t.label, reasonOf(error));
+          }
+          done(t.index, outcome);
         }
-        done(t.index, outcome);
+      } finally {
+        release();
       }
       return;
     }

@@ -7,5 +7,10 @@ if (typeof CACHESIM_COMPILED === "undefined") {
   register();
 }
 const { runPoint } = await import("./runPoint.ts");
+const { holdZipfTables } = await import("../core/distributions.ts");
+
+// This thread runs a sweep's points one after another for as long as it lives: each point reads the
+// last one's Zipf table instead of building it again (distributions.ts).
+holdZipfTables();
 
 export default runPoint;
