@@ -78,6 +78,32 @@ describe("overrides on the YAML text", () => {
     );
   });
 
+  it("gives each point its own values from the places it keeps for one text and set of fields", () => {
+    const ttl = (value: string) => [
+      { path: "defaults.cache.ttl", segments: ["defaults", "cache", "ttl"], value },
+    ];
+    // Points of one sweep: the same text and fields, other values.
+    expect(applyOverrides(BASE, ttl("5s"))).toContain('ttl: "5s" }');
+    expect(applyOverrides(BASE, ttl("9s"))).toContain('ttl: "9s" }');
+    // Another text with the field elsewhere, and the same text with another field: each found afresh.
+    const moved = `# a longer first line moves every offset\n${BASE}`;
+    expect(applyOverrides(moved, ttl("9s"))).toBe(
+      `# a longer first line moves every offset\n${applyOverrides(BASE, ttl("9s"))}`,
+    );
+    const capacity = [
+      { path: "defaults.cache.capacity", segments: ["defaults", "cache", "capacity"], value: 7 },
+    ];
+    expect(applyOverrides(BASE, capacity)).toContain("cache: { capacity: 7, ttl: 30ms }");
+    // A field the file lacks, after points that only replaced values: through the document again.
+    expect(
+      parseScenario(
+        applyOverrides(BASE, [{ path: "seed", segments: ["seed"], value: 5 }]),
+        "x.yaml",
+        knownNames(),
+      ).seed,
+    ).toBe(5);
+  });
+
   it("adds a field the file does not have", () => {
     const out = applyOverrides(BASE, [{ path: "seed", segments: ["seed"], value: 42 }]);
     expect(parseScenario(out, "x.yaml", knownNames()).seed).toBe(42);
