@@ -1,8 +1,10 @@
 // Guards the oracle's commit history (sim/model/commitLog.ts): every version of every key answers the
 // exact time it was committed, however the keys' writes interleave, as segments fill, move to larger
 // ones, are reused from the free lists and outgrow a shared chunk; the write-behind reservations the
-// oracle keeps beside its keys; and the fill range's array of Keys, which a workload may share.
+// oracle keeps beside its keys; and the fill range's array of Keys, which a workload may share and the
+// next run may take over, emptied, while runs are kept for the runs after them.
 import { describe, expect, it } from "vitest";
+import { keepBetweenRuns } from "../sim/core/betweenRuns.ts";
 import { CommitLog, NO_SEGMENT } from "../sim/model/commitLog.ts";
 import { Oracle } from "../sim/model/oracle.ts";
 
@@ -101,5 +103,33 @@ describe("oracle history", () => {
     expect(oracle.filledKeysFor("key:", 101)).toBeNull();
     expect(oracle.filledKeysFor("user:", 10)).toBeNull();
     expect(new Oracle().filledKeysFor("key:", 1)).toBeNull();
+  });
+
+  it("hands the fill range's array to the next oracle of the same count only while runs are kept", () => {
+    const fill = { prefix: "key:", count: 100, value: "v" };
+    const slotsOf = (oracle: Oracle) => oracle.filledKeysFor("key:", 100);
+    // No hold: a retired oracle keeps nothing for later, and every oracle makes its own.
+    const alone = new Oracle(fill);
+    alone.key("key:7");
+    alone.retire();
+    expect(slotsOf(new Oracle(fill))).not.toBe(slotsOf(alone));
+
+    const release = keepBetweenRuns();
+    const first = new Oracle(fill);
+    const firstSlots = slotsOf(first);
+    expect(firstSlots).not.toBe(slotsOf(alone));
+    const firstKey = first.key("key:7");
+    first.retire();
+    const second = new Oracle(fill);
+    expect(slotsOf(second)).toBe(firstSlots);
+    // Emptied: the key is made afresh, not the first run's.
+    expect(firstSlots?.[7]).toBeUndefined();
+    expect(second.key("key:7")).not.toBe(firstKey);
+    second.retire();
+    // Another count makes its own; the kept array waits for its own count.
+    expect(slotsOf(new Oracle({ ...fill, count: 101 }))).not.toBe(firstSlots);
+    release();
+    // Released: nothing is kept.
+    expect(slotsOf(new Oracle(fill))).not.toBe(firstSlots);
   });
 });

@@ -5,13 +5,8 @@ import vm from "node:vm";
 import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import {
-  exponential,
-  holdZipfTables,
-  standardNormal,
-  uniformInt,
-  ZipfSampler,
-} from "../sim/core/distributions.ts";
+import { keepBetweenRuns } from "../sim/core/betweenRuns.ts";
+import { exponential, standardNormal, uniformInt, ZipfSampler } from "../sim/core/distributions.ts";
 import { RngStreams } from "../sim/core/rng.ts";
 
 const draw = (seed: number, name: string, n: number) => {
@@ -129,7 +124,7 @@ describe("distributions", () => {
       collect();
     };
     const built = ZipfSampler.tablesBuilt;
-    const release = holdZipfTables();
+    const release = keepBetweenRuns();
     new ZipfSampler(30_000, 0.7);
     await collectLater();
     new ZipfSampler(30_000, 0.7);

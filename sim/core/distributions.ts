@@ -1,4 +1,5 @@
 // Distributions as free functions of a generator, so any stream can feed any distribution.
+import { keepingBetweenRuns, onLetGo } from "./betweenRuns.ts";
 import type { Rng } from "./rng.ts";
 
 /** Uniform integer in [min, max], both inclusive. */
@@ -24,33 +25,19 @@ export function standardNormal(rng: Rng): number {
  * quarter of a short point's time, and 3.2 MiB of arrays to collect. Nothing ever writes to a table, so a
  * second sampler reads the very numbers the first did. Held weakly: a table no run uses any more is
  * still the collector's to take (16 bytes a key, 160 MiB for 10,000,000 keys), and then the next sampler
- * builds it again, unless something holds tables (holdZipfTables: a sweep, between its points).
+ * builds it again, unless runs are kept for the runs after them (heldTable).
  */
 let lastBuilt: { n: number; s: number; table: WeakRef<Float64Array>; weightSum: number } | null = null;
 
 /**
- * The last table again, held strongly while anything holds tables (holdZipfTables): a sweep runs point
- * after point over the same key space, and between two points a full collection took the weak reference
- * in about one point in eight (more for a large key space, whose table is a large part of the heap).
+ * The last table again, held strongly while runs are kept for the runs after them (keepBetweenRuns: a
+ * sweep, between its points): a full collection between two points took the weak reference in about
+ * one point in eight (more for a large key space, whose table is a large part of the heap).
  */
 let heldTable: Float64Array | null = null;
-let holders = 0;
-
-/**
- * Keeps the last Zipf table alive until the returned release is called, so the next sampler over the
- * same n and s reads it instead of building it again. For code that runs many samplers one after
- * another, a sweep's points; a single run needs none. Holds one table at most, the last one built or
- * reused.
- */
-export function holdZipfTables(): () => void {
-  holders++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--holders === 0) heldTable = null;
-  };
-}
+onLetGo(() => {
+  heldTable = null;
+});
 
 /** Vose's alias table for Zipf(n, s), and the sum of the weights 1 / (k + 1)^s. */
 function aliasTable(n: number, s: number): { table: Float64Array; weightSum: number } {
@@ -118,7 +105,7 @@ export class ZipfSampler {
     if (reused !== undefined && built !== null) {
       this.table = reused;
       this.weightSum = built.weightSum;
-      if (holders > 0) heldTable = reused;
+      if (keepingBetweenRuns()) heldTable = reused;
       return;
     }
     // A held table of another n or s is let go first, so it is not kept while this one is built.
@@ -128,7 +115,7 @@ export class ZipfSampler {
     this.weightSum = weightSum;
     ZipfSampler.tablesBuilt++;
     lastBuilt = { n, s, table: new WeakRef(table), weightSum };
-    if (holders > 0) heldTable = table;
+    if (keepingBetweenRuns()) heldTable = table;
   }
 
   sample(rng: Rng): number {

@@ -8,6 +8,7 @@
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
 // costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
 
+import { keepingBetweenRuns, onLetGo } from "../core/betweenRuns.ts";
 import { CommitLog, NO_SEGMENT } from "./commitLog.ts";
 import { type FilledData, type FilledRange, filledIndex, nonEmpty } from "./filledRange.ts";
 
@@ -66,6 +67,27 @@ export class Key {
  */
 const DENSE_FILL_MAX = 1_000_000;
 
+/**
+ * The last run's slots for its fill range's Keys, for the next run whose range has the same count, while
+ * runs are kept for the runs after them (keepBetweenRuns: a sweep, between its points). Made whole at
+ * once and written as they are made (8 MiB for 1,000,000 keys, 2.6 - 7 ms for 100,000), they were much
+ * of a short point's set-up, and garbage the old generation had to collect.
+ */
+let spareFilledKeys: Array<Key | undefined> | null = null;
+onLetGo(() => {
+  spareFilledKeys = null;
+});
+
+/** Empty slots for a fill range of `count` keys: the last run's, emptied, when kept and of that count. */
+function filledKeySlots(count: number): Array<Key | undefined> {
+  const spare = spareFilledKeys;
+  if (spare !== null && spare.length === count && keepingBetweenRuns()) {
+    spareFilledKeys = null;
+    return spare.fill(undefined);
+  }
+  return new Array<Key | undefined>(count);
+}
+
 export class Oracle {
   private readonly keys = new Map<string, Key>();
   private readonly filled: FilledRange | null;
@@ -84,7 +106,15 @@ export class Oracle {
     this.filled = nonEmpty(filled);
     this.filledValue = filled !== null && "value" in filled ? filled.value : null;
     const count = this.filled?.count ?? 0;
-    this.filledKeys = count > 0 && count <= DENSE_FILL_MAX ? new Array<Key | undefined>(count) : null;
+    this.filledKeys = count > 0 && count <= DENSE_FILL_MAX ? filledKeySlots(count) : null;
+  }
+
+  /**
+   * Hands the fill range's slots on to the next run, when runs are kept for the runs after them. Called
+   * once the run is over: nothing may use this oracle afterwards.
+   */
+  retire(): void {
+    if (this.filledKeys !== null && keepingBetweenRuns()) spareFilledKeys = this.filledKeys;
   }
 
   /**

@@ -106,12 +106,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   if (tracing) checkTraceFits(scenario);
   const backends = options.backends ?? (await openBackends(scenario.backend.mode));
   let output: ReportFiles | null = null;
+  /** The run's oracle, retired once the run is over. */
+  let retiring: Oracle | null = null;
   let runError: unknown;
   try {
     output = await openReportFiles(options.outDir);
     const scheduler = new Scheduler();
     const rng = new RngStreams(scenario.seed);
     const oracle = new Oracle(scenario.data.fill);
+    retiring = oracle;
     await seedData(scenario, backends, oracle);
 
     const shardNames = scenario.globalCache.shards.map((s) => s.name);
@@ -256,6 +259,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } finally {
     if (output !== null) await output.abort();
     await closeBackends(backends, runError);
+    // The run is over, and nothing it made will run again.
+    retiring?.retire();
   }
 }
 

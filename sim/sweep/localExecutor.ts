@@ -3,7 +3,7 @@
 // scenario texts however many points the sweep has.
 import type * as PiscinaModule from "piscina";
 import type { Piscina } from "piscina";
-import { holdZipfTables } from "../core/distributions.ts";
+import { keepBetweenRuns } from "../core/betweenRuns.ts";
 import { onFirstUse } from "../core/onFirstUse.ts";
 import { type Executor, type IndexedTask, PointFailedError, reasonOf } from "./executor.ts";
 import { type PointOutcome, runPoint } from "./runPoint.ts";
@@ -18,9 +18,10 @@ export class LocalExecutor implements Executor {
 
   async runAll(tasks: Iterable<IndexedTask>, done: (index: number, outcome: PointOutcome) => void) {
     if (this.jobs === 1) {
-      // Points one after another in this thread: each reads the last one's Zipf table (worker threads
-      // hold theirs in pointWorker.js). Let go when the sweep ends, so a library caller keeps nothing.
-      const release = holdZipfTables();
+      // Points one after another in this thread: each takes what the last one built for its sizes (worker
+      // threads keep theirs in pointWorker.js). Let go when the sweep ends, so a library caller keeps
+      // nothing.
+      const release = keepBetweenRuns();
       try {
         for (const t of tasks) {
           let outcome: PointOutcome;

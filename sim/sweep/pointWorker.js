@@ -7,10 +7,10 @@ if (typeof CACHESIM_COMPILED === "undefined") {
   register();
 }
 const { runPoint } = await import("./runPoint.ts");
-const { holdZipfTables } = await import("../core/distributions.ts");
+const { keepBetweenRuns } = await import("../core/betweenRuns.ts");
 
-// This thread runs a sweep's points one after another for as long as it lives: each point reads the
-// last one's Zipf table instead of building it again (distributions.ts).
-holdZipfTables();
+// This thread runs a sweep's points one after another for as long as it lives: each point takes what
+// the last one built for its sizes instead of building it again (core/betweenRuns.ts).
+keepBetweenRuns();
 
 export default runPoint;
