@@ -1,9 +1,6 @@
 // Runs one sweep point and reduces it to its `total` summary row, so a sweep holds one short row per
 // point however long each run is. The point travels as scenario text (not as a parsed object) so the
 // same task runs in this process, on a worker thread, or on a queue worker on another machine.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { metricCells } from "../metrics/columns.ts";
 import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
@@ -16,7 +13,7 @@ export interface PointTask {
   text: string;
   /** Root seed for this run (with --seeds: derived), or undefined for the file's own. */
   seed: number | undefined;
-  /** Keep the point's full report in this folder; null: run into a temporary folder and delete it. */
+  /** Keep the point's full report in this folder; null: keep nothing (the reports stay in memory). */
   keepDir: string | null;
 }
 
@@ -35,15 +32,10 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   // A trace is held in memory until the run ends; a sweep that keeps no folders has no use for it.
   const scenario =
     task.keepDir === null ? { ...loaded, report: { ...loaded.report, trace: "never" as const } } : loaded;
-  const scratch = task.keepDir === null ? await mkdtemp(path.join(os.tmpdir(), "cachesim-point-")) : null;
-  try {
-    const result = await runScenario(scenario, {
-      outDir: task.keepDir ?? path.join(scratch as string, "out"),
-    });
-    const total = result.summary.at(-1);
-    if (total === undefined) throw new Error("a run produced no summary rows");
-    return { cells: metricCells(total.counters), events: result.stats.events };
-  } finally {
-    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
-  }
+  // A point that keeps no folder keeps its reports in memory (outDir null) while the run lasts: written
+  // to a scratch folder and deleted, they cost each point a dozen file-system calls and their waits.
+  const result = await runScenario(scenario, { outDir: task.keepDir });
+  const total = result.summary.at(-1);
+  if (total === undefined) throw new Error("a run produced no summary rows");
+  return { cells: metricCells(total.counters), events: result.stats.events };
 }
