@@ -23,20 +23,22 @@ export function standardNormal(rng: Rng): number {
  * The last table built, for the next sampler over the same n and s: each point of a sweep (and each
  * workload of a run) makes its own sampler, and for 100,000 keys the table took 14 - 30 ms to build, a
  * quarter of a short point's time, and 3.2 MiB of arrays to collect. Nothing ever writes to a table, so a
- * second sampler reads the very numbers the first did. Held weakly: a table no run uses any more is
- * still the collector's to take (16 bytes a key, 160 MiB for 10,000,000 keys), and then the next sampler
- * builds it again, unless runs are kept for the runs after them (heldTable).
+ * second sampler reads the very numbers the first did. Held weakly (`weak`): a table no run uses any more
+ * is still the collector's to take (16 bytes a key, 160 MiB for 10,000,000 keys), and then the next
+ * sampler builds it again. Also held strongly (`held`) while runs are kept for the runs after them
+ * (keepBetweenRuns: a sweep, between its points), where a full collection between two points took the
+ * weak reference in about one point in eight. Building another table replaces the whole entry, so only
+ * the last table is ever held.
  */
-let lastBuilt: { n: number; s: number; table: WeakRef<Float64Array>; weightSum: number } | null = null;
-
-/**
- * The last table again, held strongly while runs are kept for the runs after them (keepBetweenRuns: a
- * sweep, between its points): a full collection between two points took the weak reference in about
- * one point in eight (more for a large key space, whose table is a large part of the heap).
- */
-let heldTable: Float64Array | null = null;
+let lastBuilt: {
+  n: number;
+  s: number;
+  weightSum: number;
+  weak: WeakRef<Float64Array>;
+  held: Float64Array | null;
+} | null = null;
 onLetGo(() => {
-  heldTable = null;
+  if (lastBuilt !== null) lastBuilt.held = null;
 });
 
 /** Vose's alias table for Zipf(n, s), and the sum of the weights 1 / (k + 1)^s. */
@@ -99,23 +101,21 @@ export class ZipfSampler {
   ) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Zipf needs n >= 1, got ${n}`);
     const built = lastBuilt;
-    // A held table is the last one built (heldTable is let go whenever another is built).
     const reused =
-      built !== null && built.n === n && built.s === s ? (heldTable ?? built.table.deref()) : undefined;
+      built !== null && built.n === n && built.s === s ? (built.held ?? built.weak.deref()) : undefined;
     if (reused !== undefined && built !== null) {
       this.table = reused;
       this.weightSum = built.weightSum;
-      if (keepingBetweenRuns()) heldTable = reused;
+      if (keepingBetweenRuns()) built.held = reused;
       return;
     }
-    // A held table of another n or s is let go first, so it is not kept while this one is built.
-    heldTable = null;
+    // Another n or s: the held table (if any) is let go first, so it is not kept while this one is built.
+    lastBuilt = null;
     const { table, weightSum } = aliasTable(n, s);
     this.table = table;
     this.weightSum = weightSum;
     ZipfSampler.tablesBuilt++;
-    lastBuilt = { n, s, table: new WeakRef(table), weightSum };
-    if (keepingBetweenRuns()) heldTable = table;
+    lastBuilt = { n, s, weightSum, weak: new WeakRef(table), held: keepingBetweenRuns() ? table : null };
   }
 
   sample(rng: Rng): number {
