@@ -8,6 +8,7 @@ import { METRIC_COLUMNS } from "../../metrics/columns.ts";
 import { SEQUENCE_FILE, SEQUENCE_HEADER, type SequenceLog } from "../../metrics/sequenceLog.ts";
 import { TALLY_COLUMNS } from "../../model/tally.ts";
 import { DEFAULTS } from "../../spec/defaults.ts";
+import { formatCsvLine } from "../csvFile.ts";
 import { OutputDir, REPORT_MARKER_FILE } from "../outputDir.ts";
 import { type Chart, mrcCharts, runCharts, sweepCharts } from "./charts.ts";
 import { type PageFigure, type PageSequence, renderPage } from "./page.ts";
@@ -206,9 +207,9 @@ function renderSequence(data: RunData, name: string) {
   return { ...diagram, widthPx };
 }
 
+/** sequence.csv: quoted as every other report CSV is (csvFile.ts), so the same rows give the same bytes. */
 function sequenceTable(log: SequenceLog): string {
-  const cell = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  return [SEQUENCE_HEADER, ...log.rows].map((r) => r.map(cell).join(",")).join("\n") + "\n";
+  return [SEQUENCE_HEADER, ...log.rows].map(formatCsvLine).join("");
 }
 
 /** Returns the names of the files written (report.html first). */
