@@ -6,30 +6,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openEndedWorld } from "./support/openEndedWorld.ts";
 
 const CLI = path.resolve("sim/bin/cachesim.js");
 
 /** A generated workload far longer than any test waits for: it is always still running when signalled. */
-const LONG_SCENARIO = `
-name: long
-seed: 1
-duration: 10000s
-strategy: global
-defaults:
-  cache: { capacity: 100, ttl: 1s }
-  network: { cache: 500us, database: 2ms }
-nodes: [A, B]
-globalCache: { shards: [s1, s2] }
-data:
-  fill: { prefix: "k", count: 1000, value: v }
-workloads:
-  - generator:
-      rate: 10000
-      requests: 0
-      keys: { count: 1000, dist: zipf, s: 0.9, prefix: "k" }
-      readFraction: 0.9
-report: { interval: 10s, trace: never }
-`;
+const LONG_SCENARIO = openEndedWorld({ name: "long", duration: "10000s" });
 
 let root: string;
 let scenarioFile: string;

@@ -27,6 +27,11 @@ export interface RunSweepOptions {
   html?: boolean;
   /** Called as each run finishes, with the runs done and the runs in all. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the sweep: the points running stop within a few thousand events, nothing is written, and it
+   * rejects with an error named SweepStopped whose `reason` is the signal's.
+   */
+  signal?: AbortSignal;
 }
 
 /** One row of sweep.csv: a point (and, with seeds, one of its seeds). */
@@ -92,7 +97,7 @@ export async function runSweep(file: string, options: RunSweepOptions = {}): Pro
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
   });
-  const executor = new LocalExecutor(Math.min(jobs, prepared.runs));
+  const executor = new LocalExecutor(Math.min(jobs, prepared.runs), options.signal);
   let result: Awaited<ReturnType<typeof runPreparedSweep>>;
   try {
     result = await runPreparedSweep(prepared, executor, options.onProgress);

@@ -8,7 +8,7 @@ import { Stopwatch } from "../report/stopwatch.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
 import { ScenarioError } from "../spec/errors.ts";
-import { type Executor, PointFailedError } from "../sweep/executor.ts";
+import { type Executor, PointFailedError, SweepStopped } from "../sweep/executor.ts";
 import { LocalExecutor } from "../sweep/localExecutor.ts";
 import { type PreparedSweep, prepareSweep, runSweep } from "../sweep/runSweep.ts";
 import { jobsFrom } from "./jobs.ts";
@@ -122,17 +122,35 @@ async function sweep(args: SweepArgs): Promise<number> {
     }
     const stopwatch = new Stopwatch();
     const progress = new SweepProgress(prepared.runs, { quiet: args.quiet });
-    // Stopped by the user: take the sweep's waiting points off the queue (or stop the threads) first.
+    // Stopped by the user: take the sweep's waiting points off the queue (or stop the threads, and the
+    // point running in this one) first.
+    let stoppedBy: NodeJS.Signals | null = null;
+    let sweeping: ReturnType<typeof runSweep> | null = null;
+    const exitCodeOf = (signal: NodeJS.Signals) => (signal === "SIGINT" ? 130 : 143);
     const interrupted = (signal: NodeJS.Signals) => {
+      stoppedBy = signal;
       progress.stop();
       console.error(`cachesim: sweep stopped (${signal}); nothing written`);
-      void executor.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      // On this machine the points under way stop and clean up, then the sweep removes its own
+      // folders: the process leaves once all that is done. A queue's sweep would wait on points
+      // running elsewhere, so there only the queue is closed.
+      const cleanedUp =
+        executor instanceof LocalExecutor && sweeping !== null ? sweeping.catch(() => {}) : null;
+      void executor
+        .close()
+        .then(() => cleanedUp)
+        .finally(() => process.exit(exitCodeOf(signal)));
     };
     process.once("SIGINT", interrupted);
     process.once("SIGTERM", interrupted);
     let result: Awaited<ReturnType<typeof runSweep>>;
     try {
-      result = await runSweep(prepared, executor, (done) => progress.update(done));
+      sweeping = runSweep(prepared, executor, (done) => progress.update(done));
+      result = await sweeping;
+    } catch (error) {
+      // The handler above has said so and exits with the signal's code once the executor has closed.
+      if (error instanceof SweepStopped && stoppedBy !== null) return exitCodeOf(stoppedBy);
+      throw error;
     } finally {
       process.off("SIGINT", interrupted);
       process.off("SIGTERM", interrupted);

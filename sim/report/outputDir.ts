@@ -303,6 +303,23 @@ async function removeReport(dir: string, fileNames: string[]): Promise<void> {
   await fsp.rmdir(dir);
 }
 
+/**
+ * Creates `dir` and the parents it lacks, for a folder that several runs write into (a sweep's kept
+ * points). Returns what removes again those of them that are still empty, for a sweep that failed or
+ * was stopped: each run removes only the folders it created itself, and runs on other threads would
+ * otherwise race over the shared one.
+ */
+export async function makeSharedFolder(dir: string): Promise<() => Promise<void>> {
+  const absoluteDir = path.resolve(dir);
+  let created: string[];
+  try {
+    created = await makeParents(absoluteDir);
+  } catch (error) {
+    throw outputFailure(error, absoluteDir);
+  }
+  return () => removeEmptyFolders(created);
+}
+
 /** Removes the given folders, innermost first, as long as they are empty; never fails. */
 async function removeEmptyFolders(outermostFirst: readonly string[]): Promise<void> {
   for (const folder of [...outermostFirst].reverse()) {

@@ -13,9 +13,11 @@ export interface IndexedTask {
 export interface Executor {
   /**
    * Runs every task, calling done() as each finishes, in any order. Rejects with PointFailedError on
-   * the first failure, after the tasks already running have stopped.
+   * the first failure, after the tasks already running have stopped, and with SweepStopped when close()
+   * came first.
    */
   runAll(tasks: Iterable<IndexedTask>, done: (index: number, outcome: PointOutcome) => void): Promise<void>;
+  /** Stops whatever is still running (a sweep that ended, failed or was interrupted) and lets go. */
   close(): Promise<void>;
 }
 
@@ -24,6 +26,17 @@ export class PointFailedError extends Error {
   override readonly name = "PointFailedError";
   constructor(label: string, reason: string) {
     super(`sweep ${label} failed: ${reason}`);
+  }
+}
+
+/**
+ * The sweep was told to stop (Ctrl-C, or the library caller's AbortSignal) before its last point
+ * finished: the points still running were stopped, and nothing was written.
+ */
+export class SweepStopped extends Error {
+  override readonly name = "SweepStopped";
+  constructor(readonly reason: unknown) {
+    super("the sweep was stopped before its last point finished; nothing was written");
   }
 }
 

@@ -6,18 +6,47 @@ import type { Piscina } from "piscina";
 import { keepBetweenRuns } from "../core/betweenRuns.ts";
 import { eventLoopTurn } from "../core/eventLoopTurn.ts";
 import { onFirstUse } from "../core/onFirstUse.ts";
-import { type Executor, type IndexedTask, PointFailedError, reasonOf } from "./executor.ts";
+import { type Executor, type IndexedTask, PointFailedError, reasonOf, SweepStopped } from "./executor.ts";
 import { type PointOutcome, runPoint } from "./runPoint.ts";
+import { StopSender } from "./stopLine.ts";
 
 /** The worker pool is loaded only when a sweep runs with more than one job. */
 const piscina = onFirstUse<typeof PiscinaModule>("piscina");
 
 export class LocalExecutor implements Executor {
   private pool: Piscina | null = null;
+  /**
+   * Fires when the sweep is to stop: close(), or the caller's signal. A point running in this thread
+   * watches it, so it stops within a few thousand events rather than at its end.
+   */
+  private readonly stopping = new AbortController();
+  /** The point running in this thread, settled or not; close() waits for it to have cleaned up. */
+  private running: Promise<unknown> = Promise.resolve();
+  /** With a pool: how its threads' points are told to stop, and the points sent to them not yet back. */
+  private stopSender: StopSender | null = null;
+  private readonly sent = new Set<Promise<void>>();
 
-  constructor(private readonly jobs: number) {}
+  /** The caller's signal and what it calls, taken off again by close(). */
+  private readonly watched: { signal: AbortSignal; onAbort: () => void } | null = null;
+
+  /** `signal`: stops the sweep as close() does (a library caller's AbortSignal). */
+  constructor(
+    private readonly jobs: number,
+    signal?: AbortSignal,
+  ) {
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      this.stopping.abort(signal.reason);
+      return;
+    }
+    const onAbort = () => void this.close(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.watched = { signal, onAbort };
+  }
 
   async runAll(tasks: Iterable<IndexedTask>, done: (index: number, outcome: PointOutcome) => void) {
+    const stopping = this.stopping.signal;
+    if (stopping.aborted) throw new SweepStopped(stopping.reason);
     if (this.jobs === 1) {
       // Points one after another in this thread: each takes what the last one built for its sizes (worker
       // threads keep theirs in pointWorker.js). Let go when the sweep ends, so a library caller keeps
@@ -25,10 +54,14 @@ export class LocalExecutor implements Executor {
       const release = keepBetweenRuns();
       try {
         for (const t of tasks) {
+          if (stopping.aborted) throw new SweepStopped(stopping.reason);
           let outcome: PointOutcome;
           try {
-            outcome = await runPoint(t.task);
+            const point = runPoint(t.task, stopping);
+            this.running = point;
+            outcome = await point;
           } catch (error) {
+            if (stopping.aborted) throw new SweepStopped(stopping.reason);
             throw new PointFailedError(t.label, reasonOf(error));
           }
           done(t.index, outcome);
@@ -49,13 +82,15 @@ export class LocalExecutor implements Executor {
       concurrentTasksPerWorker: 1,
     });
     this.pool = pool;
+    const stopSender = new StopSender();
+    this.stopSender = stopSender;
     const window = this.jobs * 2;
-    const running = new Set<Promise<void>>();
+    const running = this.sent;
     let failure: PointFailedError | null = null;
     for (const t of tasks) {
-      if (failure !== null) break;
+      if (failure !== null || stopping.aborted) break;
       const p: Promise<void> = pool
-        .run(t.task)
+        .run({ task: t.task, stop: stopSender.line })
         .then(
           (outcome: PointOutcome) => {
             if (failure === null) done(t.index, outcome);
@@ -69,12 +104,28 @@ export class LocalExecutor implements Executor {
       if (running.size >= window) await Promise.race(running);
     }
     await Promise.all(running);
+    // Stopped: the points were told to, and failed for that reason alone.
+    if (stopping.aborted) throw new SweepStopped(stopping.reason);
     if (failure !== null) throw failure;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the sweep if it is still running and lets go of the threads. Every point under way, here or on
+   * a thread, stops at its next look at its signal and cleans up what it had begun to write (a kept
+   * point's folder); this resolves once they all have, so a process may exit straight after.
+   */
+  async close(reason: unknown = "closed"): Promise<void> {
+    if (!this.stopping.signal.aborted) this.stopping.abort(reason);
+    this.watched?.signal.removeEventListener("abort", this.watched.onAbort);
     const pool = this.pool;
     this.pool = null;
-    if (pool !== null) await pool.destroy();
+    if (pool !== null) {
+      const stopSender = this.stopSender as StopSender;
+      stopSender.stop();
+      await Promise.allSettled(this.sent);
+      stopSender.close();
+      await pool.destroy();
+    }
+    await this.running.catch(() => undefined);
   }
 }

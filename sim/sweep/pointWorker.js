@@ -7,10 +7,23 @@ if (typeof CACHESIM_COMPILED === "undefined") {
   register();
 }
 const { runPoint } = await import("./runPoint.ts");
+const { listenForStop } = await import("./stopLine.ts");
 const { keepBetweenRuns } = await import("../core/betweenRuns.ts");
 
 // This thread runs a sweep's points one after another for as long as it lives: each point takes what
 // the last one built for its sizes instead of building it again (core/betweenRuns.ts).
 keepBetweenRuns();
 
-export default runPoint;
+/**
+ * A point, as `{ task, stop }`: `stop` is the pool's stop line (stopLine.ts), which ends the point as a
+ * run told to stop ends, or null when the pool's owner stops points by ending their thread.
+ */
+export default async function point({ task, stop }) {
+  if (stop === null) return runPoint(task);
+  const listener = listenForStop(stop);
+  try {
+    return await runPoint(task, listener.signal);
+  } finally {
+    listener.close();
+  }
+}

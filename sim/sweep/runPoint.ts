@@ -24,7 +24,8 @@ export interface PointOutcome {
   events: number;
 }
 
-export async function runPoint(task: PointTask): Promise<PointOutcome> {
+/** Runs a point; `signal` stops it within a few thousand events (it then rejects with a RunAborted). */
+export async function runPoint(task: PointTask, signal?: AbortSignal): Promise<PointOutcome> {
   const loaded = parseScenario(task.text, task.file, {
     ...knownNames(),
     ...(task.seed !== undefined ? { seedOverride: task.seed } : {}),
@@ -34,7 +35,10 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     task.keepDir === null ? { ...loaded, report: { ...loaded.report, trace: "never" as const } } : loaded;
   // A point that keeps no folder keeps its reports in memory (outDir null) while the run lasts: written
   // to a scratch folder and deleted, they cost each point a dozen file-system calls and their waits.
-  const result = await runScenario(scenario, { outDir: task.keepDir });
+  const result = await runScenario(scenario, {
+    outDir: task.keepDir,
+    ...(signal !== undefined ? { signal } : {}),
+  });
   const total = result.summary.at(-1);
   if (total === undefined) throw new Error("a run produced no summary rows");
   return { cells: metricCells(total.counters), events: result.stats.events };

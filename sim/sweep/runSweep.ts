@@ -1,5 +1,6 @@
 import path from "node:path";
 import { METRIC_COLUMNS } from "../metrics/columns.ts";
+import { makeSharedFolder } from "../report/outputDir.ts";
 import { openReportFiles } from "../report/reportFiles.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario, readScenarioText } from "../scenario/load.ts";
@@ -208,12 +209,20 @@ export async function runSweep(
   const rows: Array<string[] | undefined> = new Array(prepared.runs);
   let done = 0;
   let events = 0;
-  await executor.runAll(sweepTasks(prepared), (index, outcome) => {
-    rows[index] = outcome.cells;
-    events += outcome.events;
-    done++;
-    onRunDone?.(done, prepared.runs);
-  });
+  // The kept points' folder is the sweep's, made here: a point makes only its own folder inside it.
+  const removePointsDir =
+    prepared.keepPointsDir === undefined ? null : await makeSharedFolder(prepared.keepPointsDir);
+  try {
+    await executor.runAll(sweepTasks(prepared), (index, outcome) => {
+      rows[index] = outcome.cells;
+      events += outcome.events;
+      done++;
+      onRunDone?.(done, prepared.runs);
+    });
+  } catch (error) {
+    await removePointsDir?.();
+    throw error;
+  }
   const output = await openReportFiles(prepared.outDir);
   try {
     const files = ["sweep.csv"];

@@ -56,7 +56,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       options.log(`running ${job.data.label}`);
       let outcome: PointOutcome;
       try {
-        outcome = await pool.run(job.data.task);
+        // No stop line: a stop ends the thread, and the point goes back to the queue (below).
+        outcome = await pool.run({ task: job.data.task, stop: null });
       } catch (error) {
         // Stopped mid-point (the thread was ended): the point is neither done nor failed. It stays
         // with this worker's lock, which is no longer renewed, and goes to another worker when the
