@@ -2,7 +2,8 @@
 // library caller's AbortSignal, stop the point running in the sweep's own thread at once rather than at
 // its end, and worker threads' points too; nothing is written and there is no stack trace. Every point
 // here would run for most of an hour, so a sweep that only stopped between points, or waited for its
-// points to end, would hang until the test's timeout and fail it.
+// points to end, would hang until the test's timeout and fail it. A point that fails on a worker thread
+// stops the others under way the same way.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -126,6 +127,30 @@ describe("runSweep with a signal", () => {
     expect((error as Error).name).toBe("SweepStopped");
     expect((error as Error & { reason: unknown }).reason).toBe("enough");
     expect(fs.readdirSync(root).sort()).toEqual(["long-sweep.yaml"]);
+  });
+
+  it("a point that fails on a worker thread stops the others under way: the sweep fails with its message", {
+    timeout: 60_000,
+  }, async () => {
+    // Two points at once: one passes its event limit at once, the other would run for most of an hour.
+    const mixed = path.join(root, "mixed.yaml");
+    fs.writeFileSync(
+      mixed,
+      openEndedWorld({
+        name: "mixed",
+        duration: "100000s",
+        extra: "sweep:\n  grid:\n    limits.events: [10000000000, 50]\n",
+      }),
+    );
+    const error = await runSweep(mixed, { jobs: 2, out: path.join(root, "out") }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as Error).name).toBe("PointFailedError");
+    expect((error as Error).message).toMatch(
+      /^sweep point 2 of 2 \(limits\.events=50\) failed: the run passed its event limit \(limits\.events = 50\)/,
+    );
+    expect(fs.readdirSync(root).sort()).toEqual(["long-sweep.yaml", "mixed.yaml"]);
   });
 
   it("already aborted: runs no point, but a mistake in the file is still reported first", async () => {

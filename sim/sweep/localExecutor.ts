@@ -96,7 +96,10 @@ export class LocalExecutor implements Executor {
             if (failure === null) done(t.index, outcome);
           },
           (error: unknown) => {
-            failure ??= new PointFailedError(t.label, reasonOf(error));
+            if (failure !== null) return;
+            failure = new PointFailedError(t.label, reasonOf(error));
+            // The sweep has failed: the other points under way would be computed for nothing.
+            stopSender.stop();
           },
         )
         .finally(() => running.delete(p));
