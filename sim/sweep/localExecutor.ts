@@ -20,11 +20,10 @@ export class LocalExecutor implements Executor {
    * watches it, so it stops within a few thousand events rather than at its end.
    */
   private readonly stopping = new AbortController();
-  /** The point running in this thread, settled or not; close() waits for it to have cleaned up. */
-  private running: Promise<unknown> = Promise.resolve();
-  /** With a pool: how its threads' points are told to stop, and the points sent to them not yet back. */
+  /** With a pool: how its threads' points are told to stop. */
   private stopSender: StopSender | null = null;
-  private readonly sent = new Set<Promise<void>>();
+  /** The points under way, here or on the threads: close() waits for them to have cleaned up. */
+  private readonly underWay = new Set<Promise<unknown>>();
 
   /** The caller's signal and what it calls, taken off again by close(). */
   private readonly watched: { signal: AbortSignal; onAbort: () => void } | null = null;
@@ -56,13 +55,15 @@ export class LocalExecutor implements Executor {
         for (const t of tasks) {
           if (stopping.aborted) throw new SweepStopped(stopping.reason);
           let outcome: PointOutcome;
+          const point = runPoint(t.task, stopping);
+          this.underWay.add(point);
           try {
-            const point = runPoint(t.task, stopping);
-            this.running = point;
             outcome = await point;
           } catch (error) {
             if (stopping.aborted) throw new SweepStopped(stopping.reason);
             throw new PointFailedError(t.label, reasonOf(error));
+          } finally {
+            this.underWay.delete(point);
           }
           done(t.index, outcome);
           // One turn of the event loop between points: the collector's tasks run there (without one, a
@@ -85,7 +86,7 @@ export class LocalExecutor implements Executor {
     const stopSender = new StopSender();
     this.stopSender = stopSender;
     const window = this.jobs * 2;
-    const running = this.sent;
+    const underWay = this.underWay;
     let failure: PointFailedError | null = null;
     for (const t of tasks) {
       if (failure !== null || stopping.aborted) break;
@@ -102,11 +103,11 @@ export class LocalExecutor implements Executor {
             stopSender.stop();
           },
         )
-        .finally(() => running.delete(p));
-      running.add(p);
-      if (running.size >= window) await Promise.race(running);
+        .finally(() => underWay.delete(p));
+      underWay.add(p);
+      if (underWay.size >= window) await Promise.race(underWay);
     }
-    await Promise.all(running);
+    await Promise.all(underWay);
     // Stopped: the points were told to, and failed for that reason alone.
     if (stopping.aborted) throw new SweepStopped(stopping.reason);
     if (failure !== null) throw failure;
@@ -122,13 +123,11 @@ export class LocalExecutor implements Executor {
     this.watched?.signal.removeEventListener("abort", this.watched.onAbort);
     const pool = this.pool;
     this.pool = null;
-    if (pool !== null) {
-      const stopSender = this.stopSender as StopSender;
-      stopSender.stop();
-      await Promise.allSettled(this.sent);
-      stopSender.close();
-      await pool.destroy();
-    }
-    await this.running.catch(() => undefined);
+    const stopSender = this.stopSender;
+    this.stopSender = null;
+    stopSender?.stop();
+    await Promise.allSettled(this.underWay);
+    stopSender?.close();
+    if (pool !== null) await pool.destroy();
   }
 }
