@@ -2,13 +2,12 @@
 // Cluster) and a real SQLite file writes the same summary.csv, timeseries.csv and trace.csv as the
 // in-process run with the same seed, byte for byte (in Cluster mode the trace's shard column names the
 // cluster node that held each key, so that column alone may differ).
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
 import { runToTexts, scenarioFromFile } from "./support/runText.ts";
 import { shippedScenarioFiles } from "./support/scenarioFiles.ts";
+import { scratchFolder } from "./support/scratchFolders.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
 const CLUSTER_NODES = process.env.CACHESIM_TEST_REDIS_CLUSTER_NODES;
@@ -21,8 +20,7 @@ if (!CLUSTER_NODES)
   );
 
 const scenarioFiles = shippedScenarioFiles();
-const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-parity-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchFolder("cachesim-parity-");
 
 /** The trace with its shard column (index 7) blanked, for Cluster runs. */
 function withoutShard(trace: string | undefined): string {
@@ -40,7 +38,7 @@ function withoutShard(trace: string | undefined): string {
 async function parity(file: string, env: NodeJS.ProcessEnv, cluster: boolean) {
   const scenario = scenarioFromFile(path.join("scenarios", file));
   const memory = await runToTexts(scenario);
-  const live = await runToTexts(scenario, await openLiveBackends(env, { cwd: dir }));
+  const live = await runToTexts(scenario, await openLiveBackends(env, { cwd: dir() }));
   expect(Object.keys(live.files).sort()).toEqual(Object.keys(memory.files).sort());
   expect(live.files["summary.csv"], "summary.csv").toBe(memory.files["summary.csv"]);
   expect(live.files["timeseries.csv"], "timeseries.csv").toBe(memory.files["timeseries.csv"]);
@@ -61,7 +59,7 @@ describe.skipIf(!STANDALONE_URL)(
       it(`${file}: same bytes as in-process`, { timeout: 600_000 }, async () => {
         await parity(
           file,
-          { REDIS_URL: STANDALONE_URL, SQLITE_URL: path.join(dir, "standalone.sqlite") },
+          { REDIS_URL: STANDALONE_URL, SQLITE_URL: path.join(dir(), "standalone.sqlite") },
           false,
         );
       });
@@ -78,7 +76,7 @@ describe.skipIf(!CLUSTER_NODES)(
       it(`${file}: same bytes as in-process (shard column aside)`, { timeout: 600_000 }, async () => {
         const live = await parity(
           file,
-          { REDIS_CLUSTER_NODES: CLUSTER_NODES, SQLITE_URL: path.join(dir, "cluster.sqlite") },
+          { REDIS_CLUSTER_NODES: CLUSTER_NODES, SQLITE_URL: path.join(dir(), "cluster.sqlite") },
           true,
         );
         const trace = live.files["trace.csv"];

@@ -2,17 +2,16 @@
 // (standalone and Cluster) as DELs, so reports are byte-identical to in-process runs for every store
 // kind (plain SET, versioned compare-and-set with tombstones, lease fills) and the server ends holding
 // no more than each shard's bound, without its own maxmemory.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LiveRedisStore } from "../sim/backends/live/liveRedisStore.ts";
 import { openLiveBackends } from "../sim/backends/live/openLive.ts";
 import { valueBytes } from "../sim/model/localCache.ts";
 import type { Backends } from "../sim/model/ports.ts";
 import { boundedShardWorld } from "./support/boundedShardWorld.ts";
 import { runToTexts, scenarioFromText } from "./support/runText.ts";
+import { scratchFolder } from "./support/scratchFolders.ts";
 
 const STANDALONE_URL = process.env.CACHESIM_TEST_REDIS_URL;
 const CLUSTER_NODES = process.env.CACHESIM_TEST_REDIS_CLUSTER_NODES;
@@ -26,8 +25,7 @@ if (!CLUSTER_NODES)
     `live shard bounds (Redis Cluster) skipped: CACHESIM_TEST_REDIS_CLUSTER_NODES is not set; ${START_HINT}`,
   );
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-live-bounds-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchFolder("cachesim-live-bounds-");
 
 const CASES = [
   {
@@ -86,7 +84,7 @@ async function heldBytes(url: string, prefix: string): Promise<number[]> {
 
 /** The live backends, with a look at the server's contents just before the run cleans up. */
 async function liveWithLook(env: NodeJS.ProcessEnv, look: ((store: LiveRedisStore) => Promise<void>) | null) {
-  const backends = await openLiveBackends(env, { cwd: dir });
+  const backends = await openLiveBackends(env, { cwd: dir() });
   if (look === null) return backends;
   const store = backends.cache as LiveRedisStore;
   const close = store.close.bind(store);
@@ -122,7 +120,7 @@ describe.skipIf(!STANDALONE_URL)(
         let held: number[] = [];
         const summary = await parity(
           world(c.strategy, c.globalCache),
-          { REDIS_URL: STANDALONE_URL, SQLITE_URL: path.join(dir, "standalone.sqlite") },
+          { REDIS_URL: STANDALONE_URL, SQLITE_URL: path.join(dir(), "standalone.sqlite") },
           async (store) => {
             held = await heldBytes(STANDALONE_URL as string, store.prefix);
           },
@@ -148,7 +146,7 @@ describe.skipIf(!CLUSTER_NODES)(
       it(`${c.strategy} ${c.globalCache}: same bytes as in-process`, { timeout: 300_000 }, async () => {
         await parity(
           world(c.strategy, c.globalCache),
-          { REDIS_CLUSTER_NODES: CLUSTER_NODES, SQLITE_URL: path.join(dir, "cluster.sqlite") },
+          { REDIS_CLUSTER_NODES: CLUSTER_NODES, SQLITE_URL: path.join(dir(), "cluster.sqlite") },
           null,
         );
       });

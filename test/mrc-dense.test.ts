@@ -5,8 +5,7 @@
 // must number its keys as the string stream names them; the command's mrc.csv must equal the general
 // path's rows, at any --jobs.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import seedrandom from "seedrandom";
@@ -25,6 +24,9 @@ import {
 import { queueReplay } from "../sim/model/eviction/replay/queueReplay.ts";
 import { nextAccessIndexes, type Request, replay } from "../sim/model/eviction/replay.ts";
 import { stackDistances } from "../sim/model/eviction/stackDistance.ts";
+import { scratchFolders } from "./support/scratchFolders.ts";
+
+const freshFolder = scratchFolders("cachesim-mrc-dense-");
 
 const run = promisify(execFile);
 
@@ -158,7 +160,7 @@ describe("miss-ratio curves with and without the dense stream", () => {
 });
 
 describe("a trace file read densely", () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-dense-"));
+  const dir = freshFolder();
   const limits = {
     requestsMax: 1000,
     tooLong: (file: string) => new Error(`${file}: too long`),
@@ -195,7 +197,7 @@ describe("cachesim mrc over a trace with sizes", () => {
   it.each(["fixed sizes", "sizes that change"])(
     "writes the general path's rows, the same at --jobs 1 and 3: %s",
     async (shape) => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-dense-"));
+      const dir = freshFolder();
       const requests = trace("mrc-dense:cli", SHAPES[shape] as TraceShape);
       const file = path.join(dir, "t.csv");
       writeFileSync(file, `key,size\n${requests.map((r) => `${r.key},${r.size}`).join("\n")}\n`);

@@ -5,8 +5,7 @@
 // (--sample-keys) keeps at most the keys asked for, and bad values are refused with one line, exit 2 and
 // nothing written.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import seedrandom from "seedrandom";
@@ -26,6 +25,9 @@ import {
   samplingOfKeys,
   spatialSampling,
 } from "../sim/model/eviction/sampling.ts";
+import { scratchFolders } from "./support/scratchFolders.ts";
+
+const freshFolder = scratchFolders("cachesim-mrc-sample-");
 
 const run = promisify(execFile);
 
@@ -66,7 +68,7 @@ function zipfTrace(file: string): void {
   writeFileSync(file, `key,size\n${lines.join("\n")}\n`);
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-sample-"));
+const dir = freshFolder();
 const trace = path.join(dir, "zipf.csv");
 zipfTrace(trace);
 

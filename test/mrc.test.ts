@@ -3,8 +3,7 @@
 // curves plotted (--html, cachesim report), and the command as a user meets it (CSV written, bad input
 // refused with exit 2 and nothing written).
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
@@ -15,6 +14,9 @@ import { missRatioCurves } from "../sim/model/eviction/mrc.ts";
 import { type Request, replay } from "../sim/model/eviction/replay.ts";
 import { knownNames } from "../sim/scenario/knownNames.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
+import { scratchFolders } from "./support/scratchFolders.ts";
+
+const freshFolder = scratchFolders("cachesim-mrc-");
 
 const run = promisify(execFile);
 
@@ -109,7 +111,7 @@ describe("miss-ratio curves", () => {
 
 /** A fresh folder holding SCENARIO as s.yaml. */
 function scenarioFile(): { dir: string; file: string } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+  const dir = freshFolder();
   const file = path.join(dir, "s.yaml");
   writeFileSync(file, SCENARIO);
   return { dir, file };
@@ -228,7 +230,7 @@ describe("cachesim mrc on a trace", () => {
   const TRACE = "1\n2\n*\n1\n3\n1\n2\n";
 
   it("reads a text trace's keys, skipping `*` lines, the same on every walk", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const dir = freshFolder();
     const file = path.join(dir, "t.txt");
     writeFileSync(file, TRACE);
     const source = traceRequests(file, WHOLE_TRACE, false);
@@ -249,7 +251,7 @@ describe("cachesim mrc on a trace", () => {
   });
 
   it("gives the same curve from the trace file, its .gz and a scenario that replays it", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const dir = freshFolder();
     writeFileSync(path.join(dir, "t.txt"), TRACE);
     writeFileSync(path.join(dir, "t.txt.gz"), gzipSync(TRACE));
     writeFileSync(
@@ -280,7 +282,7 @@ describe("cachesim mrc on a trace", () => {
   }, 150_000);
 
   it("refuses a missing trace, and bytes from a trace without sizes, with exit 2 and nothing written", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "cachesim-mrc-"));
+    const dir = freshFolder();
     const out = path.join(dir, "out");
     const missing = await cachesim("mrc", path.join(dir, "nope.txt"), "--sizes", "2", "--out", out);
     expect(missing.code).toBe(2);
