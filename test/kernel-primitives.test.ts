@@ -92,6 +92,41 @@ describe("cancel", () => {
   });
 });
 
+describe("afterResultNoHandle", () => {
+  it("delivers plain and awaited answers in the same order and at the same times as afterResult", async () => {
+    // The same mix of answers through each method: the logs must be equal, and only one gives handles.
+    const logOf = async (noHandle: boolean) => {
+      const s = new Scheduler();
+      const log: string[] = [];
+      const returned: unknown[] = [];
+      s.at(0, () => {
+        for (const [i, answer] of [Promise.resolve("a"), "b", Promise.resolve("c"), "d"].entries()) {
+          const fn = (v: string) => log.push(`${v}@${s.nowUs}`);
+          const delayUs = 10 - 2 * i;
+          returned.push(
+            noHandle ? s.afterResultNoHandle(answer, delayUs, fn, null) : s.afterResult(answer, delayUs, fn),
+          );
+        }
+      });
+      const stats = await s.run(100, 100);
+      return { log, stats, returned };
+    };
+    const withHandles = await logOf(false);
+    const without = await logOf(true);
+    expect(without.log).toEqual(["d@4", "c@6", "b@8", "a@10"]);
+    expect(without.log).toEqual(withHandles.log);
+    expect(without.stats).toEqual(withHandles.stats);
+    expect(without.returned).toEqual([undefined, undefined, undefined, undefined]);
+    expect(withHandles.returned.every((h) => typeof h === "number")).toBe(true);
+  });
+
+  it("a failed answer fails the run, as with afterResult", async () => {
+    const s = new Scheduler();
+    s.at(0, () => s.afterResultNoHandle(Promise.reject(new Error("gone")), 3, () => {}, null));
+    await expect(s.run(100, 100)).rejects.toThrow("gone");
+  });
+});
+
 describe("afterResultWithin (answer or timeout)", () => {
   it("delivers exactly one of answer and timeout; a timed-out failure never fails the run", async () => {
     const caseArb = fc.record({

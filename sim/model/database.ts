@@ -165,7 +165,7 @@ export class Database {
     const answer = op.command(op);
     const serviceUs = this.serviceUs();
     if (this.pool === null && serviceUs === 0) this.reply(answer, op);
-    else this.scheduler.afterResult(answer, serviceUs, this.served, op);
+    else this.scheduler.afterResultNoHandle(answer, serviceUs, this.served, op);
   }
 
   private readonly served = (answer: unknown, op: Operation) => {
@@ -179,7 +179,7 @@ export class Database {
     const link: Link = op.node.databaseLink;
     if (this.tap !== null) op.tapSentUs = this.scheduler.nowUs;
     if (faults === null) {
-      this.scheduler.afterResult(answer, link.hopUs(), op.onAnswer, op);
+      this.scheduler.afterResultNoHandle(answer, link.hopUs(), op.onAnswer, op);
       return;
     }
     if (link.delivers()) {
@@ -195,7 +195,7 @@ export class Database {
     if (this.tap !== null) this.tapAnswer(op, "answer", false, "lost, or too late for the sender's timeout");
     // Nobody waits for this answer; a write's version is still checked, so a store that lost it fails the run.
     if (op.command === this.writeCommand)
-      this.scheduler.afterResult(answer as MaybePromise<number>, 0, this.checkAbandoned, op);
+      this.scheduler.afterResultNoHandle(answer as MaybePromise<number>, 0, this.checkAbandoned, op);
     else abandon(answer);
   }
 
@@ -295,7 +295,7 @@ export class Database {
 
   private readonly readAtDatabase = (op: Operation) => {
     if (this.tap !== null) this.tapRequest(op, false, this.scheduler.nowUs, "");
-    this.scheduler.afterResult(
+    this.scheduler.afterResultNoHandle(
       this.records.read(op.key.name),
       op.node.databaseLink.hopUs(),
       this.readAnswered,
@@ -314,7 +314,7 @@ export class Database {
     // store's answer is checked against it when it arrives.
     this.commit(op);
     if (this.tap !== null) this.tapRequest(op, true, this.scheduler.nowUs, `commits v${op.version}`);
-    this.scheduler.afterResult(
+    this.scheduler.afterResultNoHandle(
       this.records.write(op.key.name, op.value as string),
       op.node.databaseLink.hopUs(),
       this.writeAcknowledged,

@@ -292,7 +292,7 @@ export class GlobalCache {
   private readonly atCache = (op: Operation) => {
     op.arrivedUs = this.scheduler.nowUs;
     if (this.tap !== null) this.tapRequest(op, op.arrivedUs, "");
-    this.scheduler.afterResult(
+    this.scheduler.afterResultNoHandle(
       op.command(op),
       (op.node.cacheLinks[op.key.shardIndex] as Link).hopUs(),
       op.onAnswer,

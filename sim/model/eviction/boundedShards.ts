@@ -104,7 +104,7 @@ export class BoundedShards {
     if (room === REFUSED) return 0;
     const answer = issue();
     // Decided in virtual time (now, in event order), never when a live server's reply happens to land.
-    this.scheduler.afterResult(answer, 0, undoUnlessStored, { memory, before });
+    this.scheduler.afterResultNoHandle(answer, 0, undoUnlessStored, { memory, before });
     return after(room, answer);
   }
 

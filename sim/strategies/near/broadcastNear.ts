@@ -88,7 +88,7 @@ export const broadcastNear: NearPart<BroadcastOptions> = {
           scheduler.nowUs + hopUs,
           "",
         );
-        scheduler.afterResult(published, hopUs, apply, { node, key: op.key, epoch: node.epoch });
+        scheduler.afterResultNoHandle(published, hopUs, apply, { node, key: op.key, epoch: node.epoch });
       }
     };
     return {

@@ -52,7 +52,7 @@ export const writeBehind: WritePart<WriteBehindOptions> = {
         const stored = database.commitReserved(op.key, op.value as string, op.version, op.node.index);
         tally.flushLag(op.node.index, nowUs - op.arrivedUs);
         tally.pending(op.node.index, -1);
-        scheduler.afterResult(stored, 0, committed, op);
+        scheduler.afterResultNoHandle(stored, 0, committed, op);
       }
     };
     const flush = () => {
