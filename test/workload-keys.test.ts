@@ -36,6 +36,14 @@ describe("key distributions", () => {
     const zipf = new ZipfSampler(1000, 1.1);
     const oldZ = stream();
     for (let i = 0; i < 1000; i++) expect(z.next()).toBe(zipf.sample(oldZ));
+    // The sampler draws ahead in batches (sampleInto); batches of any length continue one sequence.
+    const batched = stream();
+    const oneByOne = stream();
+    for (const length of [1, 7, 64, 3]) {
+      const into = new Int32Array(length);
+      zipf.sampleInto(batched, into);
+      for (const k of into) expect(k).toBe(zipf.sample(oneByOne));
+    }
   });
 
   it("hotspot sends hotRequests of the draws to the first hotKeys of the space, uniformly", () => {

@@ -125,6 +125,22 @@ export class ZipfSampler {
     return u - column < (this.table[at] as number) ? column : (this.table[at + 1] as number);
   }
 
+  /**
+   * The next `into.length` draws of sample(rng), in order. A draw's one table read misses the cache on
+   * a large key space, and one draw at a time each miss waits alone; here no read depends on another,
+   * so the processor has several in flight at once.
+   */
+  sampleInto(rng: Rng, into: Int32Array): void {
+    const table = this.table;
+    const n = this.n;
+    for (let i = 0; i < into.length; i++) {
+      const u = rng.next() * n;
+      const column = Math.floor(u);
+      const at = 2 * column;
+      into[i] = u - column < (table[at] as number) ? column : (table[at + 1] as number);
+    }
+  }
+
   /** P(rank k), for tests that compare draws with the distribution. */
   probability(k: number): number {
     return 1 / (k + 1) ** this.s / this.weightSum;
