@@ -1,14 +1,17 @@
 // Guards sweeps spread over worker processes through a BullMQ queue on Redis: the same bytes as a local
 // run, a worker killed mid-point has its point finished by another, a failing point fails the sweep
-// with its message, and a worker stops when told (SIGTERM) or when idle. Needs CACHESIM_TEST_REDIS_URL
-// (the queue uses database 15 of that server).
+// with its message, Ctrl-C takes a sweep's points off the queue (close() stops its runAll), and a
+// worker stops when told (SIGTERM) or when idle. Needs CACHESIM_TEST_REDIS_URL (the queue uses database
+// 15 of that server).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { QueueExecutor } from "../sim/sweep/queue/queueExecutor.ts";
+import type { PointTask } from "../sim/sweep/runPoint.ts";
 
 const run = promisify(execFile);
 const base = process.env.CACHESIM_TEST_REDIS_URL;
@@ -150,6 +153,63 @@ describe.skipIf(base === undefined)(
       b.child.kill("SIGTERM");
       expect(await b.exited).toBe(0);
       expect(b.output()).toContain("stopping (SIGTERM)");
+    });
+
+    it("Ctrl-C takes the sweep's points off the queue, and close() stops a runAll under way with SweepStopped", async () => {
+      // No worker: the points wait on the queue until the sweep is stopped.
+      const stopQueue = `${queueName}-stop`;
+      const out = path.join(tmp, "stopped");
+      const sweep = spawn(
+        process.execPath,
+        [
+          "sim/bin/cachesim.js",
+          ...SWEEP.filter((a) => a !== "--quiet"),
+          "--queue",
+          url,
+          "--queue-name",
+          stopQueue,
+          "--out",
+          out,
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      children.push(sweep);
+      let stderr = "";
+      sweep.stderr?.on("data", (chunk: Buffer) => {
+        stderr += String(chunk);
+      });
+      const exited = new Promise<number | null>((resolve) => sweep.on("exit", (code) => resolve(code)));
+      const redis = new Redis(url);
+      const waiting = () => redis.llen(`bull:${stopQueue}:wait`);
+      const untilWaiting = async (n: number) => {
+        const deadline = Date.now() + 60_000;
+        while ((await waiting()) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      };
+      try {
+        await untilWaiting(3);
+        expect(await waiting()).toBe(3);
+        sweep.kill("SIGINT");
+        expect(await exited).toBe(130);
+        expect(stderr).toContain("cachesim: sweep stopped (SIGINT); nothing written");
+        expect(await waiting()).toBe(0);
+        expect(existsSync(path.join(out, "sweep.csv"))).toBe(false);
+
+        // The executor itself: runAll, still waiting for its points, rejects once close() is called.
+        const executor = await QueueExecutor.connect(url, stopQueue);
+        const tasks = [0, 1].map((index) => ({ index, label: `point ${index + 1}`, task: {} as PointTask }));
+        const running = executor.runAll(tasks, () => {
+          throw new Error("no point can finish: no worker runs them");
+        });
+        await untilWaiting(2);
+        const closing = executor.close("asked to");
+        await expect(running).rejects.toMatchObject({ name: "SweepStopped", reason: "asked to" });
+        await closing;
+        expect(await waiting()).toBe(0);
+        const keys = await redis.keys(`bull:${stopQueue}*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it("a worker with --idle-exit stops by itself when there is no work", async () => {

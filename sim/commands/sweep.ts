@@ -131,11 +131,9 @@ async function sweep(args: SweepArgs): Promise<number> {
       stoppedBy = signal;
       progress.stop();
       console.error(`cachesim: sweep stopped (${signal}); nothing written`);
-      // On this machine the points under way stop and clean up, then the sweep removes its own
-      // folders: the process leaves once all that is done. A queue's sweep would wait on points
-      // running elsewhere, so there only the queue is closed.
-      const cleanedUp =
-        executor instanceof LocalExecutor && sweeping !== null ? sweeping.catch(() => {}) : null;
+      // The points under way stop (on this machine) or are taken off the queue, the sweep then
+      // removes its own folders, and the process leaves once all that is done.
+      const cleanedUp = sweeping !== null ? sweeping.catch(() => {}) : null;
       void executor
         .close()
         .then(() => cleanedUp)

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { type Executor, type IndexedTask, PointFailedError, reasonOf } from "../executor.ts";
+import { type Executor, type IndexedTask, PointFailedError, reasonOf, SweepStopped } from "../executor.ts";
 import type { PointOutcome } from "../runPoint.ts";
 import { DEFAULT_QUEUE_NAME, openRedis } from "./connection.ts";
 
@@ -17,14 +17,34 @@ export interface PointJob extends IndexedTask {
 /** Jobs waiting in Redis at once per sweep: enough to keep many workers busy, bounded in memory. */
 const JOBS_IN_FLIGHT = 512;
 
+/** What a wait for a job gives once close() has been called instead of its result. */
+const STOPPED = Symbol("stopped");
+
 export class QueueExecutor implements Executor {
   private readonly pending = new Map<string, Job>();
+  /** Set by close(): runAll stops adding points and waiting for them, and rejects with it. */
+  private stopped: SweepStopped | null = null;
+  /** How close() ends each wait for a job under way (one per job waited for, taken off when it ends). */
+  private readonly waits = new Set<() => void>();
+  private closed: Promise<void> | null = null;
 
   private constructor(
     private readonly redis: Redis,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
   ) {}
+
+  /** The job's result, or STOPPED as soon as close() is called: no wait outlasts the queue's connection. */
+  private finished(job: Job): Promise<PointOutcome | typeof STOPPED> {
+    let end = () => {};
+    const stopped = new Promise<typeof STOPPED>((resolve) => {
+      end = () => resolve(STOPPED);
+    });
+    this.waits.add(end);
+    return Promise.race([job.waitUntilFinished(this.events) as Promise<PointOutcome>, stopped]).finally(() =>
+      this.waits.delete(end),
+    );
+  }
 
   static async connect(url: string, queueName = DEFAULT_QUEUE_NAME): Promise<QueueExecutor> {
     const redis = await openRedis(url);
@@ -43,28 +63,40 @@ export class QueueExecutor implements Executor {
     const running = new Set<Promise<void>>();
     let failure: PointFailedError | null = null;
     for (const t of tasks) {
-      if (failure !== null) break;
+      if (failure !== null || this.stopped !== null) break;
       const data: PointJob = { ...t, sweepId };
-      const job = await this.queue.add("point", data, {
-        jobId: `${sweepId}-${t.index}`,
-        // A failure is the scenario's, and would fail again: no retry. A worker's death is not a
-        // failure but a stalled job, which BullMQ hands to another worker.
-        attempts: 1,
-        removeOnComplete: false,
-        removeOnFail: false,
-      });
+      let job: Job;
+      try {
+        job = await this.queue.add("point", data, {
+          jobId: `${sweepId}-${t.index}`,
+          // A failure is the scenario's, and would fail again: no retry. A worker's death is not a
+          // failure but a stalled job, which BullMQ hands to another worker.
+          attempts: 1,
+          removeOnComplete: false,
+          removeOnFail: false,
+        });
+      } catch (error) {
+        // close() came while the point was being added: the sweep stopped, it did not fail.
+        if (this.stopped !== null) break;
+        throw error;
+      }
+      if (this.stopped !== null) {
+        // close() came while the point was being added, and took only the others off the queue.
+        await job.remove().catch(() => {});
+        break;
+      }
       const id = job.id as string;
       this.pending.set(id, job);
-      const p: Promise<void> = job
-        .waitUntilFinished(this.events)
+      const p: Promise<void> = this.finished(job)
         .then(
-          async (outcome: PointOutcome) => {
+          async (outcome: PointOutcome | typeof STOPPED) => {
+            if (outcome === STOPPED) return;
             this.pending.delete(id);
             await job.remove().catch(() => {});
-            if (failure === null) done(t.index, outcome);
+            if (failure === null && this.stopped === null) done(t.index, outcome);
           },
           (error: unknown) => {
-            failure ??= new PointFailedError(t.label, reasonOf(error));
+            if (this.stopped === null) failure ??= new PointFailedError(t.label, reasonOf(error));
           },
         )
         .finally(() => running.delete(p));
@@ -72,10 +104,23 @@ export class QueueExecutor implements Executor {
       if (running.size >= JOBS_IN_FLIGHT) await Promise.race(running);
     }
     await Promise.all(running);
+    if (this.stopped !== null) throw this.stopped;
     if (failure !== null) throw failure;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Takes the sweep's unfinished points off the queue and lets go of it; a runAll still under way
+   * then rejects with SweepStopped (carrying `reason`), as the local executor's does. Calling it again
+   * waits for the first call.
+   */
+  close(reason?: unknown): Promise<void> {
+    this.closed ??= this.shutDown(reason);
+    return this.closed;
+  }
+
+  private async shutDown(reason: unknown): Promise<void> {
+    this.stopped = new SweepStopped(reason);
+    for (const end of this.waits) end();
     // A failed or interrupted sweep takes its unfinished points off the queue (a point a worker is
     // running cannot be removed; its result is simply never read).
     for (const job of this.pending.values()) await job.remove().catch(() => {});
