@@ -1,6 +1,8 @@
-// Guards the arrival processes: Poisson and constant rates, on/off bursts, rate schedules, the diurnal
-// cosine and the closed loop (one request per client at a time, paced by latency and think time).
+// Guards the arrival processes: Poisson (its exact draws, batched) and constant rates, on/off bursts,
+// rate schedules, the diurnal cosine and the closed loop (one request per client at a time, paced by
+// latency and think time).
 import { describe, expect, it } from "vitest";
+import { exponential, exponentialsInto } from "../sim/core/distributions.ts";
 import { RngStreams } from "../sim/core/rng.ts";
 import { Scheduler } from "../sim/core/scheduler.ts";
 import type { RequestSource } from "../sim/workloads/arrivals/arrivalProcess.ts";
@@ -69,6 +71,26 @@ describe("arrival processes", () => {
     const sd = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length);
     expect(mean).toBeCloseTo(100, -1);
     expect(sd / mean).toBeCloseTo(1, 1); // exponential: coefficient of variation 1
+  });
+
+  it("poisson: the arrivals one exponential gap at a time always gave (its gaps are drawn in batches)", async () => {
+    const { timesUs } = await run("poisson", { ratePerSec: 10_000, requestsMax: 300, untilUs: 10_000_000 });
+    const gaps = new RngStreams(3).stream("w:arrivals");
+    let exactUs = 0;
+    const expected: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      exactUs += exponential(gaps, 100);
+      expected.push(Math.round(exactUs));
+    }
+    expect(timesUs).toEqual(expected);
+    // Batches of any length continue one sequence of draws.
+    const batched = new RngStreams(3).stream("w:arrivals");
+    const oneByOne = new RngStreams(3).stream("w:arrivals");
+    for (const length of [1, 5, 64]) {
+      const into = new Float64Array(length);
+      exponentialsInto(batched, 100, into);
+      for (const gapUs of into) expect(gapUs).toBe(exponential(oneByOne, 100));
+    }
   });
 
   it("constant: exactly one request every 1/rate, rounded only when scheduled", async () => {

@@ -12,6 +12,11 @@ export function exponential(rng: Rng, mean: number): number {
   return -mean * Math.log(1 - rng.next());
 }
 
+/** The next `into.length` draws of exponential(rng, mean), in order, for a caller that reads them there. */
+export function exponentialsInto(rng: Rng, mean: number, into: Float64Array): void {
+  for (let i = 0; i < into.length; i++) into[i] = -mean * Math.log(1 - rng.next());
+}
+
 /** Standard normal by Box–Muller; draws exactly two uniforms per call so streams stay in step. */
 export function standardNormal(rng: Rng): number {
   const u1 = 1 - rng.next();

@@ -46,27 +46,31 @@ export interface ArrivalProcess<Options = unknown> extends Plugin<Options, Arriv
 }
 
 /**
- * The driver of every open-loop process: given the exact (fractional) time of one arrival, `nextUs` gives
- * the next one (Infinity for none). Times accumulate unrounded and are rounded only when scheduled, so
- * rounding never biases the rate. The next arrival is scheduled before the request is issued, so that
- * it runs before anything the request schedules for the same instant (as it always has).
+ * The driver of every open-loop process. `advance` moves the exact (fractional) time of one arrival,
+ * in `at[0]`, on to the next one (Infinity for none). Times accumulate unrounded and are rounded only
+ * when scheduled, so rounding never biases the rate. The next arrival is scheduled before the request
+ * is issued, so that it runs before anything the request schedules for the same instant (as it always
+ * has).
+ *
+ * The time stays in the typed-array cell rather than going in and out of `advance` as a number: a
+ * fractional number held in a closure variable, or returned from a call V8 does not inline, is a heap
+ * object of its own, made once per request.
  */
-export function openLoop(nextUs: (fromUs: number) => number): ArrivalDriver {
+export function openLoop(advance: (at: Float64Array) => void): ArrivalDriver {
   return {
     start(scheduler, source) {
       const requestsMax = source.requestsMax;
       if (requestsMax <= 0) return;
       let issued = 0;
-      // The fractional time lives in a typed-array cell: a closure variable holding a non-integer
-      // number is a heap object, allocated afresh on every assignment (once per request).
       const arrivalUs = new Float64Array(1);
-      arrivalUs[0] = nextUs(scheduler.nowUs);
+      arrivalUs[0] = scheduler.nowUs;
+      advance(arrivalUs);
       if (!Number.isFinite(arrivalUs[0])) return;
       const arrive = () => {
         const index = issued++;
         if (issued < requestsMax && (source.more === undefined || source.more())) {
-          const nextArrivalUs = nextUs(arrivalUs[0] as number);
-          arrivalUs[0] = nextArrivalUs;
+          advance(arrivalUs);
+          const nextArrivalUs = arrivalUs[0] as number;
           if (Number.isFinite(nextArrivalUs)) scheduler.at(Math.round(nextArrivalUs), arrive);
         }
         source.issue(index, undefined);

@@ -10,6 +10,8 @@ export const constant: ArrivalProcess = {
   requestsIn: (ratePerSec, durationUs) => (ratePerSec * durationUs) / 1_000_000,
   create({ ratePerSec }) {
     const gapUs = 1_000_000 / ratePerSec;
-    return openLoop((fromUs) => fromUs + gapUs);
+    return openLoop((at) => {
+      at[0] = (at[0] as number) + gapUs;
+    });
   },
 };

@@ -27,13 +27,14 @@ export const diurnal: ArrivalProcess<{ period: number; amplitude: number; peak: 
     const peakRate = ratePerSec * (1 + amplitude);
     const meanGapUs = 1_000_000 / peakRate;
     const omega = (2 * Math.PI) / period;
-    return openLoop((fromUs) => {
-      let t = fromUs;
+    return openLoop((at) => {
+      let t = at[0] as number;
       for (;;) {
         t += exponential(candidates, meanGapUs);
         const keep = (1 + amplitude * Math.cos(omega * (t - peak))) / (1 + amplitude);
-        if (thinning.next() < keep) return t;
+        if (thinning.next() < keep) break;
       }
+      at[0] = t;
     });
   },
 };

@@ -22,8 +22,8 @@ export const onOff: ArrivalProcess<{ on: number; off: number }> = {
     const rng = stream("arrivals");
     const meanGapUs = 1_000_000 / ratePerSec;
     const periodUs = on + off;
-    return openLoop((fromUs) => {
-      let t = fromUs;
+    return openLoop((at) => {
+      let t = at[0] as number;
       for (;;) {
         const periodStartUs = Math.floor(t / periodUs) * periodUs;
         const burstEndUs = periodStartUs + on;
@@ -32,7 +32,10 @@ export const onOff: ArrivalProcess<{ on: number; off: number }> = {
           continue;
         }
         const candidateUs = t + exponential(rng, meanGapUs);
-        if (candidateUs < burstEndUs) return candidateUs;
+        if (candidateUs < burstEndUs) {
+          at[0] = candidateUs;
+          return;
+        }
         t = periodStartUs + periodUs;
       }
     });

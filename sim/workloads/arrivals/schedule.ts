@@ -64,16 +64,22 @@ export const schedule: ArrivalProcess<{ steps: Array<{ for: number; rate: number
       const startUs = cycles * totalUs + (startsUs[i] as number);
       return [i, startUs, startUs + (steps[i] as { for: number }).for];
     };
-    return openLoop((fromUs) => {
-      let t = fromUs;
+    return openLoop((arrivalUs) => {
+      let t = arrivalUs[0] as number;
       for (;;) {
         const at = stepAt(t);
-        if (at === null) return Number.POSITIVE_INFINITY;
+        if (at === null) {
+          arrivalUs[0] = Number.POSITIVE_INFINITY;
+          return;
+        }
         const [i, , endUs] = at;
         const rate = (steps[i] as { rate: number }).rate;
         if (rate > 0) {
           const candidateUs = t + exponential(rng, 1_000_000 / rate);
-          if (candidateUs < endUs) return candidateUs;
+          if (candidateUs < endUs) {
+            arrivalUs[0] = candidateUs;
+            return;
+          }
         }
         t = endUs;
       }
