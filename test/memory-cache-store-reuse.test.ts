@@ -1,0 +1,53 @@
+// Guards the in-process Redis that a thread keeps between a sweep's runs: kept only while runs are held
+// (keepBetweenRuns), handed to the next run empty, never kept once a run has subscribed, and let go
+// (disconnected) when the hold ends.
+import { describe, expect, it } from "vitest";
+import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
+import { keepBetweenRuns } from "../sim/core/betweenRuns.ts";
+
+/** The store's ioredis-mock instance (private: the test looks at its identity only). */
+const instanceOf = (store: MemoryCacheStore) => (store as unknown as { redis: { connected: boolean } }).redis;
+
+describe("the in-process Redis between runs", () => {
+  it("is the next run's, emptied, while runs are held, and a new one otherwise", async () => {
+    const alone = new MemoryCacheStore();
+    alone.set("k", "v1");
+    await alone.close();
+    const afterAlone = new MemoryCacheStore();
+    expect(instanceOf(afterAlone)).not.toBe(instanceOf(alone));
+    await afterAlone.close();
+
+    const release = keepBetweenRuns();
+    try {
+      const first = new MemoryCacheStore();
+      first.set("k", "v1");
+      expect(first.get("k")).toBe("v1");
+      await first.close();
+      const second = new MemoryCacheStore();
+      expect(instanceOf(second)).toBe(instanceOf(first));
+      // Emptied: nothing of the first run's keyspace reaches the second.
+      expect(second.get("k")).toBeNull();
+      second.set("k", "v2");
+      await second.close();
+      // A run that subscribed (an invalidation broadcast) hands its instance to nobody.
+      const third = new MemoryCacheStore();
+      expect(instanceOf(third)).toBe(instanceOf(first));
+      await third.publish("hello");
+      await third.close();
+      const fourth = new MemoryCacheStore();
+      expect(instanceOf(fourth)).not.toBe(instanceOf(third));
+      expect(fourth.get("k")).toBeNull();
+      await fourth.close();
+      const kept = instanceOf(fourth);
+      expect(kept.connected).toBe(true);
+      release();
+      // Let go: the kept instance is disconnected, and the next run makes its own.
+      expect(kept.connected).toBe(false);
+      const fifth = new MemoryCacheStore();
+      expect(instanceOf(fifth)).not.toBe(kept);
+      await fifth.close();
+    } finally {
+      release();
+    }
+  });
+});
