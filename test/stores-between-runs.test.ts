@@ -1,8 +1,9 @@
-// Guards the in-process Redis that a thread keeps between a sweep's runs: kept only while runs are held
-// (keepBetweenRuns), handed to the next run empty, never kept once a run has subscribed, and let go
-// (disconnected) when the hold ends.
+// Guards the in-process stores a thread keeps between a sweep's runs: the Redis and the SQLite database
+// are kept only while runs are held (keepBetweenRuns), handed to the next run empty (the Redis never
+// once a run has subscribed), and let go (disconnected, closed) when the hold ends.
 import { describe, expect, it } from "vitest";
 import { MemoryCacheStore } from "../sim/backends/memoryCacheStore.ts";
+import { MemoryRecordStore } from "../sim/backends/memoryRecordStore.ts";
 import { keepBetweenRuns } from "../sim/core/betweenRuns.ts";
 
 /** The store's ioredis-mock instance (private: the test looks at its identity only). */
@@ -46,6 +47,44 @@ describe("the in-process Redis between runs", () => {
       const fifth = new MemoryCacheStore();
       expect(instanceOf(fifth)).not.toBe(kept);
       await fifth.close();
+    } finally {
+      release();
+    }
+  });
+
+  it("the SQLite database too: the next run's, with no rows, while runs are held", async () => {
+    const dbOf = (store: MemoryRecordStore) =>
+      (store as unknown as { db: { exec(sql: string): Array<{ values: unknown[][] }> } }).db;
+    const rows = (store: MemoryRecordStore) =>
+      dbOf(store).exec("SELECT count(*) FROM records")[0]?.values[0]?.[0];
+    const alone = await MemoryRecordStore.open();
+    alone.write("k", "v1");
+    await alone.close();
+    const afterAlone = await MemoryRecordStore.open();
+    expect(dbOf(afterAlone)).not.toBe(dbOf(alone));
+    await afterAlone.close();
+
+    const release = keepBetweenRuns();
+    try {
+      const first = await MemoryRecordStore.open();
+      first.seed([["s", "seeded"]]);
+      expect(first.write("k", "v1")).toBe(1);
+      expect(first.read("k")).toEqual({ value: "v1", version: 1 });
+      await first.close();
+      const second = await MemoryRecordStore.open();
+      expect(dbOf(second)).toBe(dbOf(first));
+      // Emptied: the first run's rows, seeded and written, are gone, and versions start again.
+      expect(rows(second)).toBe(0);
+      expect(second.read("s").version).toBe(0);
+      expect(second.write("k", "v2")).toBe(1);
+      await second.close();
+      const kept = dbOf(second);
+      release();
+      // Let go: the kept database is closed, and the next run opens its own.
+      expect(() => kept.exec("SELECT 1")).toThrow();
+      const third = await MemoryRecordStore.open();
+      expect(dbOf(third)).not.toBe(kept);
+      await third.close();
     } finally {
       release();
     }
