@@ -5,7 +5,7 @@
 // (setIfNewer, takeLease, fillLease) by the rules in conditionalOps.ts, which mirror the Lua scripts live
 // Redis runs. That is atomic (nothing runs in between) and in the order the engine issues them.
 import RedisMock from "ioredis-mock";
-import { keepingBetweenRuns, onLetGo } from "../core/betweenRuns.ts";
+import { KeptForNextRun } from "../core/betweenRuns.ts";
 import type { CacheStore, LeaseAnswer } from "../model/ports.ts";
 import { fillLeaseStores, leaseAnswer, leaseEntry, setIfNewerStores } from "./conditionalOps.ts";
 import { Deliveries } from "./deliveries.ts";
@@ -20,11 +20,7 @@ type MockClient = InstanceType<typeof RedisMock>;
  * of ioredis-mock's few hundred commands: about 1.5 ms and 250 KB of garbage, a tenth of a short
  * point. Only an instance that never subscribed is kept, so no pub/sub state can reach the next run.
  */
-let spare: MockClient | null = null;
-onLetGo(() => {
-  spare?.disconnect();
-  spare = null;
-});
+const spare = new KeptForNextRun<MockClient>((redis) => redis.disconnect());
 
 /** ioredis-mock's keyspace (`redis.data`, untyped in @types/ioredis-mock): what its commands run against. */
 interface MockKeyspace {
@@ -48,8 +44,7 @@ export class MemoryCacheStore implements CacheStore {
   private closed = false;
 
   constructor() {
-    const kept = spare;
-    spare = null;
+    const kept = spare.take();
     if (kept !== null) this.redis = kept;
     else {
       instancesCreated += 1;
@@ -121,8 +116,7 @@ export class MemoryCacheStore implements CacheStore {
     if (this.subscriber) this.subscriber.disconnect();
     // The instance is this run's alone, so emptying it touches nobody else's keys.
     await this.redis.flushall();
-    if (this.subscriber === null && spare === null && keepingBetweenRuns()) spare = this.redis;
-    else this.redis.disconnect();
+    if (this.subscriber !== null || !spare.offer(this.redis)) this.redis.disconnect();
   }
 
   /** A second connection to the same in-process server, subscribed to the run's channel. */

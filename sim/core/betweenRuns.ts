@@ -31,3 +31,40 @@ export function keepingBetweenRuns(): boolean {
 export function onLetGo(letGo: () => void): void {
   letGoes.push(letGo);
 }
+
+/**
+ * One thing a run leaves for the next run in this thread (a store, a table of slots): offered as a run
+ * ends, taken as the next one begins. It is kept only while runs are held, and let go (`dispose`) when
+ * the last hold is released. Make one per kind of thing, at load.
+ */
+export class KeptForNextRun<T> {
+  private kept: T | null = null;
+
+  constructor(private readonly dispose: (thing: T) => void = () => {}) {
+    onLetGo(() => {
+      const kept = this.kept;
+      this.kept = null;
+      if (kept !== null) this.dispose(kept);
+    });
+  }
+
+  /** What the last run left, if anything (and if `fits` accepts it); it is no longer kept. */
+  take(fits?: (thing: T) => boolean): T | null {
+    const kept = this.kept;
+    if (kept === null || (fits !== undefined && !fits(kept))) return null;
+    this.kept = null;
+    return kept;
+  }
+
+  /**
+   * Keeps `thing` for the next run when runs are held, letting go of what was kept before (the newest
+   * is the likeliest to fit the next run); says whether it kept it.
+   */
+  offer(thing: T): boolean {
+    if (!keepingBetweenRuns()) return false;
+    const before = this.kept;
+    this.kept = thing;
+    if (before !== null && before !== thing) this.dispose(before);
+    return true;
+  }
+}

@@ -8,7 +8,7 @@
 // a `data.fill` range are created when first named, already at version 1, so a 10,000,000-key fill
 // costs nothing until its keys are used (the rule is filledRange.ts's, which the stores of record share).
 
-import { keepingBetweenRuns, onLetGo } from "../core/betweenRuns.ts";
+import { KeptForNextRun } from "../core/betweenRuns.ts";
 import { CommitLog, NO_SEGMENT } from "./commitLog.ts";
 import { type FilledData, type FilledRange, filledIndex, nonEmpty } from "./filledRange.ts";
 
@@ -73,19 +73,12 @@ const DENSE_FILL_MAX = 1_000_000;
  * once and written as they are made (8 MiB for 1,000,000 keys, 2.6 - 7 ms for 100,000), they were much
  * of a short point's set-up, and garbage the old generation had to collect.
  */
-let spareFilledKeys: Array<Key | undefined> | null = null;
-onLetGo(() => {
-  spareFilledKeys = null;
-});
+const spareFilledKeys = new KeptForNextRun<Array<Key | undefined>>();
 
 /** Empty slots for a fill range of `count` keys: the last run's, emptied, when kept and of that count. */
 function filledKeySlots(count: number): Array<Key | undefined> {
-  const spare = spareFilledKeys;
-  if (spare !== null && spare.length === count && keepingBetweenRuns()) {
-    spareFilledKeys = null;
-    return spare.fill(undefined);
-  }
-  return new Array<Key | undefined>(count);
+  const spare = spareFilledKeys.take((slots) => slots.length === count);
+  return spare !== null ? spare.fill(undefined) : new Array<Key | undefined>(count);
 }
 
 export class Oracle {
@@ -114,7 +107,7 @@ export class Oracle {
    * once the run is over: nothing may use this oracle afterwards.
    */
   retire(): void {
-    if (this.filledKeys !== null && keepingBetweenRuns()) spareFilledKeys = this.filledKeys;
+    if (this.filledKeys !== null) spareFilledKeys.offer(this.filledKeys);
   }
 
   /**
