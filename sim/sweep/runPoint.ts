@@ -5,6 +5,7 @@ import { metricCells } from "../metrics/columns.ts";
 import { runScenario } from "../run/runner.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario } from "../scenario/load.ts";
+import type { Scenario } from "../sections/registry.ts";
 
 export interface PointTask {
   /** The scenario file as the user named it (for messages). */
@@ -24,12 +25,30 @@ export interface PointOutcome {
   events: number;
 }
 
+/**
+ * Scenarios already read from a task's text (the sweep's check of its points), by the task object: a
+ * point run in the thread that checked it takes its scenario from here rather than reading its text
+ * again (YAML and the schema, about 1.5 ms a point). A task sent to another thread or machine is a copy,
+ * which finds nothing here and reads its text. Runs never change a scenario (every test passes with
+ * them frozen), so one read serves both.
+ */
+const alreadyRead = new WeakMap<PointTask, Scenario>();
+
+/** Records that `scenario` is what reading `task` gives (the same text, file and seed). */
+export function readAlready(task: PointTask, scenario: Scenario): void {
+  alreadyRead.set(task, scenario);
+}
+
 /** Runs a point; `signal` stops it within a few thousand events (it then rejects with a RunAborted). */
 export async function runPoint(task: PointTask, signal?: AbortSignal): Promise<PointOutcome> {
-  const loaded = parseScenario(task.text, task.file, {
-    ...knownNames(),
-    ...(task.seed !== undefined ? { seedOverride: task.seed } : {}),
-  });
+  const read = alreadyRead.get(task);
+  alreadyRead.delete(task);
+  const loaded =
+    read ??
+    parseScenario(task.text, task.file, {
+      ...knownNames(),
+      ...(task.seed !== undefined ? { seedOverride: task.seed } : {}),
+    });
   // A trace is held in memory until the run ends; a sweep that keeps no folders has no use for it.
   const scenario =
     task.keepDir === null ? { ...loaded, report: { ...loaded.report, trace: "never" as const } } : loaded;

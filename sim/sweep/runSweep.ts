@@ -4,12 +4,22 @@ import { makeSharedFolder } from "../report/outputDir.ts";
 import { openReportFiles } from "../report/reportFiles.ts";
 import { knownNames } from "../scenario/knownNames.ts";
 import { parseScenario, readScenarioText } from "../scenario/load.ts";
+import type { Scenario } from "../sections/registry.ts";
 import { formatProblem, problemMessage, ScenarioError, type ScenarioProblem } from "../spec/errors.ts";
 import { LIMITS } from "../spec/limits.ts";
 import type { Executor, IndexedTask } from "./executor.ts";
 import { applyOverrides, OverrideError } from "./override.ts";
 import { buildPlan, SEEDS_MAX, type SweepPlan } from "./plan.ts";
+import { readAlready } from "./runPoint.ts";
 import { meanCi95, statCell } from "./stats.ts";
+
+/**
+ * The first points' scenarios, as the check read them, are kept for their runs (runPoint's
+ * readAlready): at most this many, and only from texts of at most CHECKED_TEXT_BYTES_MAX, so that what
+ * is kept stays small whatever the sweep.
+ */
+const CHECKED_KEPT_MAX = 64;
+const CHECKED_TEXT_BYTES_MAX = 64 * 1024;
 
 export interface SweepOptions {
   file: string;
@@ -34,6 +44,11 @@ export interface PreparedSweep {
   seeds: number | undefined;
   /** The root seed of each point (the file's, --seed, or a swept `seed`). */
   pointSeeds: number[];
+  /**
+   * Scenarios the check read, by point index, for the first points (CHECKED_KEPT_MAX); each is handed to
+   * the task of that point's first run as sweepTasks makes it, and dropped from here.
+   */
+  checked: Map<number, Scenario>;
   scenarioName: string;
   outDir: string | null;
   keepPointsDir: string | undefined;
@@ -82,16 +97,19 @@ export function prepareSweep(options: SweepOptions): PreparedSweep {
   // Problem text -> the points it occurs in, so one mistake in every point reads as one line.
   const grouped = new Map<string, { problem: ScenarioProblem; points: number[] }>();
   const pointSeeds: number[] = [];
+  const checked = new Map<number, Scenario>();
   let scenarioName = "";
   for (let i = 0; i < plan.pointCount; i++) {
     const point = plan.point(i);
     try {
-      const scenario = parseScenario(applyOverrides(text, point.overrides), file, {
+      const pointText = applyOverrides(text, point.overrides);
+      const scenario = parseScenario(pointText, file, {
         ...known,
         ...(options.seed !== undefined ? { seedOverride: options.seed } : {}),
       });
       if (i === 0) scenarioName = scenario.name;
       pointSeeds.push(scenario.seed);
+      if (i < CHECKED_KEPT_MAX && pointText.length <= CHECKED_TEXT_BYTES_MAX) checked.set(i, scenario);
       if (seeds !== undefined && scenario.seed + seeds - 1 > LIMITS.seed) {
         throw new ScenarioError([
           problemMessage(
@@ -154,6 +172,7 @@ export function prepareSweep(options: SweepOptions): PreparedSweep {
     plan,
     seeds,
     pointSeeds,
+    checked,
     scenarioName,
     outDir: options.outDir === undefined ? path.join("reports", `${scenarioName}-sweep`) : options.outDir,
     keepPointsDir: options.keepPointsDir,
@@ -178,23 +197,28 @@ export function* sweepTasks(prepared: PreparedSweep): Generator<IndexedTask> {
     const point = plan.point(i);
     const text = applyOverrides(prepared.text, point.overrides);
     const rootSeed = prepared.pointSeeds[i] as number;
+    const checked = prepared.checked.get(i);
+    prepared.checked.delete(i);
     for (let k = 0; k < (seeds ?? 1); k++) {
       // Seed k of a point is its root seed + k: seed 0 is the plain run, and `cachesim run --seed`
       // with the number in sweep.csv's seed column reproduces any row.
       const seed = seeds === undefined ? rootSeed : rootSeed + k;
       const index = i * (seeds ?? 1) + k;
+      const task = {
+        file: prepared.file,
+        text,
+        seed,
+        keepDir:
+          prepared.keepPointsDir === undefined
+            ? null
+            : path.resolve(prepared.keepPointsDir, `point-${String(index + 1).padStart(4, "0")}`),
+      };
+      // The check read this text with this seed (the point's root seed): the run need not read it again.
+      if (checked !== undefined && checked.seed === seed) readAlready(task, checked);
       yield {
         index,
         label: `point ${i + 1} of ${total} (${plan.describe(point)}${seeds !== undefined ? `, seed ${seed}` : ""})`,
-        task: {
-          file: prepared.file,
-          text,
-          seed,
-          keepDir:
-            prepared.keepPointsDir === undefined
-              ? null
-              : path.resolve(prepared.keepPointsDir, `point-${String(index + 1).padStart(4, "0")}`),
-        },
+        task,
       };
     }
   }
