@@ -7,27 +7,24 @@
 // keys: about 3 MiB) as fast as 64 MiB did; a larger key space pays a little time on cold pages instead
 // of keeping up to 64 MiB more for the rest of the process (1,000,000 keys: 50 MiB less kept, +19 % CPU
 // on uniformly random access).
-import initSqlJs, { type Database, type SqlJsStatic, type Statement } from "sql.js";
+import type { Database } from "sql.js";
 import { KeptForNextRun, keepingBetweenRuns } from "../core/betweenRuns.ts";
 import { type FilledData, nonEmpty } from "../model/filledRange.ts";
 import type { Record, RecordStore } from "../model/ports.ts";
 import { firstWrittenVersion, recordSql, unwrittenRecord } from "./recordSql.ts";
+import { loadSqlite, type PointStatement, prepareStatement, type SqliteRuntime } from "./sqliteStatement.ts";
 
-let sqlJs: Promise<SqlJsStatic> | null = null;
-
-/** sql.js compiles its WebAssembly once per process; every run after the first reuses it. */
-function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJs ??= initSqlJs();
-  return sqlJs;
-}
-
-/** An open database with its table and statements, ready for a run. */
+/**
+ * An open database with its table and statements, ready for a run. The four point statements, one
+ * or two a request, run through SQLite's C functions (sqliteStatement.ts); everything else, set-up,
+ * seeding and transactions, through sql.js's Database.
+ */
 interface Connection {
   db: Database;
-  selectStmt: Statement;
-  versionStmt: Statement;
-  updateStmt: Statement;
-  insertStmt: Statement;
+  selectStmt: PointStatement;
+  versionStmt: PointStatement;
+  updateStmt: PointStatement;
+  insertStmt: PointStatement;
 }
 
 /**
@@ -37,8 +34,8 @@ interface Connection {
  */
 const spare = new KeptForNextRun<Connection>(closeConnection);
 
-function openConnection(SQL: SqlJsStatic): Connection {
-  const db = new SQL.Database();
+function openConnection(rt: SqliteRuntime): Connection {
+  const db = new rt.SQL.Database();
   db.run(
     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; " +
       "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -8192;",
@@ -47,39 +44,31 @@ function openConnection(SQL: SqlJsStatic): Connection {
   db.run(sql.create);
   return {
     db,
-    selectStmt: db.prepare(sql.select),
-    versionStmt: db.prepare(sql.selectVersion),
-    updateStmt: db.prepare(sql.updateAt),
-    insertStmt: db.prepare(sql.insertAt),
+    selectStmt: prepareStatement(rt, db, sql.select),
+    versionStmt: prepareStatement(rt, db, sql.selectVersion),
+    updateStmt: prepareStatement(rt, db, sql.updateAt),
+    insertStmt: prepareStatement(rt, db, sql.insertAt),
   };
 }
 
 function closeConnection(c: Connection): void {
-  c.selectStmt.free();
-  c.versionStmt.free();
-  c.updateStmt.free();
-  c.insertStmt.free();
+  c.selectStmt.finalize();
+  c.versionStmt.finalize();
+  c.updateStmt.finalize();
+  c.insertStmt.finalize();
   c.db.close();
 }
 
 export class MemoryRecordStore implements RecordStore {
   readonly description = "in-process SQLite (sql.js)";
   private readonly db: Database;
-  private readonly selectStmt: Statement;
-  private readonly versionStmt: Statement;
-  private readonly updateStmt: Statement;
-  private readonly insertStmt: Statement;
+  private readonly selectStmt: PointStatement;
+  private readonly versionStmt: PointStatement;
+  private readonly updateStmt: PointStatement;
+  private readonly insertStmt: PointStatement;
   /** The `data.fill` range, which has no rows; consulted only for a key that has none. */
   private filled: FilledData | null = null;
   private closed = false;
-  /**
-   * Parameter lists, one per statement, filled in before each bind: sql.js reads them in bind() and
-   * keeps nothing, so the point reads and writes need not make an array each.
-   */
-  private readonly keyParam: [string] = [""];
-  private readonly updateParams: [string, number, string] = ["", 0, ""];
-  private readonly insertParams: [string, string, number] = ["", "", 0];
-
   private readonly connection: Connection;
 
   private constructor(connection: Connection) {
@@ -92,8 +81,8 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   static async open(): Promise<MemoryRecordStore> {
-    const SQL = await loadSqlJs();
-    return new MemoryRecordStore(spare.take() ?? openConnection(SQL));
+    const rt = await loadSqlite();
+    return new MemoryRecordStore(spare.take() ?? openConnection(rt));
   }
 
   seed(entries: Iterable<readonly [string, string]>): void {
@@ -127,13 +116,10 @@ export class MemoryRecordStore implements RecordStore {
   read(key: string): Record {
     if (!this.inTransaction) this.begin();
     const stmt = this.selectStmt;
-    const params = this.keyParam;
-    params[0] = key;
-    stmt.bind(params);
+    stmt.bindText(1, key);
     try {
       if (!stmt.step()) return unwrittenRecord(this.filled, key);
-      const row = stmt.get();
-      return { value: row[0] as string | null, version: row[1] as number };
+      return { value: stmt.textAt(0), version: stmt.numberAt(1) };
     } finally {
       stmt.reset();
     }
@@ -144,12 +130,10 @@ export class MemoryRecordStore implements RecordStore {
     // The row's version, then the row rewritten at the next one: nothing runs in between (see
     // recordSql's selectVersion).
     const select = this.versionStmt;
-    const keyParam = this.keyParam;
-    keyParam[0] = key;
-    select.bind(keyParam);
+    select.bindText(1, key);
     let current = 0;
     try {
-      if (select.step()) current = select.get()[0] as number;
+      if (select.step()) current = select.numberAt(0);
     } finally {
       select.reset();
     }
@@ -159,11 +143,9 @@ export class MemoryRecordStore implements RecordStore {
       return version;
     }
     const update = this.updateStmt;
-    const params = this.updateParams;
-    params[0] = value;
-    params[1] = current + 1;
-    params[2] = key;
-    update.bind(params);
+    update.bindText(1, value);
+    update.bindNumber(2, current + 1);
+    update.bindText(3, key);
     try {
       update.step();
     } finally {
@@ -180,11 +162,9 @@ export class MemoryRecordStore implements RecordStore {
   /** A key's first row. */
   private insertRow(key: string, value: string, version: number): void {
     const insert = this.insertStmt;
-    const params = this.insertParams;
-    params[0] = key;
-    params[1] = value;
-    params[2] = version;
-    insert.bind(params);
+    insert.bindText(1, key);
+    insert.bindText(2, value);
+    insert.bindNumber(3, version);
     try {
       insert.step();
     } finally {
