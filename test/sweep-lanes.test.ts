@@ -1,6 +1,7 @@
 // Guards how a local sweep shares its points out: the sweep's own thread runs points beside its worker
-// threads (so --jobs N starts N − 1 of them, and a one-point sweep none), every point's outcome is the
-// one it has alone in this thread, and each comes back under its own index.
+// threads (so --jobs N starts N − 1 of them, and a one-point sweep none), a thread takes points only
+// once it is ready and is not waited for when this thread has run them all first, every point's
+// outcome is the one it has alone in this thread, and each comes back under its own index.
 import type { Piscina } from "piscina";
 import { describe, expect, it } from "vitest";
 import type { IndexedTask } from "../sim/sweep/executor.ts";
@@ -57,13 +58,59 @@ describe("a local sweep's lanes", () => {
 
   it("shares six points between its own thread and one worker thread at --jobs 2, each under its index", async () => {
     const alone = await runOn(new LocalExecutor(1), tasks(6));
-    const shared = await runOn(new LocalExecutor(2), tasks(6));
+    const executor = new LocalExecutor(2);
+    // The thread is told it is ready at once, so that its lane takes a point before this thread's lane
+    // can have run them all (a thread loading from the sources takes seconds); which points it takes is
+    // still the lanes' race.
+    const { counts } = withPool(executor, () => Promise.resolve(true));
+    const shared = await runOn(executor, tasks(6));
     expect(shared.threads).toBe(1);
+    expect(counts.ready).toBe(1);
     // Both lanes took points: some ran on the thread, and the rest here.
-    expect(shared.onThreads).toBeGreaterThan(0);
-    expect(shared.onThreads).toBeLessThan(6);
+    expect(counts.points).toBeGreaterThan(0);
+    expect(counts.points).toBeLessThan(6);
     expect(shared.outcomes).toEqual(alone.outcomes);
     // The seeds differ, so a point delivered under another's index would show.
     expect(new Set(alone.outcomes.map((o) => o?.cells.join(","))).size).toBeGreaterThan(1);
   });
+
+  it("hands a thread no point before it is ready, and does not wait for one that never gets ready", async () => {
+    const alone = await runOn(new LocalExecutor(1), tasks(4));
+    const executor = new LocalExecutor(2);
+    // A thread that never answers that it is ready: ended, unanswered, by close().
+    const { counts } = withPool(executor, () => new Promise<never>(() => {}));
+    const shared = await runOn(executor, tasks(4));
+    expect(counts.ready).toBe(1);
+    expect(counts.points).toBe(0);
+    expect(shared.outcomes).toEqual(alone.outcomes);
+  });
+
+  it("has a worker thread answer that it is ready once it can run a point", async () => {
+    const executor = new LocalExecutor(2);
+    const pool = (executor as unknown as { openPool(): Piscina }).openPool();
+    try {
+      expect(await pool.run({ ready: true })).toBe(true);
+    } finally {
+      await executor.close();
+    }
+  });
 });
+
+/**
+ * Opens EXECUTOR's pool ahead of its sweep and counts what its lanes send the pool: the one ready
+ * question per thread lane (answered by READY instead of the thread) and the points.
+ */
+function withPool(executor: LocalExecutor, ready: () => Promise<unknown>) {
+  const pool = (executor as unknown as { openPool(): Piscina }).openPool();
+  const counts = { ready: 0, points: 0 };
+  const run = pool.run.bind(pool);
+  pool.run = ((message: { ready?: boolean }, options?: Parameters<Piscina["run"]>[1]) => {
+    if (message.ready === true) {
+      counts.ready += 1;
+      return ready();
+    }
+    counts.points += 1;
+    return run(message, options);
+  }) as Piscina["run"];
+  return { counts };
+}

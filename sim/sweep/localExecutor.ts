@@ -63,7 +63,11 @@ export class LocalExecutor implements Executor {
    * has to load the program and warm it up before its first point, which is most of a short point's
    * time: on two cores, 60 points of 10 requests took 1.73 s on two threads and 1.23 s on this one
    * and one thread.
-   * The pool is made when a second point is taken, so a one-point sweep starts no thread.
+   * The pool is made when there is a second point, so a one-point sweep starts no thread. A thread's
+   * lane takes its first point only once the thread is ready (its program loaded, SQLite compiled):
+   * a point handed to a thread still starting would wait for it, and a sweep whose points this thread
+   * finishes first would wait too, for nothing. A sweep of 60 ten-request points took 1.03 s at
+   * `--jobs 2` against 0.68 s at `--jobs 1` while the first point waited.
    */
   private async runLanes(
     remaining: Iterator<IndexedTask>,
@@ -81,7 +85,14 @@ export class LocalExecutor implements Executor {
       halt.abort(error);
       this.stopSender?.stop();
     };
-    const next = (): IndexedTask | undefined => {
+    // Settles once no lane will take another point: a thread still starting is then not waited for.
+    let allTaken!: () => void;
+    const noneLeft = new Promise<void>((resolve) => {
+      allTaken = resolve;
+    });
+    // One point read ahead, by a lane that asked whether any is left (undefined: the iterator is done).
+    let ahead: { task: IndexedTask | undefined } | null = null;
+    const pull = (): IndexedTask | undefined => {
       if (failure !== null || stopping.aborted) return undefined;
       try {
         const step = remaining.next();
@@ -90,6 +101,20 @@ export class LocalExecutor implements Executor {
         fail(error instanceof Error ? error : new Error(String(error)));
         return undefined;
       }
+    };
+    const next = (): IndexedTask | undefined => {
+      let t: IndexedTask | undefined;
+      if (ahead !== null) {
+        t = failure !== null || stopping.aborted ? undefined : ahead.task;
+        ahead = null;
+      } else t = pull();
+      if (t === undefined) allTaken();
+      return t;
+    };
+    const anyLeft = (): boolean => {
+      ahead ??= { task: pull() };
+      if (ahead.task === undefined) allTaken();
+      return ahead.task !== undefined;
     };
     const track = async (t: IndexedTask, point: Promise<PointOutcome>): Promise<void> => {
       this.underWay.add(point);
@@ -113,8 +138,22 @@ export class LocalExecutor implements Executor {
       }
     };
     const onThread = async (): Promise<void> => {
+      if (!anyLeft()) return;
+      const pool = this.pool ?? this.openPool();
+      const ready = pool.run({ ready: true });
+      const started = await Promise.race([ready.then(() => true), noneLeft.then(() => false)]).catch(
+        (error: unknown) => {
+          // A thread that cannot start fails the sweep as a point on it would; one ended by close() not.
+          if (!stopping.aborted) fail(new Error(`a worker thread did not start: ${reasonOf(error)}`));
+          return false;
+        },
+      );
+      // Left starting when the points ran out: ended by close(), whose rejection is nobody's failure.
+      if (!started) {
+        ready.catch(() => {});
+        return;
+      }
       for (let t = next(); t !== undefined; t = next()) {
-        const pool = this.pool ?? this.openPool();
         const stop = (this.stopSender as StopSender).line;
         await track(t, pool.run({ task: t.task, stop }));
       }

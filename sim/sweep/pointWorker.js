@@ -14,11 +14,19 @@ const { keepBetweenRuns } = await import("../core/betweenRuns.ts");
 // the last one built for its sizes instead of building it again (core/betweenRuns.ts).
 keepBetweenRuns();
 
+const { loadSqlite } = await import("../backends/sqliteStatement.ts");
+
 /**
  * A point, as `{ task, stop }`: `stop` is the pool's stop line (stopLine.ts), which ends the point as a
  * run told to stop ends, or null when the pool's owner stops points by ending their thread.
+ * `{ ready: true }` answers once the thread can run a point at full speed: its modules loaded (above)
+ * and SQLite's WebAssembly compiled, which its first point would otherwise do.
  */
-export default async function point({ task, stop }) {
+export default async function point({ task, stop, ready }) {
+  if (ready === true) {
+    await loadSqlite();
+    return true;
+  }
   if (stop === null) return runPoint(task);
   const listener = listenForStop(stop);
   try {
