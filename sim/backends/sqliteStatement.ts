@@ -88,13 +88,12 @@ export function loadSqlite(): Promise<SqliteRuntime> {
 }
 
 async function startSqlite(): Promise<SqliteRuntime> {
-  const wasmPath = createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm.wasm");
-  const compiled = await WebAssembly.compile(await readFile(wasmPath));
+  const wasm = await readFile(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm.wasm"));
   let memory: WebAssembly.Memory | null = null;
   const SQL = await initSqlJs({
     instantiateWasm(imports, receive) {
-      // Thrown here, an error rejects initSqlJs's promise.
-      const instance = new WebAssembly.Instance(compiled, imports);
+      // Compiled here, so only when sql.js starts now. Thrown here, an error rejects initSqlJs's promise.
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), imports);
       for (const value of Object.values(instance.exports))
         if (value instanceof WebAssembly.Memory) memory = value;
       receive(instance);
