@@ -1,8 +1,10 @@
-// Guards what a command's start leaves out: yargs' help text is not rendered for a run, and no
+// Guards what a command's start leaves out: yargs' help text is not rendered for a run, no
 // Intl.Segmenter is made (each one loads ICU's grapheme rules) unless help is asked for, when help
-// still measures and prints as before.
+// still measures and prints as before, and yargs measures with a string-width that builds no emoji table
+// as it loads.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -52,6 +54,17 @@ describe("a command's start", () => {
     expect(r.stdout).toContain("--seed");
     expect(r.made).toBeGreaterThan(0);
     expect(r.segmented).toBeGreaterThan(0);
+  });
+});
+
+describe("yargs' string-width", () => {
+  it("is the 7 that package.json's override names (8 builds every RGI emoji into a pattern as it loads)", () => {
+    const fromYargs = createRequire(createRequire(import.meta.url).resolve("yargs/package.json"));
+    const entry = fromYargs.resolve("string-width");
+    const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(pkg.version.split(".")[0]).toBe("7");
   });
 });
 
