@@ -2,8 +2,6 @@
 // print a message and exit non-zero; only a bug in cachesim shows a stack trace.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
 import { type RunResult as LibraryRunResult, runScenario as runLibraryScenario } from "./api/runScenario.ts";
 import { mrcCommand } from "./commands/mrc.ts";
 import { reportCommand } from "./commands/report.ts";
@@ -11,6 +9,7 @@ import { SEQUENCE_ROWS_OPTION, sequenceRowsFrom } from "./commands/sequenceRows.
 import { shellQuote } from "./commands/shellQuote.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
+import { importPackage } from "./core/importPackage.ts";
 import { SimulationError } from "./core/scheduler.ts";
 import { METRIC_COLUMNS } from "./metrics/columns.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
@@ -198,6 +197,10 @@ function keepHelpUnrendered(parser: unknown): void {
 }
 
 async function main(): Promise<number> {
+  // Imported rather than required: the compiled command line is CommonJS (codeCache.ts says why), and
+  // yargs an ES module, which main.ts has loaded already.
+  const { default: yargs } = await importPackage<typeof import("yargs")>("yargs");
+  const { hideBin } = await importPackage<typeof import("yargs/helpers")>("yargs/helpers");
   let exitCode = EXIT_OK;
   // Commands under sim/commands/ report their exit code through this.
   const setExitCode = (code: number) => {
@@ -272,10 +275,15 @@ async function main(): Promise<number> {
       "check the live backends configured in the environment and .env",
       () => {},
       async () => {
-        const { BUILD_STATE_KEY, runDoctor } = await import("./backends/live/doctor.ts");
-        const build = (globalThis as Record<symbol, unknown>)[BUILD_STATE_KEY];
+        const { BUILD_STATE_KEY, CODE_CACHE_STATE_KEY, runDoctor } = await import(
+          "./backends/live/doctor.ts"
+        );
+        const launched = globalThis as Record<symbol, unknown>;
+        const build = launched[BUILD_STATE_KEY];
+        const codeCache = launched[CODE_CACHE_STATE_KEY];
         exitCode = await runDoctor(process.env, (line) => console.log(line), {
           ...(typeof build === "string" ? { build } : {}),
+          ...(typeof codeCache === "string" ? { codeCache } : {}),
         });
       },
     )
@@ -308,15 +316,22 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-// A closed pipe (`cachesim run … | head`) is the reader's choice, not an error worth a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+/** Runs the command line in process.argv and sets process.exitCode; main.ts calls it. */
+export async function runCli(): Promise<void> {
+  // A closed pipe (`cachesim run … | head`) is the reader's choice, not an error worth a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    reportFailure(error);
+  }
+}
 
-try {
-  process.exitCode = await main();
-} catch (error) {
+/** How a command that threw ends: a user's mistake prints its message; anything else is a bug. */
+function reportFailure(error: unknown): void {
   const stopped = stoppedRun(error);
   if (stopped !== undefined) {
     console.error(stopped.message);

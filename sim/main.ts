@@ -1,8 +1,14 @@
 // The command line's entry point. `cachesim --version` is answered here, from package.json, before the
 // commands and everything they use are loaded (which is most of what a start costs); any other command
 // line goes to cli.ts. yargs prints the same version from the same file for `--version` elsewhere.
+// Compiled, cli.ts is the CommonJS bundle dist/cli.cjs, loaded with V8's code cache (codeCache.ts).
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CODE_CACHE_STATE, loadBundle, saveWhenDone } from "./commands/codeCache.ts";
 import { withLazySegmenters } from "./commands/lazySegmenters.ts";
+
+/** Defined by the build (sim/bin/build.js) in what it compiles; undefined when tsx runs the sources. */
+declare const CACHESIM_COMPILED: boolean | undefined;
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === "--version") {
@@ -14,5 +20,16 @@ if (argv.length === 1 && argv[0] === "--version") {
 } else {
   // yargs first, on its own: cli.ts then finds it loaded (lazySegmenters.ts says why).
   await withLazySegmenters(() => import("yargs"));
-  await import("./cli.ts");
+  if (typeof CACHESIM_COMPILED === "undefined") await (await import("./cli.ts")).runCli();
+  else {
+    // This file's compiled form is dist/main.js, beside the bundle.
+    // The bundle's packages are imported from here, an ES module in the same folder.
+    const bundle = loadBundle(
+      fileURLToPath(new URL("./cli.cjs", import.meta.url)),
+      (specifier) => import(specifier),
+    );
+    (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] = bundle.state;
+    saveWhenDone(bundle);
+    await (bundle.exports.runCli as () => Promise<void>)();
+  }
 }

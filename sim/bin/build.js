@@ -16,8 +16,10 @@
 // machine, so the everyday build (on install, before a benchmark) leaves it out. `npm pack` runs
 // `prepare` after `prepack`: while packing, a build that is already complete is kept, not redone
 // without its declarations.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { atFirstUse, englishOnly } from "./bundleTrims.js";
@@ -45,6 +47,22 @@ const keepImports = {
 
 /** The command line's entry points: bundled, not compiled file for file. */
 const BUNDLE_ENTRIES = ["main.ts", "cli.ts"];
+/** The arguments of the command line's bundle for its `import.meta.url` and its packages' import() (codeCache.ts passes both). */
+const BUNDLE_URL_ARGUMENT = "cachesimImportMetaUrl";
+const BUNDLE_IMPORT_ARGUMENT = "cachesimImportPackage";
+
+/**
+ * main.ts imports cli.ts only when tsx runs the sources; compiled, it loads dist/cli.cjs instead, so
+ * its bundle leaves that import out.
+ */
+const sourcesOnly = {
+  name: "sources-only",
+  setup(context) {
+    context.onResolve({ filter: /^\.\/cli\.ts$/ }, (args) =>
+      args.importer === path.join(SOURCE_DIR, "main.ts") ? { path: "./cli.js", external: true } : undefined,
+    );
+  },
+};
 /**
  * Packages bundled into the command line (with whatever they import), because every run loads them.
  * Every other package stays an import resolved at run time: yargs reads its messages from files beside
@@ -127,6 +145,41 @@ async function writeDeclarations(outDir) {
   }
 }
 
+/** What the build runs once so that dist/ starts with a code cache: a whole run, its reports included. */
+const WARM_UP_SCENARIO = path.join(ROOT, "scenarios", "global-coordinator.yaml");
+
+/**
+ * Runs one scenario with the new build, with the launcher's V8 settings, so that the code cache the run
+ * writes as it ends (sim/commands/codeCache.ts) holds what a run compiles; without it the first command
+ * after a build, whichever it is, would decide what the cache holds. A failure leaves no cache and the
+ * build as it is: the first command writes one instead.
+ */
+function writeCodeCache(dir) {
+  const out = mkdtempSync(path.join(os.tmpdir(), "cachesim-build-"));
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        path.join(ROOT, "sim", "bin", "heapGrowth.js"),
+        path.join(dir, "main.js"),
+        "run",
+        WARM_UP_SCENARIO,
+        "--out",
+        out,
+        "--quiet",
+      ],
+      { stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 },
+    );
+  } catch (error) {
+    console.warn(
+      `build: no code cache written (${String(error.message).split("\n")[0]}); the first command writes it`,
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 const packing = ["pack", "publish"].includes(process.env.npm_command ?? "");
 const withTypes = packing || process.argv.includes("--types");
 if (packing && builtFrom() && existsSync(path.join(DIST_DIR, "index.d.ts"))) process.exit(0);
@@ -153,34 +206,62 @@ try {
     define: { CACHESIM_COMPILED: "true" },
     logLevel: "warning",
   });
+  // The entry point: answers a lone --version, loads yargs, then the command line's bundle below.
   await build({
     absWorkingDir: ROOT,
-    entryPoints: BUNDLE_ENTRIES.map((file) => path.join(SOURCE_DIR, file)),
+    entryPoints: [path.join(SOURCE_DIR, "main.ts")],
     outbase: SOURCE_DIR,
     outdir: staging,
     bundle: true,
-    splitting: true,
-    chunkNames: "[name]-[hash]",
-    // V8 keeps a module's source text for the life of the process, two bytes a character once one
-    // character is outside Latin-1 (the comments' × and ≤ were): 5.5 MiB of every run's heap for a
-    // 2.9 MB bundle. Without the whitespace and comments it is 2.1 MB of one-byte text, 2 MiB kept; the
-    // packages' licence comments go to cli.js.LEGAL.txt beside it (one of them has an en dash).
     minifyWhitespace: true,
-    legalComments: "linked",
-    plugins: [atFirstUse, englishOnly, bundleRules],
+    plugins: [sourcesOnly, bundleRules],
     platform: "node",
     format: "esm",
     target: "node20",
     tsconfig: path.join(ROOT, "tsconfig.json"),
     define: { CACHESIM_COMPILED: "true" },
-    // The bundled CommonJS packages call require(); an ES module has none of its own.
-    banner: {
-      js: 'import { createRequire as cachesimCreateRequire } from "node:module"; const require = cachesimCreateRequire(import.meta.url);',
-    },
     logLevel: "warning",
+  });
+  // The command line, with every package it always loads, in one CommonJS function expression
+  // (dist/cli.cjs), which main.ts compiles with V8's code cache (sim/commands/codeCache.ts): Node 20
+  // keeps no code cache for ES modules. Its `import.meta.url` is an argument of the function.
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [path.join(SOURCE_DIR, "cli.ts")],
+    outbase: SOURCE_DIR,
+    outdir: staging,
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    // V8 keeps a script's source text for the life of the process, two bytes a character once one
+    // character is outside Latin-1 (the comments' × and ≤ were): 5.5 MiB of every run's heap for a
+    // 2.9 MB bundle. Without the whitespace and comments it is one-byte text, about 1.3 MB kept; the
+    // packages' licence comments go to cli.cjs.LEGAL.txt beside it (one of them has an en dash).
+    minifyWhitespace: true,
+    legalComments: "linked",
+    plugins: [atFirstUse, englishOnly, bundleRules],
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    tsconfig: path.join(ROOT, "tsconfig.json"),
+    define: {
+      CACHESIM_COMPILED: "true",
+      "import.meta.url": BUNDLE_URL_ARGUMENT,
+      CACHESIM_BUNDLE_IMPORT: BUNDLE_IMPORT_ARGUMENT,
+    },
+    // esbuild opens the function's body with "use strict": the sources are ES modules, strict throughout.
+    banner: {
+      js: `(function (exports, require, module, __filename, __dirname, ${BUNDLE_URL_ARGUMENT}, ${BUNDLE_IMPORT_ARGUMENT}) {`,
+    },
+    footer: { js: "})" },
+    logLevel: "warning",
+    // bundleTrims.js's stand-ins find ioredis-mock's folder with require.resolve at run time, on purpose.
+    logOverride: { "require-resolve-not-external": "silent" },
   });
   if (withTypes) await writeDeclarations(staging);
   writeFileSync(path.join(staging, path.basename(STAMP_FILE)), `${stamp}\n`);
+  // The code cache main.ts writes beside the bundle belongs to the machine that ran it, not the package.
+  writeFileSync(path.join(staging, ".npmignore"), "cli.cjs.cache\ncli.cjs.cache.*.partial\n");
+  writeCodeCache(staging);
   rmSync(DIST_DIR, { recursive: true, force: true });
   renameSync(staging, DIST_DIR);
 } catch (error) {

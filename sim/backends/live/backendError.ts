@@ -2,6 +2,8 @@
 // a message for the user) from a bug. The message is redacted when the error is made, and the raw driver
 // error is deliberately not kept as `cause`: ioredis attaches the AUTH command's arguments to its errors,
 // so printing a cause could print a password.
+
+import { importPackage } from "../../core/importPackage.ts";
 import { redact } from "./redact.ts";
 
 export type BackendName = "redis" | "sqlite" | "sqlitecloud";
@@ -43,7 +45,7 @@ export interface OptionalModuleInfo {
  */
 export async function importOptional<T>(name: string, info: OptionalModuleInfo): Promise<T> {
   try {
-    return (await import(/* @vite-ignore */ name)) as T;
+    return await importPackage<T>(name);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = String((error as Error).message ?? error).split("\n")[0] ?? "";

@@ -67,10 +67,23 @@ export interface DoctorOptions {
   cwd?: string;
   /** What the launcher runs (sim/bin/sourceStamp.js's buildState); no build line when not given. */
   build?: string;
+  /** What became of V8's code cache for the compiled command line (commands/codeCache.ts); no line when not given. */
+  codeCache?: string;
 }
 
 /** Where the launcher (sim/bin/cachesim.js) leaves its buildState; the same key as sourceStamp.js's. */
 export const BUILD_STATE_KEY = Symbol.for("cachesim.buildState");
+
+/** Where main.ts leaves what became of the compiled command line's code cache: codeCache.ts's key. */
+export const CODE_CACHE_STATE_KEY = Symbol.for("cachesim.codeCacheState");
+
+const CODE_CACHE_LINES: Record<string, string> = {
+  used: "start-up: V8's code cache for dist/cli.cjs was used",
+  absent:
+    "start-up: no V8 code cache for dist/cli.cjs yet; this command writes it as it ends, if dist/ can be written",
+  rejected:
+    "start-up: V8 rejected the code cache for dist/cli.cjs (another Node, V8 flags or build); this command writes it again as it ends, if dist/ can be written",
+};
 
 /** What the launcher's buildState means, and what to do about it when dist/ is not what runs. */
 const BUILD_LINES: Record<string, { what: string; note?: string }> = {
@@ -106,6 +119,8 @@ export async function runDoctor(
   let problems = 0;
   out("cachesim doctor: checking the live backends");
   if (options.build !== undefined) buildLines(options.build, out);
+  const codeCacheLine = options.codeCache === undefined ? undefined : CODE_CACHE_LINES[options.codeCache];
+  if (codeCacheLine !== undefined) out(codeCacheLine);
 
   let merged: NodeJS.ProcessEnv;
   try {

@@ -1,0 +1,126 @@
+// Guards the compiled command line's start with V8's code cache (sim/commands/codeCache.ts): a missing
+// cache is written when asked, a written one is used, one V8 cannot use is rejected and written again,
+// the bundle runs the same every way, a folder that cannot be written costs only the cache, and the real
+// bundle (dist/cli.cjs, started by dist/main.js) writes, uses and reports its cache in `cachesim doctor`.
+import { execFile } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+// @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
+import { builtFrom, DIST_DIR } from "../sim/bin/sourceStamp.js";
+import { codeCachePath, loadBundle } from "../sim/commands/codeCache.ts";
+
+const run = promisify(execFile);
+const temp = mkdtempSync(path.join(os.tmpdir(), "cachesim-code-cache-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** A bundle in the form build.js gives dist/cli.cjs: one function expression taking CommonJS's arguments. */
+const BUNDLE = `(function (exports, require, module, __filename, __dirname, importMetaUrl, importPackage) {
+"use strict";
+function square(n) { return n * n; }
+exports.answer = () => square(6) + square(2) + 2;
+exports.where = { importMetaUrl, filename: __filename, dirname: __dirname, path: require("node:path").sep };
+exports.importPackage = importPackage;
+})`;
+
+function bundleIn(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "bundle.cjs");
+  writeFileSync(file, BUNDLE);
+  return file;
+}
+
+const importer = (specifier: string) => import(specifier);
+
+describe("loadBundle", () => {
+  it("writes a cache when asked, then starts from it, with the same exports", () => {
+    const file = bundleIn(path.join(temp, "fresh"));
+    const first = loadBundle(file, importer);
+    expect(first.state).toBe("absent");
+    expect((first.exports.answer as () => number)()).toBe(42);
+    expect(first.exports.where).toEqual({
+      importMetaUrl: pathToFileURL(file).href,
+      filename: file,
+      dirname: path.dirname(file),
+      path: path.sep,
+    });
+    expect(first.exports.importPackage).toBe(importer);
+    expect(existsSync(codeCachePath(file))).toBe(false);
+    expect(first.save()).toBe(true);
+    expect(existsSync(codeCachePath(file))).toBe(true);
+    // Written to a file of its own and renamed: nothing is left beside it.
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(["bundle.cjs", "bundle.cjs.cache"]);
+
+    const second = loadBundle(file, importer);
+    expect(second.state).toBe("used");
+    expect((second.exports.answer as () => number)()).toBe(42);
+  });
+
+  it("runs a bundle whose cache V8 rejects, and writes the cache again", () => {
+    const file = bundleIn(path.join(temp, "rejected"));
+    writeFileSync(codeCachePath(file), "not a code cache");
+    const loaded = loadBundle(file, importer);
+    expect(loaded.state).toBe("rejected");
+    expect((loaded.exports.answer as () => number)()).toBe(42);
+    expect(loaded.save()).toBe(true);
+    expect(loadBundle(file, importer).state).toBe("used");
+  });
+
+  it("answers false, and throws nothing, when the cache cannot be written", () => {
+    const dir = path.join(temp, "gone");
+    const file = bundleIn(dir);
+    const loaded = loadBundle(file, importer);
+    rmSync(dir, { recursive: true, force: true });
+    expect(loaded.save()).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+// The real bundle, copied with its entry point into a folder of its own under node_modules (where its
+// packages resolve from), so no other test's run of dist/ decides what this one finds.
+const fresh = builtFrom();
+describe.skipIf(!fresh)("the compiled command line (dist/)", () => {
+  it("writes its cache as the first command ends, and the next command starts from it", async () => {
+    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-code-cache-"));
+    try {
+      for (const name of ["main.js", "cli.cjs"])
+        copyFileSync(path.join(DIST_DIR, name), path.join(dir, name));
+      const cachesim = (...args: string[]) =>
+        run(process.execPath, ["--import", "./sim/bin/heapGrowth.js", path.join(dir, "main.js"), ...args], {
+          timeout: 60_000,
+          env: { ...process.env, SQLITE_URL: path.join(dir, "doctor.sqlite") },
+        }).catch((error: { stdout: string; stderr: string }) => error);
+      const startUp = (stdout: string) => stdout.split("\n").find((line) => line.startsWith("start-up:"));
+
+      const first = await cachesim("doctor");
+      expect(startUp(first.stdout)).toMatch(/no V8 code cache for dist\/cli\.cjs yet/);
+      expect(existsSync(path.join(dir, "cli.cjs.cache"))).toBe(true);
+      const second = await cachesim("doctor");
+      expect(startUp(second.stdout)).toBe("start-up: V8's code cache for dist/cli.cjs was used");
+      const listed = await cachesim("strategies");
+      expect(listed.stdout).toContain("write-through");
+      expect(listed.stderr).toBe("");
+
+      writeFileSync(path.join(dir, "cli.cjs.cache"), "not a code cache");
+      const rejected = await cachesim("doctor");
+      expect(startUp(rejected.stdout)).toMatch(/V8 rejected the code cache/);
+      const again = await cachesim("doctor");
+      expect(startUp(again.stdout)).toBe("start-up: V8's code cache for dist/cli.cjs was used");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+if (!fresh)
+  console.warn("code-cache.test.ts: dist/ is not built from today's sources; its bundle is not checked");
