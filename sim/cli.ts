@@ -197,7 +197,7 @@ function keepHelpUnrendered(parser: unknown): void {
 }
 
 async function main(): Promise<number> {
-  // Imported rather than required: the compiled command line is CommonJS (codeCache.ts says why), and
+  // Imported rather than required: the compiled command line is CommonJS (v8CodeCache.ts says why), and
   // yargs an ES module, which main.ts has loaded already.
   const { default: yargs } = await importPackage<typeof import("yargs")>("yargs");
   const { hideBin } = await importPackage<typeof import("yargs/helpers")>("yargs/helpers");
@@ -315,6 +315,12 @@ async function main(): Promise<number> {
   await parser.parseAsync();
   return exitCode;
 }
+
+/**
+ * What a sweep's worker thread runs, from this bundle when compiled (sweep/pointWorker.js): one copy of
+ * the program on disk, with a code cache of its own for the thread.
+ */
+export * as pointThread from "./sweep/pointThread.ts";
 
 /** Runs the command line in process.argv and sets process.exitCode; main.ts calls it. */
 export async function runCli(): Promise<void> {

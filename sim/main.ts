@@ -1,11 +1,11 @@
 // The command line's entry point. `cachesim --version` is answered here, from package.json, before the
 // commands and everything they use are loaded (which is most of what a start costs); any other command
 // line goes to cli.ts. yargs prints the same version from the same file for `--version` elsewhere.
-// Compiled, cli.ts is the CommonJS bundle dist/cli.cjs, loaded with V8's code cache (codeCache.ts).
+// Compiled, cli.ts is the CommonJS bundle dist/cli.cjs, loaded with V8's code cache (v8CodeCache.ts).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CODE_CACHE_STATE, loadBundle, saveWhenDone } from "./commands/codeCache.ts";
 import { withLazySegmenters } from "./commands/lazySegmenters.ts";
+import { CODE_CACHE_STATE, loadBundle, saveWhenDone } from "./core/v8CodeCache.ts";
 
 /** Defined by the build (sim/bin/build.js) in what it compiles; undefined when tsx runs the sources. */
 declare const CACHESIM_COMPILED: boolean | undefined;

@@ -109,7 +109,7 @@ describe("what the launcher says it runs (for cachesim doctor)", () => {
 const fresh = builtFrom();
 describe.skipIf(!fresh)("a build of today's sources (dist/)", () => {
   it("has a compiled file for every source outside sim/bin", () => {
-    // cli.ts compiles to the command line's CommonJS bundle (sim/commands/codeCache.ts says why).
+    // cli.ts compiles to the command line's CommonJS bundle (sim/core/v8CodeCache.ts says why).
     const compiledName = (file: string) => (file === "cli.ts" ? "cli.cjs" : file.replace(/\.ts$/, ".js"));
     const missing = (sourceFiles() as string[])
       .filter((file) => !file.startsWith(`bin${path.sep}`))

@@ -1,25 +1,31 @@
-// Guards the compiled command line's start with V8's code cache (sim/commands/codeCache.ts): a missing
+// Guards the compiled command line's start with V8's code cache (sim/core/v8CodeCache.ts): a missing
 // cache is written when asked, a written one is used, one V8 cannot use is rejected and written again,
-// the bundle runs the same every way, a folder that cannot be written costs only the cache, and the real
-// bundle (dist/cli.cjs, started by dist/main.js) writes, uses and reports its cache in `cachesim doctor`.
+// the bundle runs the same every way, a folder that cannot be written costs only the cache, the real
+// bundle (dist/cli.cjs, started by dist/main.js) writes, uses and reports its cache in `cachesim doctor`,
+// and a sweep's worker thread, from the same bundle, writes a cache of its own after its first point and
+// then starts from it, with the same outcome.
 import { execFile } from "node:child_process";
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { Piscina } from "piscina";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
 import { builtFrom, DIST_DIR } from "../sim/bin/sourceStamp.js";
-import { codeCachePath, loadBundle } from "../sim/commands/codeCache.ts";
+import { codeCachePath, loadBundle } from "../sim/core/v8CodeCache.ts";
 
 const run = promisify(execFile);
 const temp = mkdtempSync(path.join(os.tmpdir(), "cachesim-code-cache-"));
@@ -117,6 +123,43 @@ describe.skipIf(!fresh)("the compiled command line (dist/)", () => {
       expect(startUp(rejected.stdout)).toMatch(/V8 rejected the code cache/);
       const again = await cachesim("doctor");
       expect(startUp(again.stdout)).toBe("start-up: V8's code cache for dist/cli.cjs was used");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+describe.skipIf(!fresh)("a sweep's compiled worker thread (dist/)", () => {
+  it("writes its code cache after its first point, and a thread after it starts from it", async () => {
+    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-thread-cache-"));
+    try {
+      cpSync(DIST_DIR, dir, { recursive: true, filter: (from: string) => !from.endsWith(".cache") });
+      const cacheFile = path.join(dir, "cli.cjs.thread.cache");
+      const task = {
+        file: "scenarios/local-stale.yaml",
+        text: readFileSync("scenarios/local-stale.yaml", "utf8"),
+        seed: undefined,
+        keepDir: null,
+      };
+      const onePoint = async () => {
+        const pool = new Piscina({
+          filename: pathToFileURL(path.join(dir, "sweep", "pointWorker.js")).href,
+          minThreads: 1,
+          maxThreads: 1,
+        });
+        try {
+          expect(await pool.run({ ready: true })).toBe(true);
+          return await pool.run({ task, stop: null });
+        } finally {
+          await pool.destroy();
+        }
+      };
+      const first = await onePoint();
+      expect(existsSync(cacheFile)).toBe(true);
+      const written = statSync(cacheFile).mtimeMs;
+      const second = await onePoint();
+      expect(second).toEqual(first);
+      // A thread that used the cache leaves it as it was.
+      expect(statSync(cacheFile).mtimeMs).toBe(written);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

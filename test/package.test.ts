@@ -162,7 +162,7 @@ describe.skipIf(!npm)("the packed tarball", () => {
         timeout: STEP_TIMEOUT_MS,
       });
       expect(imported.stdout.trim()).toBe("3 true");
-      // The command line wrote V8's code cache beside its bundle (sim/commands/codeCache.ts).
+      // The command line wrote V8's code cache beside its bundle (sim/core/v8CodeCache.ts).
       expect(existsSync(path.join(modules, "cachesim", "dist", "cli.cjs.cache"))).toBe(true);
       // docs/library.md quotes these sizes; they drift with every file added, so the page must stay
       // within a tenth of what is measured here, and says so when it does not.

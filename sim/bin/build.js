@@ -47,9 +47,49 @@ const keepImports = {
 
 /** The command line's entry points: bundled, not compiled file for file. */
 const BUNDLE_ENTRIES = ["main.ts", "cli.ts"];
-/** The arguments of the command line's bundle for its `import.meta.url` and its packages' import() (codeCache.ts passes both). */
+/** The arguments of the command line's bundle for its `import.meta.url` and its packages' import() (v8CodeCache.ts passes both). */
 const BUNDLE_URL_ARGUMENT = "cachesimImportMetaUrl";
 const BUNDLE_IMPORT_ARGUMENT = "cachesimImportPackage";
+
+/**
+ * `entry` with everything it imports, the packages every run loads included, as one CommonJS function
+ * expression at the top of `outDir` (its name, .cjs): Node 20 keeps no code cache for ES modules, and
+ * v8CodeCache.ts compiles the function as a vm.Script with one. Its `import.meta.url` and its packages'
+ * import() are arguments of the function. At the top, so that the workers it starts are found as the
+ * bundle's own paths say (bundleRules).
+ */
+async function bundleAsScript(entry, outDir) {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile: path.join(outDir, `${path.basename(entry, ".ts")}.cjs`),
+    bundle: true,
+    // V8 keeps a script's source text for the life of the process, two bytes a character once one
+    // character is outside Latin-1 (the comments' × and ≤ were): 5.5 MiB of every run's heap for a
+    // 2.9 MB bundle. Without the whitespace and comments it is one-byte text, about 1.3 MB kept; any
+    // licence comments of the packages go to a .LEGAL.txt file beside it.
+    minifyWhitespace: true,
+    legalComments: "linked",
+    plugins: [atFirstUse, englishOnly, bundleRules],
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    tsconfig: path.join(ROOT, "tsconfig.json"),
+    define: {
+      CACHESIM_COMPILED: "true",
+      "import.meta.url": BUNDLE_URL_ARGUMENT,
+      CACHESIM_BUNDLE_IMPORT: BUNDLE_IMPORT_ARGUMENT,
+    },
+    // esbuild opens the function's body with "use strict": the sources are ES modules, strict throughout.
+    banner: {
+      js: `(function (exports, require, module, __filename, __dirname, ${BUNDLE_URL_ARGUMENT}, ${BUNDLE_IMPORT_ARGUMENT}) {`,
+    },
+    footer: { js: "})" },
+    logLevel: "warning",
+    // bundleTrims.js's stand-ins find ioredis-mock's folder with require.resolve at run time, on purpose.
+    logOverride: { "require-resolve-not-external": "silent" },
+  });
+}
 
 /**
  * main.ts imports cli.ts only when tsx runs the sources; compiled, it loads dist/cli.cjs instead, so
@@ -150,7 +190,7 @@ const WARM_UP_SCENARIO = path.join(ROOT, "scenarios", "global-coordinator.yaml")
 
 /**
  * Runs one scenario with the new build, with the launcher's V8 settings, so that the code cache the run
- * writes as it ends (sim/commands/codeCache.ts) holds what a run compiles; without it the first command
+ * writes as it ends (sim/core/v8CodeCache.ts) holds what a run compiles; without it the first command
  * after a build, whichever it is, would decide what the cache holds. A failure leaves no cache and the
  * build as it is: the first command writes one instead.
  */
@@ -223,44 +263,13 @@ try {
     logLevel: "warning",
   });
   // The command line, with every package it always loads, in one CommonJS function expression
-  // (dist/cli.cjs), which main.ts compiles with V8's code cache (sim/commands/codeCache.ts): Node 20
-  // keeps no code cache for ES modules. Its `import.meta.url` is an argument of the function.
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(SOURCE_DIR, "cli.ts")],
-    outbase: SOURCE_DIR,
-    outdir: staging,
-    outExtension: { ".js": ".cjs" },
-    bundle: true,
-    // V8 keeps a script's source text for the life of the process, two bytes a character once one
-    // character is outside Latin-1 (the comments' × and ≤ were): 5.5 MiB of every run's heap for a
-    // 2.9 MB bundle. Without the whitespace and comments it is one-byte text, about 1.3 MB kept; the
-    // packages' licence comments go to cli.cjs.LEGAL.txt beside it (one of them has an en dash).
-    minifyWhitespace: true,
-    legalComments: "linked",
-    plugins: [atFirstUse, englishOnly, bundleRules],
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    tsconfig: path.join(ROOT, "tsconfig.json"),
-    define: {
-      CACHESIM_COMPILED: "true",
-      "import.meta.url": BUNDLE_URL_ARGUMENT,
-      CACHESIM_BUNDLE_IMPORT: BUNDLE_IMPORT_ARGUMENT,
-    },
-    // esbuild opens the function's body with "use strict": the sources are ES modules, strict throughout.
-    banner: {
-      js: `(function (exports, require, module, __filename, __dirname, ${BUNDLE_URL_ARGUMENT}, ${BUNDLE_IMPORT_ARGUMENT}) {`,
-    },
-    footer: { js: "})" },
-    logLevel: "warning",
-    // bundleTrims.js's stand-ins find ioredis-mock's folder with require.resolve at run time, on purpose.
-    logOverride: { "require-resolve-not-external": "silent" },
-  });
+  // (dist/cli.cjs), which main.ts, and a sweep's worker threads (sweep/pointWorker.js), compile with
+  // V8's code cache (sim/core/v8CodeCache.ts).
+  await bundleAsScript(path.join(SOURCE_DIR, "cli.ts"), staging);
   if (withTypes) await writeDeclarations(staging);
   writeFileSync(path.join(staging, path.basename(STAMP_FILE)), `${stamp}\n`);
   // The code cache main.ts writes beside the bundle belongs to the machine that ran it, not the package.
-  writeFileSync(path.join(staging, ".npmignore"), "cli.cjs.cache\ncli.cjs.cache.*.partial\n");
+  writeFileSync(path.join(staging, ".npmignore"), "*.cjs.cache\n*.cjs.cache.*.partial\n");
   writeCodeCache(staging);
   rmSync(DIST_DIR, { recursive: true, force: true });
   renameSync(staging, DIST_DIR);

@@ -1,5 +1,5 @@
 // import() of a package by name, from code that may run inside the compiled command line. That bundle is
-// a CommonJS script compiled with V8's code cache (commands/codeCache.ts), and in Node 20 an import() in
+// a CommonJS script compiled with V8's code cache (core/v8CodeCache.ts), and in Node 20 an import() in
 // such a script has no module loader to go to once its code comes from the cache; the build makes the
 // bundle's CACHESIM_BUNDLE_IMPORT the importer main.ts (an ES module) hands it. Elsewhere (the sources
 // under tsx, the library's modules) this is a plain import().

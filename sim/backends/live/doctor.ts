@@ -67,14 +67,14 @@ export interface DoctorOptions {
   cwd?: string;
   /** What the launcher runs (sim/bin/sourceStamp.js's buildState); no build line when not given. */
   build?: string;
-  /** What became of V8's code cache for the compiled command line (commands/codeCache.ts); no line when not given. */
+  /** What became of V8's code cache for the compiled command line (core/v8CodeCache.ts); no line when not given. */
   codeCache?: string;
 }
 
 /** Where the launcher (sim/bin/cachesim.js) leaves its buildState; the same key as sourceStamp.js's. */
 export const BUILD_STATE_KEY = Symbol.for("cachesim.buildState");
 
-/** Where main.ts leaves what became of the compiled command line's code cache: codeCache.ts's key. */
+/** Where main.ts leaves what became of the compiled command line's code cache: v8CodeCache.ts's key. */
 export const CODE_CACHE_STATE_KEY = Symbol.for("cachesim.codeCacheState");
 
 const CODE_CACHE_LINES: Record<string, string> = {

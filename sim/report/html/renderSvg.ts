@@ -4,7 +4,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { importPackage } from "../../core/importPackage.ts";
 
 // Imported when first needed, not at load: Vega-Lite is an ES module with a top-level await, which the
-// compiled command line (CommonJS, commands/codeCache.ts) could not require.
+// compiled command line (CommonJS, core/v8CodeCache.ts) could not require.
 let loaded: Promise<[typeof import("vega"), typeof import("vega-lite")]> | null = null;
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

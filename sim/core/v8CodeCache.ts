@@ -46,20 +46,24 @@ export interface LoadedBundle {
   save(): boolean;
 }
 
-/** Where a bundle's cache is kept: beside it. */
-export function codeCachePath(bundleFile: string): string {
-  return `${bundleFile}.cache`;
+/**
+ * Where a bundle's cache is kept: beside it, one for each use (`kind`), since each holds the functions
+ * its use runs: the command line's (`cli.cjs.cache`), a sweep's worker thread's (`cli.cjs.thread.cache`).
+ */
+export function codeCachePath(bundleFile: string, kind = ""): string {
+  return kind === "" ? `${bundleFile}.cache` : `${bundleFile}.${kind}.cache`;
 }
 
 /**
- * Compiles and runs the bundle at `bundleFile` with its cache when there is one. `save` is the caller's
- * to call once the command has run (see saveWhenDone).
+ * Compiles and runs the bundle at `bundleFile` with its cache for `kind` when there is one. `save` is
+ * the caller's to call once the bundle has done its work (see saveWhenDone).
  */
 export function loadBundle(
   bundleFile: string,
   importPackage: (specifier: string) => Promise<unknown>,
+  kind = "",
 ): LoadedBundle {
-  const cacheFile = codeCachePath(bundleFile);
+  const cacheFile = codeCachePath(bundleFile, kind);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
