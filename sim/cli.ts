@@ -316,6 +316,8 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
+/** What a `cachesim mrc --jobs` worker thread runs, from this bundle when compiled (commands/mrcWorker.js). */
+export * as mrcThread from "./commands/mrcPoint.ts";
 /**
  * What a sweep's worker thread runs, from this bundle when compiled (sweep/pointWorker.js): one copy of
  * the program on disk, with a code cache of its own for the thread.

@@ -2,8 +2,8 @@
 // cache is written when asked, a written one is used, one V8 cannot use is rejected and written again,
 // the bundle runs the same every way, a folder that cannot be written costs only the cache, the real
 // bundle (dist/cli.cjs, started by dist/main.js) writes, uses and reports its cache in `cachesim doctor`,
-// and a sweep's worker thread, from the same bundle, writes a cache of its own after its first point and
-// then starts from it, with the same outcome.
+// a sweep's worker thread, from the same bundle, writes a cache of its own after its first point and
+// then starts from it, with the same outcome, and so do `cachesim mrc --jobs` threads.
 import { execFile } from "node:child_process";
 import {
   copyFileSync,
@@ -160,6 +160,33 @@ describe.skipIf(!fresh)("a sweep's compiled worker thread (dist/)", () => {
       expect(second).toEqual(first);
       // A thread that used the cache leaves it as it was.
       expect(statSync(cacheFile).mtimeMs).toBe(written);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+describe.skipIf(!fresh)("a miss-ratio curve's compiled worker threads (dist/)", () => {
+  it("write their code cache, and the curves are those of one thread", async () => {
+    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-mrc-cache-"));
+    try {
+      cpSync(DIST_DIR, dir, { recursive: true, filter: (from: string) => !from.endsWith(".cache") });
+      const curves = async (jobs: string) => {
+        const out = path.join(dir, `out-${jobs}`);
+        const args = [path.join(dir, "main.js"), "mrc", "scenarios/local-stale.yaml", "--sizes", "1..3+1"];
+        await run(
+          process.execPath,
+          [...args, "--policies", "lru,fifo", "--jobs", jobs, "--out", out, "--quiet"],
+          {
+            timeout: 60_000,
+          },
+        );
+        return readFileSync(path.join(out, "mrc.csv"), "utf8");
+      };
+      const oneThread = await curves("1");
+      expect(existsSync(path.join(dir, "cli.cjs.mrc.cache"))).toBe(false);
+      expect(await curves("2")).toBe(oneThread);
+      expect(existsSync(path.join(dir, "cli.cjs.mrc.cache"))).toBe(true);
+      expect(await curves("2")).toBe(oneThread);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

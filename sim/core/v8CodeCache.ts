@@ -48,7 +48,8 @@ export interface LoadedBundle {
 
 /**
  * Where a bundle's cache is kept: beside it, one for each use (`kind`), since each holds the functions
- * its use runs: the command line's (`cli.cjs.cache`), a sweep's worker thread's (`cli.cjs.thread.cache`).
+ * its use runs: the command line's (`cli.cjs.cache`), a sweep's worker thread's (`cli.cjs.thread.cache`),
+ * a miss-ratio curve's worker thread's (`cli.cjs.mrc.cache`).
  */
 export function codeCachePath(bundleFile: string, kind = ""): string {
   return kind === "" ? `${bundleFile}.cache` : `${bundleFile}.${kind}.cache`;
