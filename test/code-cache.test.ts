@@ -25,7 +25,7 @@ import { Piscina } from "piscina";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
 import { builtFrom, DIST_DIR } from "../sim/bin/sourceStamp.js";
-import { codeCachePath, loadBundle } from "../sim/core/v8CodeCache.ts";
+import { codeCachePath, loadBundle, loadForThread } from "../sim/core/v8CodeCache.ts";
 
 const run = promisify(execFile);
 const temp = mkdtempSync(path.join(os.tmpdir(), "cachesim-code-cache-"));
@@ -90,6 +90,32 @@ describe("loadBundle", () => {
     rmSync(dir, { recursive: true, force: true });
     expect(loaded.save()).toBe(false);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe("loadForThread", () => {
+  it("writes the cache for its kind after the first task only, and not at all once one was used", () => {
+    const file = bundleIn(path.join(temp, "thread"));
+    const cacheFile = codeCachePath(file, "thread");
+    expect(cacheFile).toBe(`${file}.thread.cache`);
+    const first = loadForThread(file, "thread");
+    expect((first.exports.answer as () => number)()).toBe(42);
+    first.afterTask();
+    expect(existsSync(cacheFile)).toBe(true);
+    rmSync(cacheFile);
+    first.afterTask();
+    expect(existsSync(cacheFile)).toBe(false);
+
+    loadForThread(file, "thread").afterTask();
+    const written = readFileSync(cacheFile);
+    writeFileSync(cacheFile, written);
+    const used = loadForThread(file, "thread");
+    rmSync(cacheFile);
+    used.afterTask();
+    // It found a cache it could use, so it writes none.
+    expect(existsSync(cacheFile)).toBe(false);
+    // The command line's cache is another file.
+    expect(existsSync(codeCachePath(file))).toBe(false);
   });
 });
 

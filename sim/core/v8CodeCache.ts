@@ -95,6 +95,30 @@ export function loadBundle(
   };
 }
 
+/** A worker thread's bundle (see loadForThread). */
+export interface ThreadBundle {
+  exports: Record<string, unknown>;
+  /** Called after each task: writes the cache after the first, when the thread found none it could use. */
+  afterTask(): void;
+}
+
+/**
+ * The bundle for a worker thread (a sweep's, a curve's), with the cache for `kind`, which is written
+ * after the thread's first task so that it holds what a task compiles. Packages are imported from here,
+ * an ES module of the same install.
+ */
+export function loadForThread(bundleFile: string, kind: string): ThreadBundle {
+  const bundle = loadBundle(bundleFile, (specifier) => import(/* @vite-ignore */ specifier), kind);
+  let unsaved = bundle.state === "used" ? null : bundle;
+  return {
+    exports: bundle.exports,
+    afterTask: () => {
+      unsaved?.save();
+      unsaved = null;
+    },
+  };
+}
+
 /** Writes the cache once the process ends, when this start found none it could use. */
 export function saveWhenDone(bundle: LoadedBundle): void {
   if (bundle.state === "used") return;

@@ -5,36 +5,24 @@
 // with a code cache of its own (core/v8CodeCache.ts), rather than some 200 compiled files one by one
 // (about 250 ms), and writes that cache once its first point is done when it found none to use.
 let thread;
-/** The bundle, while its code cache is still to be written; null once written or when it was used. */
-let unsaved = null;
+/** Called after each point: writes the thread's code cache after its first (core/v8CodeCache.ts). */
+let afterPoint = () => {};
 if (typeof CACHESIM_COMPILED === "undefined") {
   const { register } = await import("tsx/esm/api");
   register();
   thread = await import("./pointThread.ts");
 } else {
-  const { loadBundle } = await import("../core/v8CodeCache.ts");
+  const { loadForThread } = await import("../core/v8CodeCache.ts");
   const { fileURLToPath } = await import("node:url");
-  // The bundle's packages are imported from here, an ES module of the same install.
-  const bundle = loadBundle(
-    fileURLToPath(new URL("../cli.cjs", import.meta.url)),
-    (specifier) => import(specifier),
-    "thread",
-  );
-  thread = bundle.exports.pointThread;
-  if (bundle.state !== "used") unsaved = bundle;
+  const loaded = loadForThread(fileURLToPath(new URL("../cli.cjs", import.meta.url)), "thread");
+  thread = loaded.exports.pointThread;
+  afterPoint = loaded.afterTask;
 }
 const { runPoint, listenForStop, keepBetweenRuns, loadSqlite } = thread;
 
 // This thread runs a sweep's points one after another for as long as it lives: each point takes what
 // the last one built for its sizes instead of building it again (core/betweenRuns.ts).
 keepBetweenRuns();
-
-/** After the thread's first point: the cache then holds what a point compiles. */
-function saveOnce() {
-  if (unsaved === null) return;
-  unsaved.save();
-  unsaved = null;
-}
 
 /**
  * A point, as `{ task, stop }`: `stop` is the pool's stop line (stopLine.ts), which ends the point as a
@@ -51,7 +39,7 @@ export default async function point({ task, stop, ready }) {
     try {
       return await runPoint(task);
     } finally {
-      saveOnce();
+      afterPoint();
     }
   }
   const listener = listenForStop(stop);
@@ -59,6 +47,6 @@ export default async function point({ task, stop, ready }) {
     return await runPoint(task, listener.signal);
   } finally {
     listener.close();
-    saveOnce();
+    afterPoint();
   }
 }
