@@ -21,8 +21,9 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import vm from "node:vm";
 import { Piscina } from "piscina";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 // @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
 import { builtFrom, DIST_DIR } from "../sim/bin/sourceStamp.js";
 import { codeCachePath, loadBundle, loadForThread } from "../sim/core/v8CodeCache.ts";
@@ -83,12 +84,18 @@ describe("loadBundle", () => {
     expect(loadBundle(file, importer).state).toBe("used");
   });
 
-  it("answers false, and throws nothing, when the cache cannot be written", () => {
+  it("answers false, throws nothing, and serializes nothing, when the cache cannot be written", () => {
     const dir = path.join(temp, "gone");
     const file = bundleIn(dir);
     const loaded = loadBundle(file, importer);
     rmSync(dir, { recursive: true, force: true });
-    expect(loaded.save()).toBe(false);
+    const serialize = vi.spyOn(vm.Script.prototype, "createCachedData");
+    try {
+      expect(loaded.save()).toBe(false);
+      expect(serialize).not.toHaveBeenCalled();
+    } finally {
+      serialize.mockRestore();
+    }
     expect(existsSync(dir)).toBe(false);
   });
 });

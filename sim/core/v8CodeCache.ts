@@ -10,7 +10,7 @@
 // folder that cannot be written (an installed package) only means no cache. It is written to a file of
 // its own and renamed into place, so processes starting at once each read a whole cache or none. What a
 // run computes cannot depend on it: the cache holds the same bytecode V8 would compile.
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -91,7 +91,9 @@ export function loadBundle(
   return {
     exports: module.exports as Record<string, unknown>,
     state,
-    save: () => writeAtomically(cacheFile, script.createCachedData()),
+    // Serializing takes about 10 ms; a folder that cannot be written (an installed package in a
+    // read-only place) would take it at the end of every command for nothing.
+    save: () => canWrite(path.dirname(cacheFile)) && writeAtomically(cacheFile, script.createCachedData()),
   };
 }
 
@@ -123,6 +125,15 @@ export function loadForThread(bundleFile: string, kind: string): ThreadBundle {
 export function saveWhenDone(bundle: LoadedBundle): void {
   if (bundle.state === "used") return;
   process.once("exit", () => bundle.save());
+}
+
+function canWrite(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function writeAtomically(file: string, data: Buffer): boolean {
