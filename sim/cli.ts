@@ -11,6 +11,7 @@ import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 import { importPackage } from "./core/importPackage.ts";
 import { SimulationError } from "./core/scheduler.ts";
+import { CODE_CACHE_STATE } from "./core/v8CodeCache.ts";
 import { METRIC_COLUMNS } from "./metrics/columns.ts";
 import { latencyModelsText } from "./model/latency/describe.ts";
 import { RunProgress } from "./progress/progressBar.ts";
@@ -275,12 +276,10 @@ async function main(): Promise<number> {
       "check the live backends configured in the environment and .env",
       () => {},
       async () => {
-        const { BUILD_STATE_KEY, CODE_CACHE_STATE_KEY, runDoctor } = await import(
-          "./backends/live/doctor.ts"
-        );
+        const { BUILD_STATE_KEY, runDoctor } = await import("./backends/live/doctor.ts");
         const launched = globalThis as Record<symbol, unknown>;
         const build = launched[BUILD_STATE_KEY];
-        const codeCache = launched[CODE_CACHE_STATE_KEY];
+        const codeCache = launched[CODE_CACHE_STATE];
         exitCode = await runDoctor(process.env, (line) => console.log(line), {
           ...(typeof build === "string" ? { build } : {}),
           ...(typeof codeCache === "string" ? { codeCache } : {}),

@@ -23,11 +23,7 @@ if (argv.length === 1 && argv[0] === "--version") {
   if (typeof CACHESIM_COMPILED === "undefined") await (await import("./cli.ts")).runCli();
   else {
     // This file's compiled form is dist/main.js, beside the bundle.
-    // The bundle's packages are imported from here, an ES module in the same folder.
-    const bundle = loadBundle(
-      fileURLToPath(new URL("./cli.cjs", import.meta.url)),
-      (specifier) => import(specifier),
-    );
+    const bundle = loadBundle(fileURLToPath(new URL("./cli.cjs", import.meta.url)));
     (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] = bundle.state;
     saveWhenDone(bundle);
     await (bundle.exports.runCli as () => Promise<void>)();

@@ -6,7 +6,6 @@
 // then starts from it, with the same outcome, and so do `cachesim mrc --jobs` threads.
 import { execFile } from "node:child_process";
 import {
-  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -48,12 +47,10 @@ function bundleIn(dir: string): string {
   return file;
 }
 
-const importer = (specifier: string) => import(specifier);
-
 describe("loadBundle", () => {
-  it("writes a cache when asked, then starts from it, with the same exports", () => {
+  it("writes a cache when asked, then starts from it, with the same exports", async () => {
     const file = bundleIn(path.join(temp, "fresh"));
-    const first = loadBundle(file, importer);
+    const first = loadBundle(file);
     expect(first.state).toBe("absent");
     expect((first.exports.answer as () => number)()).toBe(42);
     expect(first.exports.where).toEqual({
@@ -62,14 +59,16 @@ describe("loadBundle", () => {
       dirname: path.dirname(file),
       path: path.sep,
     });
-    expect(first.exports.importPackage).toBe(importer);
+    // The bundle's packages are imported by the loader, an ES module.
+    const imported = await (first.exports.importPackage as (s: string) => Promise<typeof path>)("node:path");
+    expect(imported.sep).toBe(path.sep);
     expect(existsSync(codeCachePath(file))).toBe(false);
     expect(first.save()).toBe(true);
     expect(existsSync(codeCachePath(file))).toBe(true);
     // Written to a file of its own and renamed: nothing is left beside it.
     expect(readdirSync(path.dirname(file)).sort()).toEqual(["bundle.cjs", "bundle.cjs.cache"]);
 
-    const second = loadBundle(file, importer);
+    const second = loadBundle(file);
     expect(second.state).toBe("used");
     expect((second.exports.answer as () => number)()).toBe(42);
   });
@@ -77,17 +76,17 @@ describe("loadBundle", () => {
   it("runs a bundle whose cache V8 rejects, and writes the cache again", () => {
     const file = bundleIn(path.join(temp, "rejected"));
     writeFileSync(codeCachePath(file), "not a code cache");
-    const loaded = loadBundle(file, importer);
+    const loaded = loadBundle(file);
     expect(loaded.state).toBe("rejected");
     expect((loaded.exports.answer as () => number)()).toBe(42);
     expect(loaded.save()).toBe(true);
-    expect(loadBundle(file, importer).state).toBe("used");
+    expect(loadBundle(file).state).toBe("used");
   });
 
   it("answers false, throws nothing, and serializes nothing, when the cache cannot be written", () => {
     const dir = path.join(temp, "gone");
     const file = bundleIn(dir);
-    const loaded = loadBundle(file, importer);
+    const loaded = loadBundle(file);
     rmSync(dir, { recursive: true, force: true });
     const serialize = vi.spyOn(vm.Script.prototype, "createCachedData");
     try {
@@ -126,15 +125,24 @@ describe("loadForThread", () => {
   });
 });
 
-// The real bundle, copied with its entry point into a folder of its own under node_modules (where its
-// packages resolve from), so no other test's run of dist/ decides what this one finds.
+/**
+ * Runs `use` on a copy of dist/ without its caches, in a folder of its own under node_modules (where its
+ * packages resolve from), so that no other test's run of dist/ decides what this one finds.
+ */
+async function withDistCopy(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-dist-"));
+  try {
+    cpSync(DIST_DIR, dir, { recursive: true, filter: (from: string) => !from.endsWith(".cache") });
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const fresh = builtFrom();
 describe.skipIf(!fresh)("the compiled command line (dist/)", () => {
   it("writes its cache as the first command ends, and the next command starts from it", async () => {
-    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-code-cache-"));
-    try {
-      for (const name of ["main.js", "cli.cjs"])
-        copyFileSync(path.join(DIST_DIR, name), path.join(dir, name));
+    await withDistCopy(async (dir) => {
       const cachesim = (...args: string[]) =>
         run(process.execPath, ["--import", "./sim/bin/heapGrowth.js", path.join(dir, "main.js"), ...args], {
           timeout: 60_000,
@@ -156,16 +164,12 @@ describe.skipIf(!fresh)("the compiled command line (dist/)", () => {
       expect(startUp(rejected.stdout)).toMatch(/V8 rejected the code cache/);
       const again = await cachesim("doctor");
       expect(startUp(again.stdout)).toBe("start-up: V8's code cache for dist/cli.cjs was used");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 describe.skipIf(!fresh)("a sweep's compiled worker thread (dist/)", () => {
   it("writes its code cache after its first point, and a thread after it starts from it", async () => {
-    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-thread-cache-"));
-    try {
-      cpSync(DIST_DIR, dir, { recursive: true, filter: (from: string) => !from.endsWith(".cache") });
+    await withDistCopy(async (dir) => {
       const cacheFile = path.join(dir, "cli.cjs.thread.cache");
       const task = {
         file: "scenarios/local-stale.yaml",
@@ -193,16 +197,12 @@ describe.skipIf(!fresh)("a sweep's compiled worker thread (dist/)", () => {
       expect(second).toEqual(first);
       // A thread that used the cache leaves it as it was.
       expect(statSync(cacheFile).mtimeMs).toBe(written);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 describe.skipIf(!fresh)("a miss-ratio curve's compiled worker threads (dist/)", () => {
   it("write their code cache, and the curves are those of one thread", async () => {
-    const dir = mkdtempSync(path.join(path.dirname(DIST_DIR), "node_modules", ".cachesim-mrc-cache-"));
-    try {
-      cpSync(DIST_DIR, dir, { recursive: true, filter: (from: string) => !from.endsWith(".cache") });
+    await withDistCopy(async (dir) => {
       const curves = async (jobs: string) => {
         const out = path.join(dir, `out-${jobs}`);
         const args = [path.join(dir, "main.js"), "mrc", "scenarios/local-stale.yaml", "--sizes", "1..3+1"];
@@ -220,9 +220,7 @@ describe.skipIf(!fresh)("a miss-ratio curve's compiled worker threads (dist/)", 
       expect(await curves("2")).toBe(oneThread);
       expect(existsSync(path.join(dir, "cli.cjs.mrc.cache"))).toBe(true);
       expect(await curves("2")).toBe(oneThread);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 if (!fresh)

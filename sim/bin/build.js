@@ -268,8 +268,9 @@ try {
   await bundleAsScript(path.join(SOURCE_DIR, "cli.ts"), staging);
   if (withTypes) await writeDeclarations(staging);
   writeFileSync(path.join(staging, path.basename(STAMP_FILE)), `${stamp}\n`);
-  // The code cache main.ts writes beside the bundle belongs to the machine that ran it, not the package.
-  writeFileSync(path.join(staging, ".npmignore"), "*.cjs.cache\n*.cjs.cache.*.partial\n");
+  // The code caches written beside the bundle (cli.cjs.cache, cli.cjs.thread.cache, …, and a cache
+  // half-written as `<cache>.<pid>.partial`) belong to the machine that ran it, not the package.
+  writeFileSync(path.join(staging, ".npmignore"), "*.cache\n*.partial\n");
   writeCodeCache(staging);
   rmSync(DIST_DIR, { recursive: true, force: true });
   renameSync(staging, DIST_DIR);

@@ -19,14 +19,15 @@ import vm from "node:vm";
 /** What happened to the cache at this start: read and used, absent, or rejected by V8. */
 export type CodeCacheState = "used" | "absent" | "rejected";
 
-/** Where main.ts leaves this start's CodeCacheState for `cachesim doctor` (doctor.ts reads the same key). */
+/** Where main.ts leaves this start's CodeCacheState for `cachesim doctor` (cli.ts passes it on). */
 export const CODE_CACHE_STATE = Symbol.for("cachesim.codeCacheState");
 
 /**
  * The bundle's text is one function expression (build.js wraps it): CommonJS's five arguments, the URL
  * its `import.meta.url` stands for, and the importer its packages' import() goes through
  * (core/importPackage.ts): an import() in the script itself would find no module loader once its code
- * came from the cache.
+ * came from the cache. The importer is this module's own import(): it is an ES module wherever it runs
+ * (in dist/main.js's bundle, or compiled alone for the worker threads), of the same install.
  */
 type BundleFunction = (
   exports: object,
@@ -55,15 +56,13 @@ export function codeCachePath(bundleFile: string, kind = ""): string {
   return kind === "" ? `${bundleFile}.cache` : `${bundleFile}.${kind}.cache`;
 }
 
+const importPackage = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
+
 /**
  * Compiles and runs the bundle at `bundleFile` with its cache for `kind` when there is one. `save` is
- * the caller's to call once the bundle has done its work (see saveWhenDone).
+ * the caller's to call once the bundle has done its work (see saveWhenDone, loadForThread).
  */
-export function loadBundle(
-  bundleFile: string,
-  importPackage: (specifier: string) => Promise<unknown>,
-  kind = "",
-): LoadedBundle {
+export function loadBundle(bundleFile: string, kind = ""): LoadedBundle {
   const cacheFile = codeCachePath(bundleFile, kind);
   let cachedData: Buffer | undefined;
   try {
@@ -106,11 +105,10 @@ export interface ThreadBundle {
 
 /**
  * The bundle for a worker thread (a sweep's, a curve's), with the cache for `kind`, which is written
- * after the thread's first task so that it holds what a task compiles. Packages are imported from here,
- * an ES module of the same install.
+ * after the thread's first task so that it holds what a task compiles.
  */
 export function loadForThread(bundleFile: string, kind: string): ThreadBundle {
-  const bundle = loadBundle(bundleFile, (specifier) => import(/* @vite-ignore */ specifier), kind);
+  const bundle = loadBundle(bundleFile, kind);
   let unsaved = bundle.state === "used" ? null : bundle;
   return {
     exports: bundle.exports,

@@ -74,9 +74,6 @@ export interface DoctorOptions {
 /** Where the launcher (sim/bin/cachesim.js) leaves its buildState; the same key as sourceStamp.js's. */
 export const BUILD_STATE_KEY = Symbol.for("cachesim.buildState");
 
-/** Where main.ts leaves what became of the compiled command line's code cache: v8CodeCache.ts's key. */
-export const CODE_CACHE_STATE_KEY = Symbol.for("cachesim.codeCacheState");
-
 const CODE_CACHE_LINES: Record<string, string> = {
   used: "start-up: V8's code cache for dist/cli.cjs was used",
   absent:
