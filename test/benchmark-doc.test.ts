@@ -31,6 +31,10 @@ describe("docs/benchmark.md", () => {
     expect(page).toContain(
       `(${count(all.reads as number)} reads, ${count(all.local_hits as number)} local hits)`,
     );
+    // Where the page says what the packed staleness histograms hold at the short run's peak.
+    expect(page).toContain(
+      `a value for each of ${count(all.stale_reads as number)} stale reads in the short run`,
+    );
     const calls = standInCalls(all);
     expect(page).toContain(`| ioredis-mock \`get\` | ${count(calls.get)} |`);
     expect(page).toContain(`| ioredis-mock \`set\` | ${count(calls.set)} |`);
