@@ -1,9 +1,10 @@
 // Guards the compiled command line's start with V8's code cache (sim/core/v8CodeCache.ts): a missing
 // cache is written when asked, a written one is used, one V8 cannot use is rejected and written again,
-// the bundle runs the same every way, a folder that cannot be written costs only the cache, the real
-// bundle (dist/cli.cjs, started by dist/main.js) writes, uses and reports its cache in `cachesim doctor`,
-// a sweep's worker thread, from the same bundle, writes a cache of its own after its first point and
-// then starts from it, with the same outcome, and so do `cachesim mrc --jobs` threads.
+// the bundle runs the same every way, a folder that cannot be written costs only the cache, each thread
+// writes through a half-written file of its own, the real bundle (dist/cli.cjs, started by dist/main.js)
+// writes, uses and reports its cache in `cachesim doctor`, a sweep's worker thread, from the same bundle,
+// writes a cache of its own after its first point and then starts from it, with the same outcome, and so
+// do `cachesim mrc --jobs` threads.
 import { execFile } from "node:child_process";
 import {
   cpSync,
@@ -21,6 +22,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import vm from "node:vm";
+import { threadId } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { afterAll, describe, expect, it, vi } from "vitest";
 // @ts-expect-error -- plain JavaScript without type declarations (it runs before any TypeScript loader)
@@ -122,6 +124,32 @@ describe("loadForThread", () => {
     expect(existsSync(cacheFile)).toBe(false);
     // The command line's cache is another file.
     expect(existsSync(codeCachePath(file))).toBe(false);
+  });
+
+  it("takes the bundle's URL, and writes through a file of its own thread's", () => {
+    const file = bundleIn(path.join(temp, "thread-url"));
+    const cacheFile = codeCachePath(file, "mrc");
+    // Another thread of this process half-way through writing the same cache (a sweep's threads may
+    // finish their first points together): this thread must neither write into its file nor remove it.
+    const otherThreads = path.join(
+      path.dirname(file),
+      `bundle.cjs.mrc.cache.${process.pid}-${threadId + 1}.partial`,
+    );
+    mkdirSync(otherThreads);
+    // And the name one file per process would give, which every thread of it would share.
+    const perProcess = path.join(path.dirname(file), `bundle.cjs.mrc.cache.${process.pid}.partial`);
+    mkdirSync(perProcess);
+    const loaded = loadForThread(pathToFileURL(file), "mrc");
+    expect((loaded.exports.answer as () => number)()).toBe(42);
+    loaded.afterTask();
+    expect(loadBundle(file, "mrc").state).toBe("used");
+    expect(statSync(otherThreads).isDirectory()).toBe(true);
+    expect(statSync(perProcess).isDirectory()).toBe(true);
+    expect(
+      readdirSync(path.dirname(file))
+        .filter((name) => !name.endsWith(".partial"))
+        .sort(),
+    ).toEqual(["bundle.cjs", path.basename(cacheFile)]);
   });
 });
 

@@ -269,7 +269,7 @@ try {
   if (withTypes) await writeDeclarations(staging);
   writeFileSync(path.join(staging, path.basename(STAMP_FILE)), `${stamp}\n`);
   // The code caches written beside the bundle (cli.cjs.cache, cli.cjs.thread.cache, …, and a cache
-  // half-written as `<cache>.<pid>.partial`) belong to the machine that ran it, not the package.
+  // half-written as `<cache>.<pid>-<thread>.partial`) belong to the machine that ran it, not the package.
   writeFileSync(path.join(staging, ".npmignore"), "*.cache\n*.partial\n");
   writeCodeCache(staging);
   rmSync(DIST_DIR, { recursive: true, force: true });

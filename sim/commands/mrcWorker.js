@@ -13,8 +13,7 @@ if (typeof CACHESIM_COMPILED === "undefined") {
   ({ runMrcPoint } = await import("./mrcPoint.ts"));
 } else {
   const { loadForThread } = await import("../core/v8CodeCache.ts");
-  const { fileURLToPath } = await import("node:url");
-  const loaded = loadForThread(fileURLToPath(new URL("../cli.cjs", import.meta.url)), "mrc");
+  const loaded = loadForThread(new URL("../cli.cjs", import.meta.url), "mrc");
   ({ runMrcPoint } = loaded.exports.mrcThread);
   afterPoint = loaded.afterTask;
 }

@@ -8,13 +8,15 @@
 // there (another Node or V8 version, other V8 flags, another bundle). Written when the command ends, it
 // holds the bytecode of every function the command ran, so the next start compiles none of them. A
 // folder that cannot be written (an installed package) only means no cache. It is written to a file of
-// its own and renamed into place, so processes starting at once each read a whole cache or none. What a
+// its own (one per process and thread: a sweep's threads may finish their first points together) and
+// renamed into place, so processes starting at once each read a whole cache or none. What a
 // run computes cannot depend on it: the cache holds the same bytecode V8 would compile.
 import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { threadId } from "node:worker_threads";
 
 /** What happened to the cache at this start: read and used, absent, or rejected by V8. */
 export type CodeCacheState = "used" | "absent" | "rejected";
@@ -105,13 +107,14 @@ export interface ThreadBundle {
 
 /**
  * The bundle for a worker thread (a sweep's, a curve's), with the cache for `kind`, which is written
- * after the thread's first task so that it holds what a task compiles.
+ * after the thread's first task so that it holds what a task compiles. The worker entries pass the
+ * bundle's URL (beside them in dist/); a path does as well.
  */
-export function loadForThread(bundleFile: string, kind: string): ThreadBundle {
-  const bundle = loadBundle(bundleFile, kind);
-  let unsaved = bundle.state === "used" ? null : bundle;
+export function loadForThread(bundle: string | URL, kind: string): ThreadBundle {
+  const loaded = loadBundle(typeof bundle === "string" ? bundle : fileURLToPath(bundle), kind);
+  let unsaved = loaded.state === "used" ? null : loaded;
   return {
-    exports: bundle.exports,
+    exports: loaded.exports,
     afterTask: () => {
       unsaved?.save();
       unsaved = null;
@@ -135,7 +138,7 @@ function canWrite(dir: string): boolean {
 }
 
 function writeAtomically(file: string, data: Buffer): boolean {
-  const partial = `${file}.${process.pid}.partial`;
+  const partial = `${file}.${process.pid}-${threadId}.partial`;
   try {
     writeFileSync(partial, data);
     renameSync(partial, file);

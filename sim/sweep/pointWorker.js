@@ -13,8 +13,7 @@ if (typeof CACHESIM_COMPILED === "undefined") {
   thread = await import("./pointThread.ts");
 } else {
   const { loadForThread } = await import("../core/v8CodeCache.ts");
-  const { fileURLToPath } = await import("node:url");
-  const loaded = loadForThread(fileURLToPath(new URL("../cli.cjs", import.meta.url)), "thread");
+  const loaded = loadForThread(new URL("../cli.cjs", import.meta.url), "thread");
   thread = loaded.exports.pointThread;
   afterPoint = loaded.afterTask;
 }
